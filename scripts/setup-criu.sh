@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Builds CRIU 4.1.1 from Debian's source archive (bookworm's 3.17 cannot run
+# on kernels >= 6.13) into /opt/xisa/criu, and applies this host's two quirks.
+set -euo pipefail
+. "$(cd "$(dirname "$0")" && pwd)/apt-lib.sh"
+
+prefix=/opt/xisa/criu
+version=4.1.1
+tarball=criu_${version}.orig.tar.xz
+sha256=f80a66cb3726bb2116266d4759ce3bcbfab7abdb6b6d430bf20dd41911717afe
+
+# Quirk 2: without CAP_SYS_RESOURCE, lazy-pages needs pipes larger than 1 MiB.
+if [ "$(cat /proc/sys/fs/pipe-max-size)" -lt 4194304 ]; then
+  echo 4194304 | $SUDO tee /proc/sys/fs/pipe-max-size >/dev/null
+fi
+
+if [ -x "$prefix/bin/criu" ] && [ -d "$prefix/images" ]; then
+  exit 0
+fi
+
+src_list=/etc/apt/sources.list.d/xisa-trixie-src.sources
+if [ ! -f "$src_list" ]; then
+  uri=$(awk '/^URIs:/{print $2; exit}' /etc/apt/sources.list.d/debian.sources 2>/dev/null || true)
+  [ -n "$uri" ] || uri=$(awk '/^deb /{print $2; exit}' /etc/apt/sources.list 2>/dev/null || true)
+  [ -n "$uri" ] || uri=http://deb.debian.org/debian
+  printf 'Types: deb-src\nURIs: %s\nSuites: trixie\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' "$uri" \
+    | $SUDO tee "$src_list" >/dev/null
+  apt_update
+fi
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cd "$work"
+apt-get source --download-only "criu/trixie" >/dev/null 2>&1 || true
+[ -f "$tarball" ] || { echo "setup-criu: could not download $tarball from the trixie source archive" >&2; exit 1; }
+echo "$sha256  $tarball" | sha256sum -c --quiet - || { echo "setup-criu: $tarball has the wrong SHA-256; refusing to build it" >&2; exit 1; }
+tar xf "$tarball"
+cd "criu-$version"
+echo "setup-criu: building CRIU $version (about a minute)"
+make -j"$(nproc)" criu >build.log 2>&1 || { tail -40 build.log >&2; echo "setup-criu: CRIU build failed" >&2; exit 1; }
+$SUDO mkdir -p "$prefix/bin" "$prefix/images"
+$SUDO install -m 0755 criu/criu "$prefix/bin/criu"
+$SUDO cp images/*.proto "$prefix/images/"
+# crit (the image decoder) from the same source tree, for tests that cross-check images.
+if [ -d crit ] || [ -d lib/pycriu ]; then
+  make -j"$(nproc)" lib >/dev/null 2>&1 || true
+  $SUDO mkdir -p "$prefix/python"
+  [ -d lib/pycriu ] && $SUDO cp -r lib/pycriu "$prefix/python/" || true
+  [ -d lib/py ] && $SUDO cp -r lib/py "$prefix/python/pycriu" || true
+fi
+echo "setup-criu: installed $prefix/bin/criu"
