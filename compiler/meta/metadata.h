@@ -1,0 +1,86 @@
+// Migration metadata of one xisa executable, read from its ELF file:
+// call-site records (.llvm_stackmaps) at their exact return addresses, the
+// frame rules (.eh_frame) valid at each call, and the link-time facts
+// (.xisa.info, .xisa.nonmig). Plain data; consumers index it themselves.
+#pragma once
+#include "meta/xisa_info.h"
+#include "support/isa.h"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace xisa::meta {
+
+// Where a live value sits at the return address (the stackmap location kinds).
+enum class LocationKind : uint8_t {
+  Register, // the value is in DWARF register `dwarf_reg`
+  Direct,   // the value is the address dwarf_reg + offset (a frame address)
+  Indirect, // the value is in memory at dwarf_reg + offset
+  Constant, // the value is `constant` (small and large constants alike)
+};
+
+struct LiveValue {
+  LocationKind kind = LocationKind::Constant;
+  uint16_t size = 0;      // bytes the value occupies at its location
+  uint16_t dwarf_reg = 0; // DWARF register number of this ISA
+  int32_t offset = 0;     // Direct, Indirect
+  uint64_t constant = 0;  // Constant
+};
+
+// Where a frame keeps the caller's value of a callee-saved register.
+struct SavedRegister {
+  enum class Rule : uint8_t {
+    AtCfaOffset, // in memory at CFA + value
+    InRegister,  // in register `value`
+  };
+  uint16_t dwarf_reg = 0;
+  Rule rule = Rule::AtCfaOffset;
+  int64_t value = 0;
+};
+
+// The .eh_frame row valid at one pc: CFA = cfa_reg + cfa_offset, and where
+// each saved register (GPRs, FP/SIMD, the return address) lives.
+struct FrameRule {
+  uint16_t cfa_reg = 0;
+  int64_t cfa_offset = 0;
+  uint16_t return_address_reg = 0; // the CIE's return-address column
+  std::vector<SavedRegister> saved; // sorted by dwarf_reg
+};
+
+struct Function {
+  std::string name;
+  uint64_t address = 0;
+  uint64_t size = 0;       // from the symbol table (0 if unknown)
+  uint64_t stack_size = 0; // native frame size from the stackmap function record
+};
+
+// One call that may lead to a migration point. The frame of `function` is
+// parked at `return_address` when its callee is running.
+struct CallSite {
+  uint64_t id = 0;             // identical on every ISA for the same call
+  uint64_t return_address = 0; // address after the call instruction
+  uint64_t record_address = 0; // the stackmap point (>= return_address)
+  uint32_t function = 0;       // index into Metadata::functions
+  std::vector<LiveValue> live_values; // ISA-independent order
+  FrameRule frame;                    // valid at the call instruction
+};
+
+struct Metadata {
+  std::string path;
+  Isa isa = Isa::X86_64;
+  std::vector<Function> functions;   // functions with call sites, by address
+  std::vector<CallSite> call_sites;  // by return address
+  std::optional<Info> info;          // .xisa.info, if the link step wrote one
+  std::vector<NonMigratable> nonmig; // .xisa.nonmig records
+
+  const CallSite *find_return_address(uint64_t address) const;
+  const CallSite *find_id(uint64_t id) const;
+};
+
+// Reads an executable (ET_EXEC or ET_DYN) of one of the three ISAs. Throws
+// xisa::Error naming the file and the defect.
+Metadata read(const std::string &path);
+
+} // namespace xisa::meta
