@@ -32,7 +32,7 @@ packages=(
   musl-dev musl-dev:arm64 musl-dev:ppc64el
   gcc-aarch64-linux-gnu gcc-powerpc64le-linux-gnu
   qemu-user valgrind
-  runc iptables iproute2 procps psmisc util-linux
+  runc iptables iproute2 procps psmisc util-linux busybox-static
   libnl-3-dev libnet1-dev libcap-dev libbsd-dev libgnutls28-dev libnftables-dev uuid-dev libdrm-dev
 )
 
