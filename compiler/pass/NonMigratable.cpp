@@ -1,0 +1,76 @@
+#include "NonMigratable.h"
+
+#include "RuntimeAbi.h"
+
+#include "llvm/IR/Constants.h"
+#include "llvm/IR/DiagnosticInfo.h"
+#include "llvm/IR/DiagnosticPrinter.h"
+#include "llvm/IR/Instructions.h"
+#include "llvm/IR/IntrinsicInst.h"
+#include "llvm/IR/LLVMContext.h"
+#include "llvm/IR/Module.h"
+#include "llvm/Transforms/Utils/ModuleUtils.h"
+
+using namespace llvm;
+
+namespace xisa::pass {
+
+namespace {
+
+// A warning, not an error: the program still builds and runs, it just cannot
+// migrate while this function is on the stack.
+class NonMigratableWarning : public DiagnosticInfo {
+public:
+  NonMigratableWarning(const Function &function, StringRef reason)
+      : DiagnosticInfo(kind(), DS_Warning), function(function), reason(reason) {}
+
+  void print(DiagnosticPrinter &printer) const override {
+    printer << "xisa: function '" << function.getName() << "' is not migratable (" << reason
+            << "); no migration points are placed in it and a migration waits until it returns";
+  }
+
+  static int kind() {
+    static const int id = getNextAvailablePluginDiagnosticKind();
+    return id;
+  }
+
+private:
+  const Function &function;
+  StringRef reason;
+};
+
+} // namespace
+
+std::optional<StringRef> nonMigratableReason(const Function &function) {
+  for (const BasicBlock &block : function)
+    for (const Instruction &inst : block) {
+      if (const auto *alloca = dyn_cast<AllocaInst>(&inst); alloca && !alloca->isStaticAlloca())
+        return StringRef("dynamic alloca (VLA or alloca())");
+      const auto *call = dyn_cast<CallBase>(&inst);
+      if (!call)
+        continue;
+      if (call->isInlineAsm())
+        return StringRef("inline asm");
+      if (call->isMustTailCall())
+        return StringRef("musttail call");
+      if (isa<VAStartInst>(call) || isa<VACopyInst>(call))
+        return StringRef("va_list state");
+    }
+  return std::nullopt;
+}
+
+void reportNonMigratable(Function &function, StringRef reason) {
+  function.getContext().diagnose(NonMigratableWarning(function, reason));
+
+  Module &module = *function.getParent();
+  std::string record = (function.getName() + Twine('\0') + reason + Twine('\0')).str();
+  Constant *bytes = ConstantDataArray::getString(module.getContext(), record, false);
+  // Private: the record has no symbol, so the layout aligner never sees it.
+  auto *global = new GlobalVariable(module, bytes->getType(), true, GlobalValue::PrivateLinkage,
+                                    bytes, "__xisa_nonmig." + function.getName());
+  global->setSection(".xisa.nonmig");
+  global->setAlignment(Align(1));
+  appendToUsed(module, {global});
+}
+
+} // namespace xisa::pass
