@@ -1,0 +1,82 @@
+/* AArch64 entry points of the runtime (AAPCS64). Offsets follow
+ * struct xisa_regs: pc 0, sp 8, tp 16, ctl 24, gpr[i] 32 + 8 i,
+ * fpr[i] 288 + 8 i. */
+#define AREA 1056 /* sizeof(struct xisa_regs), a multiple of 16 */
+#define GPR(n) (32 + 8 * (n))
+#define FPR(n) (288 + 8 * (n))
+
+  .text
+  .globl __xisa_mig_point
+  .type __xisa_mig_point, %function
+/* Called by instrumented code when __xisa_poll is set. Saves the registers
+ * a parked frame needs on the stack and hands them to __xisa_park. */
+__xisa_mig_point:
+  .cfi_startproc
+  sub sp, sp, #AREA
+  .cfi_def_cfa_offset AREA
+  stp x19, x20, [sp, #GPR(19)]
+  stp x21, x22, [sp, #GPR(21)]
+  stp x23, x24, [sp, #GPR(23)]
+  stp x25, x26, [sp, #GPR(25)]
+  stp x27, x28, [sp, #GPR(27)]
+  stp x29, x30, [sp, #GPR(29)]
+  .cfi_offset x29, GPR(29) - AREA
+  .cfi_offset x30, GPR(30) - AREA
+  stp d8, d9, [sp, #FPR(8)]
+  stp d10, d11, [sp, #FPR(10)]
+  stp d12, d13, [sp, #FPR(12)]
+  stp d14, d15, [sp, #FPR(14)]
+  str x30, [sp, #0]
+  add x9, sp, #AREA
+  str x9, [sp, #8]
+  mrs x9, fpcr
+  str x9, [sp, #24]
+  mov x0, sp
+  bl __xisa_park
+  ldp x29, x30, [sp, #GPR(29)]
+  add sp, sp, #AREA
+  .cfi_def_cfa_offset 0
+  ret
+  .cfi_endproc
+  .size __xisa_mig_point, . - __xisa_mig_point
+
+  .globl __xisa_resume
+  .type __xisa_resume, %function
+/* __xisa_resume(const struct xisa_regs *): also sets the thread pointer. */
+__xisa_resume:
+  ldp x19, x20, [x0, #GPR(19)]
+  ldp x21, x22, [x0, #GPR(21)]
+  ldp x23, x24, [x0, #GPR(23)]
+  ldp x25, x26, [x0, #GPR(25)]
+  ldp x27, x28, [x0, #GPR(27)]
+  ldr x29, [x0, #GPR(29)]
+  ldp d8, d9, [x0, #FPR(8)]
+  ldp d10, d11, [x0, #FPR(10)]
+  ldp d12, d13, [x0, #FPR(12)]
+  ldp d14, d15, [x0, #FPR(14)]
+  ldr x9, [x0, #24]
+  msr fpcr, x9
+  ldr x9, [x0, #16]
+  msr tpidr_el0, x9
+  ldr x9, [x0, #8]
+  mov sp, x9
+  ldr x30, [x0, #0]
+  ret
+  .size __xisa_resume, . - __xisa_resume
+
+  .globl __xisa_switch_stack
+  .type __xisa_switch_stack, %function
+/* __xisa_switch_stack(fn, arg, top): fn(arg) on a new stack, as the
+ * outermost frame (zero frame record). */
+__xisa_switch_stack:
+  and x9, x2, #~15
+  mov sp, x9
+  mov x29, xzr
+  mov x30, xzr
+  mov x16, x0
+  mov x0, x1
+  blr x16
+  brk #0
+  .size __xisa_switch_stack, . - __xisa_switch_stack
+
+  .section .note.GNU-stack, "", %progbits

@@ -1,0 +1,65 @@
+/* x86-64 entry points of the runtime (SysV ABI). Offsets follow
+ * struct xisa_regs: pc 0, sp 8, tp 16, ctl 24, gpr[i] 32 + 8 i. */
+#define AREA 1064 /* sizeof(struct xisa_regs) + 8 keeps %rsp 16-aligned at the call */
+#define GPR(n) (32 + 8 * (n))
+
+  .text
+  .globl __xisa_mig_point
+  .type __xisa_mig_point, @function
+/* Called by instrumented code when __xisa_poll is set. Saves the registers
+ * a parked frame needs on the stack and hands them to __xisa_park. */
+__xisa_mig_point:
+  .cfi_startproc
+  sub $AREA, %rsp
+  .cfi_adjust_cfa_offset AREA
+  mov %rbx, GPR(3)(%rsp)
+  mov %rbp, GPR(6)(%rsp)
+  mov %r12, GPR(12)(%rsp)
+  mov %r13, GPR(13)(%rsp)
+  mov %r14, GPR(14)(%rsp)
+  mov %r15, GPR(15)(%rsp)
+  mov AREA(%rsp), %rax
+  mov %rax, 0(%rsp)
+  lea AREA+8(%rsp), %rax
+  mov %rax, 8(%rsp)
+  stmxcsr 24(%rsp)
+  fnstcw 28(%rsp)
+  mov %rsp, %rdi
+  call __xisa_park
+  add $AREA, %rsp
+  .cfi_adjust_cfa_offset -AREA
+  ret
+  .cfi_endproc
+  .size __xisa_mig_point, . - __xisa_mig_point
+
+  .globl __xisa_resume
+  .type __xisa_resume, @function
+/* __xisa_resume(const struct xisa_regs *): the thread pointer is already set. */
+__xisa_resume:
+  mov GPR(3)(%rdi), %rbx
+  mov GPR(6)(%rdi), %rbp
+  mov GPR(12)(%rdi), %r12
+  mov GPR(13)(%rdi), %r13
+  mov GPR(14)(%rdi), %r14
+  mov GPR(15)(%rdi), %r15
+  ldmxcsr 24(%rdi)
+  fldcw 28(%rdi)
+  mov 8(%rdi), %rsp
+  jmp *0(%rdi)
+  .size __xisa_resume, . - __xisa_resume
+
+  .globl __xisa_switch_stack
+  .type __xisa_switch_stack, @function
+/* __xisa_switch_stack(fn, arg, top): fn(arg) on a new stack, as the
+ * outermost frame (no caller frame record). */
+__xisa_switch_stack:
+  mov %rdx, %rsp
+  and $-16, %rsp
+  xor %ebp, %ebp
+  mov %rdi, %rax
+  mov %rsi, %rdi
+  call *%rax
+  ud2
+  .size __xisa_switch_stack, . - __xisa_switch_stack
+
+  .section .note.GNU-stack, "", @progbits

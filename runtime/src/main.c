@@ -1,0 +1,89 @@
+/* __wrap_main: the program's real main runs on a runtime-owned stack above a
+ * known base frame, with argv and envp copied off the kernel-made stack, so a
+ * destination that has its own kernel stack can take over every frame. */
+#include "rt.h"
+#include "sys.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+int __real_main(int argc, char **argv, char **envp);
+void rt_install_request_handler(void);
+
+/* Copies a NULL-terminated string vector into one runtime mapping. */
+static char **copy_vector(char **vec) {
+  size_t count = 0, bytes = 0;
+  for (; vec[count]; count++)
+    bytes += strlen(vec[count]) + 1;
+  size_t size = (count + 1) * sizeof(char *) + bytes;
+  char **out = mmap(0, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (out == MAP_FAILED)
+    return vec;
+  char *text = (char *)(out + count + 1);
+  for (size_t i = 0; i < count; i++) {
+    size_t n = strlen(vec[i]) + 1;
+    memcpy(text, vec[i], n);
+    out[i] = text;
+    text += n;
+  }
+  out[count] = 0;
+  return out;
+}
+
+/* Base frame of the main thread. exit() instead of a return: a restored
+ * process has no frame of __wrap_main to return to. */
+__attribute__((noinline, noreturn)) static void main_base(void *unused) {
+  (void)unused;
+  struct xisa_thread *self = &__xisa_park_area.thread[0];
+  self->base_frame = (uint64_t)__builtin_frame_address(0);
+  rt_self = self;
+  __xisa_ssp = (char *)self->shadow_hi;
+  exit(__real_main(rt.argc, rt.argv, rt.envp));
+}
+
+static int find_exe_path(void) {
+  ssize_t n = readlink("/proc/self/exe", rt.exe_path, sizeof rt.exe_path - 1);
+  if (n < 0)
+    return -1;
+  rt.exe_path[n] = 0;
+  return 0;
+}
+
+int __wrap_main(int argc, char **argv, char **envp) {
+  int marker;
+  rt.kstack_addr = (uint64_t)&marker;
+  rt_read_config();
+  __xisa_park_area.isa = rt_wire_isa();
+  long tid = rt_gettid();
+  rt.tid_offset = rt_find_tid_offset(rt_thread_pointer(), tid);
+
+  find_exe_path();
+  const char *restore_fd = getenv("XISA_RESTORE_FD");
+  if (restore_fd && *restore_fd) {
+    rt_restore_from(atoi(restore_fd));
+    /* The stream was rejected before anything changed: the message says why. */
+    return 125;
+  }
+
+  rt.scratch_size = 1u << 20;
+  rt.scratch = rt_map_scratch(rt.scratch_size);
+  if (!rt.scratch) {
+    rt_message("cannot map the runtime's scratch buffer", "", "");
+    return 125;
+  }
+  struct xisa_thread *self = rt_claim_slot();
+  if (!self || rt_alloc_stacks(self) < 0) {
+    rt_message("cannot map the stacks for main; lower XISA_STACK_SIZE or XISA_SHADOW_SIZE", "", "");
+    return 125;
+  }
+  self->tid = (uint32_t)tid;
+  self->tid_addr = rt.tid_offset ? rt_thread_pointer() + (uint64_t)rt.tid_offset : 0;
+  rt.argc = argc;
+  rt.argv = copy_vector(argv);
+  rt.envp = copy_vector(envp);
+  environ = rt.envp;
+  rt_install_request_handler();
+  __xisa_switch_stack(main_base, 0, (void *)self->stack_hi);
+}

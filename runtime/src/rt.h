@@ -1,0 +1,86 @@
+/* Runtime-internal declarations shared by the runtime's C files. */
+#ifndef XISA_RT_H
+#define XISA_RT_H
+
+#include "xisa/wire.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* ABI with instrumented code (docs/design.md). */
+extern volatile int32_t __xisa_poll;
+extern __thread char *__xisa_ssp;
+extern struct xisa_park_area __xisa_park_area;
+
+/* Settings read once at start-up from the environment. */
+struct rt_config {
+  int signo;          /* XISA_SIGNAL, default SIGUSR2 */
+  int ctl_fd;         /* XISA_CTL_FD, -1 without a supervisor */
+  size_t stack_size;  /* XISA_STACK_SIZE: native stack of each thread's user code */
+  size_t shadow_size; /* XISA_SHADOW_SIZE: shadow stack of each thread */
+};
+
+/* Process-wide runtime state. Everything a restore must reset lives in
+ * `migration`, so the restorer clears one struct. */
+struct rt_migration {
+  volatile uint32_t leader_tid;  /* thread that streams, 0 while none */
+  volatile uint32_t generation;  /* bumped when parked threads may go on */
+  uint32_t resumed_by_restore;   /* set in a restored process */
+};
+
+struct rt_state {
+  struct rt_config config;
+  uint64_t kstack_addr;   /* an address inside the kernel-made main stack */
+  long tid_offset;        /* musl's tid field relative to the thread pointer, 0 if unknown */
+  char exe_path[XISA_PATH_MAX];
+  char *scratch;          /* runtime-owned buffer for /proc/self/maps, never streamed */
+  size_t scratch_size;
+  uint64_t page_size;
+  int argc;
+  char **argv;
+  char **envp;
+  struct rt_migration migration;
+};
+
+extern struct rt_state rt;
+
+/* This thread's slot in __xisa_park_area, set by the base frame. */
+extern __thread struct xisa_thread *rt_self;
+
+/* Per-ISA assembly (arch/<isa>.S). */
+/* Runs fn(arg) on the stack that ends at `top`; fn must not return. */
+__attribute__((noreturn)) void __xisa_switch_stack(void (*fn)(void *), void *arg, void *top);
+/* Loads the callee-saved registers, stack pointer and thread pointer of
+ * `regs` and continues at regs->pc as if __xisa_mig_point returned there. */
+__attribute__((noreturn)) void __xisa_resume(const struct xisa_regs *regs);
+
+/* config.c */
+void rt_read_config(void);
+/* threads.c */
+struct xisa_thread *rt_claim_slot(void);
+void rt_release_slot(struct xisa_thread *slot);
+int rt_alloc_stacks(struct xisa_thread *slot);
+long rt_find_tid_offset(uint64_t tp, long tid);
+/* park.c: called by __xisa_mig_point with the registers it saved. */
+void __xisa_park(struct xisa_regs *regs);
+/* frames.c: nonzero when every frame from `regs` to the base is at a call
+ * site with migration metadata. */
+int rt_frames_are_safe(const struct xisa_regs *regs, uint64_t base_frame);
+/* stream.c: writes the wire stream of the parked process to `fd`. */
+int rt_stream_process(int fd);
+/* maps.c: reads /proc/self/maps into buf (NUL-terminated); parses one line
+ * into r (flags: SHARED only) and returns the next line. */
+int rt_read_maps(char *buf, size_t size);
+const char *rt_parse_maps_line(const char *line, struct xisa_region *r);
+/* restore.c: replaces this process with the one streamed on `fd`; returns
+ * only if the stream was rejected before anything was changed. */
+void rt_restore_from(int fd);
+/* message.c: "xisa runtime: <text>\n" on stderr without libc. */
+void rt_message(const char *a, const char *b, const char *c);
+char *rt_map_scratch(size_t size);
+/* Decimal text of v into buf (at least 21 bytes). */
+char *rt_format_u64(char *buf, uint64_t v);
+/* The wire name of the ISA this runtime was built for. */
+uint32_t rt_wire_isa(void);
+
+#endif
