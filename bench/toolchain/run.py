@@ -1,0 +1,251 @@
+#!/usr/bin/env python3
+"""Toolchain benchmark: what building with xisa-cc costs against plain
+clang-19 -O2 -static against musl (tests/corpus/musl-clang.sh), over the C
+corpus in tests/corpus/programs (its kernels at their default, benchmark size).
+
+Measured per program, x86-64 runs native on this host:
+  - instructions executed (valgrind --tool=callgrind, total Ir),
+  - median wall time over --runs runs (plain and xisa runs interleaved),
+  - executable file size per ISA,
+  - build time (one xisa-cc build makes all three ISAs; compared with one
+    plain x86-64 build and with the three plain builds together).
+Overheads are xisa/plain - 1, summarized as geometric means. Writes a
+Markdown report (default bench/toolchain/results.md) naming the command,
+date and machine. Run by hand; it takes several minutes.
+"""
+import argparse
+import datetime
+import math
+import os
+import platform
+import re
+import shlex
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+TOP = Path(__file__).resolve().parents[2]
+CORPUS = TOP / "tests" / "corpus" / "programs"
+MUSL_CLANG = TOP / "tests" / "corpus" / "musl-clang.sh"
+ISAS = ("x86_64", "aarch64", "ppc64le")
+# Wall-time overhead is only meaningful for programs that run long enough
+# for timer and start-up noise not to dominate.
+MIN_WALL_SECONDS = 0.05
+
+
+class BenchError(Exception):
+    pass
+
+
+def corpus_stdin(source):
+    """The stdin file named by a `// corpus-stdin:` tag (see tests/corpus/corpus-lib.sh)."""
+    match = re.search(r"^// corpus-stdin: *(\S+)", source.read_text(), re.M)
+    return source.parent / match.group(1) if match else None
+
+
+def timed(cmd, what):
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    seconds = time.perf_counter() - start
+    if proc.returncode != 0:
+        raise BenchError(f"{what} failed (exit {proc.returncode}):\n  {shlex.join(map(str, cmd))}\n{proc.stdout}")
+    return seconds
+
+
+def run_once(exe, stdin):
+    with open(stdin or os.devnull, "rb") as inp:
+        start = time.perf_counter()
+        proc = subprocess.run([str(exe)], stdin=inp, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        return time.perf_counter() - start, proc.returncode, proc.stdout
+
+
+def instructions(exe, stdin):
+    with open(stdin or os.devnull, "rb") as inp:
+        proc = subprocess.run(
+            ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", str(exe)],
+            stdin=inp, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    match = re.search(r"Collected : (\d+)", proc.stderr)
+    if not match:
+        raise BenchError(f"callgrind gave no instruction count for {exe}:\n{proc.stderr[-2000:]}")
+    return int(match.group(1))
+
+
+def geomean_overhead(pairs):
+    """Geometric mean of xisa/plain over (plain, xisa) pairs, as a fraction above 1."""
+    pairs = [(p, x) for p, x in pairs if p > 0 and x > 0]
+    if not pairs:
+        return None
+    return math.exp(sum(math.log(x / p) for p, x in pairs) / len(pairs)) - 1
+
+
+def pct(value):
+    return "n/a" if value is None else f"{value * 100:+.1f}%"
+
+
+def bench_program(source, args, work):
+    name = source.stem
+    stdin = corpus_stdin(source)
+    plain = {isa: work / "plain" / f"{name}.{isa}" for isa in ISAS}
+    xisa_base = work / "xisa" / name
+    xisa = {isa: Path(f"{xisa_base}.{isa}") for isa in ISAS}
+    row = {"name": name}
+
+    plain_build = {}
+    for isa in ISAS:
+        plain_build[isa] = timed([MUSL_CLANG, isa, "-O2", "-o", plain[isa], source],
+                                 f"plain build of {name} for {isa}")
+    row["build_plain_x86"] = plain_build["x86_64"]
+    row["build_plain_all"] = sum(plain_build.values())
+    row["build_xisa"] = timed([args.xisa_cc, "-O2", "-o", xisa_base, source], f"xisa-cc build of {name}")
+    for isa in ISAS:
+        if not xisa[isa].exists():
+            raise BenchError(f"xisa-cc built {name} but wrote no {xisa[isa]}")
+        row[f"size_plain_{isa}"] = plain[isa].stat().st_size
+        row[f"size_xisa_{isa}"] = xisa[isa].stat().st_size
+
+    # Same output and status, or the comparison means nothing.
+    _, plain_code, plain_out = run_once(plain["x86_64"], stdin)
+    _, xisa_code, xisa_out = run_once(xisa["x86_64"], stdin)
+    if (plain_code, plain_out) != (xisa_code, xisa_out):
+        raise BenchError(f"{name}: the xisa-cc build's output or exit status differs from the plain build")
+
+    if not args.no_callgrind:
+        row["ir_plain"] = instructions(plain["x86_64"], stdin)
+        row["ir_xisa"] = instructions(xisa["x86_64"], stdin)
+    times = {"plain": [], "xisa": []}
+    for _ in range(args.runs):
+        times["plain"].append(run_once(plain["x86_64"], stdin)[0])
+        times["xisa"].append(run_once(xisa["x86_64"], stdin)[0])
+    row["wall_plain"] = statistics.median(times["plain"])
+    row["wall_xisa"] = statistics.median(times["xisa"])
+    return row
+
+
+def machine_description():
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{platform.system()} {platform.release()} {platform.machine()}, {cpu}, {os.cpu_count()} cores"
+
+
+def write_report(rows, failures, args, command, output):
+    long_running = [r for r in rows if r["wall_plain"] >= MIN_WALL_SECONDS]
+    ir = [(r["ir_plain"], r["ir_xisa"]) for r in rows if "ir_plain" in r]
+    ir_long = [(r["ir_plain"], r["ir_xisa"]) for r in long_running if "ir_plain" in r]
+    wall = [(r["wall_plain"], r["wall_xisa"]) for r in long_running]
+    sizes = {isa: [(r[f"size_plain_{isa}"], r[f"size_xisa_{isa}"]) for r in rows] for isa in ISAS}
+    build_x86 = [(r["build_plain_x86"], r["build_xisa"]) for r in rows]
+    build_all = [(r["build_plain_all"], r["build_xisa"]) for r in rows]
+
+    lines = [
+        "# Toolchain benchmark: xisa-cc against plain clang-19 -O2 -static (musl)",
+        "",
+        f"- date: {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M UTC}",
+        f"- machine: {machine_description()}",
+        f"- command: `{command}`",
+        f"- programs: {len(rows)} of tests/corpus/programs at their default size; "
+        f"wall time is the median of {args.runs} runs (plain and xisa interleaved), "
+        f"its geomean only over programs running >= {MIN_WALL_SECONDS} s plain (start-up "
+        "dominates the others)",
+        "- overhead = xisa / plain - 1; Ir = instructions executed (callgrind), x86-64",
+        "",
+        "## Summary (geometric means)",
+        "",
+        "| measure | overhead | programs |",
+        "| --- | --- | --- |",
+        f"| instructions (Ir, x86-64), all programs | {pct(geomean_overhead(ir))} | {len(ir)} |",
+        f"| instructions (Ir, x86-64), programs running >= {MIN_WALL_SECONDS} s | "
+        f"{pct(geomean_overhead(ir_long))} | {len(ir_long)} |",
+        f"| wall time (x86-64, native) | {pct(geomean_overhead(wall))} | {len(wall)} |",
+    ]
+    for isa in ISAS:
+        lines.append(f"| executable size, {isa} | {pct(geomean_overhead(sizes[isa]))} | {len(rows)} |")
+    lines += [
+        f"| build time vs one plain x86-64 build | {pct(geomean_overhead(build_x86))} | {len(rows)} |",
+        f"| build time vs three plain builds | {pct(geomean_overhead(build_all))} | {len(rows)} |",
+        "",
+        "## Per program",
+        "",
+        "| program | Ir plain | Ir xisa | Ir +% | wall plain s | wall xisa s | wall +% "
+        "| size x86_64 +% | size aarch64 +% | size ppc64le +% | build plain x86 s | build xisa s |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for r in rows:
+        ir_cols = (f"{r['ir_plain']:,} | {r['ir_xisa']:,} | {pct(r['ir_xisa'] / r['ir_plain'] - 1)}"
+                   if "ir_plain" in r else "- | - | -")
+        size_cols = " | ".join(pct(r[f"size_xisa_{isa}"] / r[f"size_plain_{isa}"] - 1) for isa in ISAS)
+        lines.append(
+            f"| {r['name']} | {ir_cols} | {r['wall_plain']:.3f} | {r['wall_xisa']:.3f} "
+            f"| {pct(r['wall_xisa'] / r['wall_plain'] - 1)} | {size_cols} "
+            f"| {r['build_plain_x86']:.2f} | {r['build_xisa']:.2f} |")
+    lines += ["", "## Sizes in bytes", "", "| program | " + " | ".join(
+        f"{isa} plain | {isa} xisa" for isa in ISAS) + " |", "| --- |" + " ---: |" * 6]
+    for r in rows:
+        lines.append(f"| {r['name']} | " + " | ".join(
+            f"{r[f'size_plain_{isa}']:,} | {r[f'size_xisa_{isa}']:,}" for isa in ISAS) + " |")
+    if failures:
+        lines += ["", "## Programs that could not be measured", ""]
+        lines += [f"- {name}: {message.splitlines()[0]}" for name, message in failures]
+    output.write_text("\n".join(lines) + "\n")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--xisa-cc", type=Path, default=TOP / "build" / "bin" / "xisa-cc")
+    parser.add_argument("--work", type=Path, default=TOP / "build" / "bench-toolchain",
+                        help="scratch directory for the executables")
+    parser.add_argument("--runs", type=int, default=5, help="wall-time runs per build")
+    parser.add_argument("--no-callgrind", action="store_true", help="skip the instruction counts")
+    parser.add_argument("--output", type=Path, default=TOP / "bench" / "toolchain" / "results.md")
+    parser.add_argument("programs", nargs="*", help="corpus program names (default: all)")
+    args = parser.parse_args()
+
+    for tool, hint in ((args.xisa_cc, "build it first (cmake --build build --target xisa-cc)"),
+                       (MUSL_CLANG, "the corpus is missing")):
+        if not Path(tool).is_file():
+            sys.exit(f"run.py: {tool} not found: {hint}")
+    if not args.no_callgrind and not shutil.which("valgrind"):
+        sys.exit("run.py: valgrind not found: run scripts/setup.sh, or pass --no-callgrind")
+    if args.runs < 1:
+        sys.exit("run.py: --runs must be at least 1")
+    sources = sorted(CORPUS.glob("*.c"))
+    if args.programs:
+        known = {s.stem: s for s in sources}
+        unknown = [p for p in args.programs if p not in known]
+        if unknown:
+            sys.exit(f"run.py: no corpus program named {', '.join(unknown)} (see {CORPUS})")
+        sources = [known[p] for p in args.programs]
+    for sub in ("plain", "xisa"):
+        (args.work / sub).mkdir(parents=True, exist_ok=True)
+
+    command = shlex.join(["bench/toolchain/run.py"] + sys.argv[1:])
+    rows, failures = [], []
+    for i, source in enumerate(sources, 1):
+        print(f"[{i}/{len(sources)}] {source.stem}", flush=True)
+        try:
+            row = bench_program(source, args, args.work)
+        except BenchError as err:
+            print(f"  FAILED: {err}", flush=True)
+            failures.append((source.stem, str(err)))
+            continue
+        rows.append(row)
+        ir = f", Ir {pct(row['ir_xisa'] / row['ir_plain'] - 1)}" if "ir_plain" in row else ""
+        print(f"  wall {row['wall_plain']:.3f}s -> {row['wall_xisa']:.3f}s{ir}, "
+              f"size x86_64 {pct(row['size_xisa_x86_64'] / row['size_plain_x86_64'] - 1)}", flush=True)
+    if not rows:
+        sys.exit("run.py: no program could be measured")
+    write_report(rows, failures, args, command, args.output)
+    print(f"wrote {args.output}")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
