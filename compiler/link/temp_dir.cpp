@@ -1,0 +1,36 @@
+#include "link/temp_dir.h"
+
+#include "support/error.h"
+
+#include <cerrno>
+#include <cstdlib>
+#include <filesystem>
+#include <vector>
+
+namespace fs = std::filesystem;
+
+namespace xisa::link {
+
+TempDir::TempDir(const std::string &prefix) {
+  const char *tmp = std::getenv("TMPDIR");
+  std::string pattern = std::string(tmp && *tmp ? tmp : "/tmp") + "/" + prefix + "-XXXXXX";
+  std::vector<char> buf(pattern.begin(), pattern.end());
+  buf.push_back('\0');
+  if (!mkdtemp(buf.data()))
+    fail("cannot create a temporary directory {}: {} (set TMPDIR to a writable directory)",
+         pattern, errno_text(errno));
+  path_ = buf.data();
+}
+
+TempDir::~TempDir() {
+  std::error_code ignored;
+  fs::remove_all(path_, ignored);
+}
+
+std::string TempDir::file(const std::string &name) const {
+  fs::path p = fs::path(path_) / name;
+  fs::create_directories(p.parent_path());
+  return p.string();
+}
+
+} // namespace xisa::link
