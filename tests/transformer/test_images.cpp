@@ -78,9 +78,10 @@ ImageSet make_image_set(Isa isa) {
     page[i] = uint8_t(i * 7);
   p.memory.append(0x500000, page);
   p.fs = {8, 9, 022};
-  set.files.regular.push_back({7, 0, 0, "/usr/bin/prog." + std::string(name(isa)), 0, 0, {}, {}, {}});
-  set.files.regular.push_back({8, 0, 0, "/tmp", 0, 0, {}, {}, {}});
-  set.files.regular.push_back({9, 0, 0, "/", 0, 0, {}, {}, {}});
+  set.files.regular.push_back(
+      {7, 0, 0, "/usr/bin/prog." + std::string(name(isa)), 0, 0, {}, {}, {}, {1, 2, 3, 4}});
+  set.files.regular.push_back({8, 0, 0, "/tmp", 0, 0, {}, {}, {}, {}});
+  set.files.regular.push_back({9, 0, 0, "/", 0, 0, {}, {}, {}, {}});
   set.processes.push_back(std::move(p));
   return set;
 }

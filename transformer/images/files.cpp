@@ -31,7 +31,8 @@ Files read_files(const fs::path &dir) {
     if (!e->reg || !e->reg->fown)
       fail("files.img: regular file {} has no reg entry: the image is corrupt", e->id);
     const RegFileEntry &r = *e->reg;
-    RegFile f{r.id, r.flags, r.pos, r.name, r.fown->uid, r.fown->euid, {}, {}, {}};
+    RegFile f{r.id, r.flags, r.pos, r.name, r.fown->uid, r.fown->euid, {}, {}, {},
+              std::vector<uint32_t>(r.build_id, r.build_id + r.n_build_id)};
     if (r.has_mnt_id)
       f.mnt_id = r.mnt_id;
     if (r.has_size)
@@ -61,6 +62,8 @@ void write_files(const Files &files, const fs::path &dir) {
     reg.size = f.size.value_or(0);
     reg.has_mode = f.mode.has_value();
     reg.mode = f.mode.value_or(0);
+    reg.n_build_id = f.build_id.size();
+    reg.build_id = const_cast<uint32_t *>(f.build_id.data());
     FileEntry e = FILE_ENTRY__INIT;
     e.type = FD_TYPES__REG;
     e.id = f.id;

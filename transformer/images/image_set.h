@@ -174,6 +174,7 @@ struct RegFile {
   std::optional<int32_t> mnt_id;
   std::optional<uint64_t> size;
   std::optional<uint32_t> mode;
+  std::vector<uint32_t> build_id; // as CRIU stores it; xisa puts the .xisa.info build id here
 
   bool operator==(const RegFile &) const = default;
 };

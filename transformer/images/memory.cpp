@@ -47,6 +47,54 @@ bool Memory::contains(uint64_t addr, uint64_t size) const {
   return true;
 }
 
+void Memory::ensure(uint64_t addr, uint64_t size) {
+  uint64_t start = addr / kPageSize * kPageSize;
+  uint64_t end = (addr + size + kPageSize - 1) / kPageSize * kPageSize;
+  if (contains(start, end - start))
+    return;
+  Memory out;
+  out.pages_id = pages_id;
+  auto fill_zero = [&](uint64_t from, uint64_t to) {
+    out.append(from, std::vector<uint8_t>(to - from));
+  };
+  uint64_t cursor = start; // first page of [start, end) not yet covered
+  for (const PageRun &run : runs) {
+    if (cursor < end && run.vaddr > cursor)
+      fill_zero(cursor, std::min(run.vaddr, end));
+    if (run.present()) {
+      out.append(run.vaddr, {pages.data() + run.offset, run.end() - run.vaddr});
+    } else {
+      if (run.vaddr < end && run.end() > start)
+        fail("pages at {:#x} are not in this dump (lazy or in a parent image); cannot write "
+             "there",
+             run.vaddr);
+      out.runs.push_back(run);
+    }
+    cursor = std::max(cursor, run.end());
+  }
+  if (cursor < end)
+    fill_zero(cursor, end);
+  *this = std::move(out);
+}
+
+void Memory::discard(uint64_t start, uint64_t end) {
+  Memory out;
+  out.pages_id = pages_id;
+  for (const PageRun &run : runs) {
+    // The parts of the run below start and above end survive.
+    for (auto [from, to] : {std::pair{run.vaddr, std::min(run.end(), start)},
+                            std::pair{std::max(run.vaddr, end), run.end()}}) {
+      if (from >= to)
+        continue;
+      if (run.present())
+        out.append(from, {pages.data() + run.offset + (from - run.vaddr), to - from});
+      else
+        out.runs.push_back({from, uint32_t((to - from) / kPageSize), run.flags, 0});
+    }
+  }
+  *this = std::move(out);
+}
+
 void Memory::read(uint64_t addr, std::span<uint8_t> out) const {
   uint64_t start = addr;
   while (!out.empty()) {

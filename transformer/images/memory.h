@@ -41,6 +41,11 @@ struct Memory {
   uint64_t load64(uint64_t addr) const;
   void store64(uint64_t addr, uint64_t value);
   bool contains(uint64_t addr, uint64_t size) const;
+  // Makes every page of [addr, addr + size) present, adding zero pages where
+  // none were dumped (a deeper destination stack touches fresh pages).
+  void ensure(uint64_t addr, uint64_t size);
+  // Forgets the pages of [start, end) (page aligned).
+  void discard(uint64_t start, uint64_t end);
 
   bool operator==(const Memory &) const = default;
 

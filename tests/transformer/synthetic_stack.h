@@ -1,0 +1,52 @@
+// Synthetic programs and parked stacks for the transformation tests.
+//
+// Each ISA gets four functions whose frames look like what clang emits for
+// that ISA (frame pointer, return-address slot, saved callee-saved GPR and
+// FP register, stack slots), described by explicit formulas here, so the
+// tests write source stacks and check destination stacks independently of
+// the transformer's own frame walking.
+#pragma once
+#include "images/memory.h"
+#include "transform/program.h"
+#include "transform/registers.h"
+
+#include <cstdint>
+#include <vector>
+
+namespace xisa::test {
+
+inline constexpr unsigned kFunctions = 4;
+inline constexpr uint64_t kStackTop = 0x7f0000100000;
+inline constexpr uint64_t kStackBytes = 1 << 20;
+inline constexpr uint64_t kBaseFp = kStackTop - 0x40;
+inline constexpr uint64_t kTlsArea = 0x10000000;
+inline constexpr uint64_t kTlsSelf = kTlsArea + 0x800; // the musl descriptor
+inline constexpr uint64_t kTlsSize = 64;
+inline constexpr uint64_t kDtv = kTlsArea + 0x1000;
+inline constexpr uint64_t kExeStart = 0x400000;
+
+// The live values of one frame, as 64-bit patterns (v2 is a double).
+struct FrameValues {
+  uint64_t v0, v1, v2, v4;
+};
+inline constexpr int kLiveValues = 5; // v3 is the constant 7
+
+FrameValues values_for_frame(size_t k);
+
+// Metadata and ELF facts of the synthetic executable for isa.
+transform::Program make_program(Isa isa, std::array<uint8_t, 16> build_id = {1, 2, 3});
+
+// A parked thread of `depth` frames: frame k runs function k % kFunctions,
+// parked at its migration-point call when innermost. Writes the stack and
+// the TLS area into memory; returns the registers.
+transform::RegFile write_stack(Isa isa, size_t depth, images::Memory &memory);
+// Memory with the stack and TLS regions (zeroed) mapped.
+images::Memory make_memory();
+
+// Reads the live values of every frame back, walking the frame chain by the
+// formulas; checks return addresses, saved frame pointers and back chains
+// on the way (gtest failures).
+std::vector<FrameValues> read_stack(Isa isa, size_t depth, const transform::RegFile &regs,
+                                    const images::Memory &memory);
+
+} // namespace xisa::test

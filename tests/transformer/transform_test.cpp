@@ -1,0 +1,228 @@
+// Stack, register and TLS transformation on synthetic parked processes of
+// 1, 16 and 256 frames, between every pair of ISAs, plus the refusals.
+#include "images/image_set.h"
+#include "support/error.h"
+#include "synthetic_stack.h"
+#include "test_images.h"
+#include "transform/image_transform.h"
+#include "transform/musl_tls.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <sys/mman.h>
+
+using namespace xisa;
+using namespace xisa::images;
+using testing::HasSubstr;
+
+namespace {
+
+constexpr uint32_t kExeFileId = 7;
+constexpr uint32_t kVmaRegular = 1u << 0, kVmaFilePrivate = 1u << 6, kVmaAnonPrivate = 1u << 9;
+
+ImageSet make_parked_set(Isa isa, size_t depth) {
+  ImageSet set;
+  Process p;
+  p.pstree = {100, 1, 100, 100, {100}};
+  p.memory = test::make_memory();
+  transform::RegFile regs = test::write_stack(isa, depth, p.memory);
+  p.threads.push_back({100, transform::thread_info(isa, regs), 0, "prog"});
+  // Source code pages of the executable, which the destination must not get.
+  std::vector<uint8_t> text(2 * kPageSize, 0xcc);
+  Memory with_text;
+  with_text.append(test::kExeStart, text);
+  for (const PageRun &run : p.memory.runs)
+    with_text.append(run.vaddr, {p.memory.pages.data() + run.offset, run.end() - run.vaddr});
+  p.memory = std::move(with_text);
+  p.mm.exe_file_id = kExeFileId;
+  p.mm.mm_saved_auxv = {16, 0xfff, 0, 0};
+  p.mm.vmas = {
+      {test::kExeStart, test::kExeStart + 0x2000, 0, kExeFileId, PROT_READ | PROT_EXEC,
+       MAP_PRIVATE, kVmaRegular | kVmaFilePrivate, -1, {}, {}},
+      {test::kTlsArea, test::kTlsArea + 0x2000, 0, 0, PROT_READ | PROT_WRITE,
+       MAP_PRIVATE | MAP_ANONYMOUS, kVmaRegular | kVmaAnonPrivate, -1, {}, {}},
+      {test::kStackTop - test::kStackBytes, test::kStackTop, 0, 0, PROT_READ | PROT_WRITE,
+       MAP_PRIVATE | MAP_ANONYMOUS, kVmaRegular | kVmaAnonPrivate, -1, {}, {}},
+  };
+  set.files.regular.push_back(
+      {kExeFileId, 0, 0, "/synthetic/prog." + std::string(name(isa)), 0, 0, {}, {}, {}, {}});
+  set.processes.push_back(std::move(p));
+  return set;
+}
+
+void expect_frames(const ImageSet &set, Isa isa, size_t depth) {
+  const Process &p = set.processes.front();
+  ASSERT_EQ(isa_of(p.threads.front().info), isa);
+  transform::RegFile regs = transform::reg_file(p.threads.front().info);
+  std::vector<test::FrameValues> got = test::read_stack(isa, depth, regs, p.memory);
+  ASSERT_EQ(got.size(), depth);
+  for (size_t k = 0; k < depth; ++k) {
+    test::FrameValues want = test::values_for_frame(k);
+    EXPECT_EQ(got[k].v0, want.v0) << "frame " << k;
+    EXPECT_EQ(got[k].v1, want.v1) << "frame " << k;
+    EXPECT_EQ(got[k].v2, want.v2) << "frame " << k << " (double)";
+    EXPECT_EQ(got[k].v4, want.v4) << "frame " << k << " (int)";
+  }
+}
+
+// Musl's descriptor after the move: fields where the destination expects them.
+void expect_thread_area(const Memory &m, Isa isa) {
+  bool x86 = isa == Isa::X86_64;
+  uint64_t self = test::kTlsSelf, part2 = self + (x86 ? 48 : 32);
+  EXPECT_EQ(m.load64(self), self);
+  EXPECT_EQ(m.load64(self + (x86 ? 8 : 192)), test::kDtv) << "dtv";
+  EXPECT_EQ(m.load64(self + (x86 ? 40 : 184)), 0xcafeu) << "canary";
+  EXPECT_EQ(m.load64(part2), 4242u) << "tid";
+  EXPECT_EQ(m.load64(part2 + 88), part2 + 88) << "robust list head";
+  uint64_t tls = x86 ? self - test::kTlsSize : self + 200 + (isa == Isa::AArch64 ? 16 : 0);
+  for (uint64_t i = 0; i < test::kTlsSize; i += 8)
+    EXPECT_EQ(m.load64(tls + i), 0x7700 + i) << "TLS word " << i;
+  EXPECT_EQ(m.load64(test::kDtv + 8), tls + (isa == Isa::PPC64LE ? 0x8000 : 0)) << "dtv[1]";
+}
+
+using Case = std::tuple<Isa, Isa, size_t>;
+class TransformPair : public testing::TestWithParam<Case> {};
+
+TEST_P(TransformPair, FramesRegistersAndTls) {
+  auto [from, to, depth] = GetParam();
+  ImageSet set = make_parked_set(from, depth);
+  transform::Program src = test::make_program(from), dst = test::make_program(to);
+  transform::Report report = transform::transform_image_set(set, src, dst);
+  ASSERT_EQ(report.threads.size(), 1u);
+  EXPECT_EQ(report.threads[0].frames, depth);
+  expect_frames(set, to, depth);
+  const Process &p = set.processes.front();
+  expect_thread_area(p.memory, to);
+  EXPECT_EQ(report.exe_pages_dropped, 2u);
+  EXPECT_FALSE(p.memory.contains(test::kExeStart, 1)) << "source code pages left behind";
+  EXPECT_TRUE(p.mm.mm_saved_auxv.empty());
+  EXPECT_EQ(set.files.find(kExeFileId)->name, dst.path());
+  if (to == Isa::PPC64LE) {
+    EXPECT_EQ(transform::reg_file(p.threads.front().info).get(2), 0x10008000u) << "TOC";
+  }
+}
+
+std::string case_name(const testing::TestParamInfo<Case> &info) {
+  auto [from, to, depth] = info.param;
+  return std::string(name(from)) + "_to_" + std::string(name(to)) + "_" + std::to_string(depth);
+}
+
+INSTANTIATE_TEST_SUITE_P(AllPairs, TransformPair,
+                         testing::Combine(testing::ValuesIn(kAllIsas), testing::ValuesIn(kAllIsas),
+                                          testing::Values(size_t(1), size_t(16), size_t(256))),
+                         case_name);
+
+TEST(Transform, RoundTripThroughAllIsas) {
+  constexpr size_t depth = 16;
+  ImageSet set = make_parked_set(Isa::X86_64, depth);
+  const Isa hops[] = {Isa::X86_64, Isa::AArch64, Isa::PPC64LE, Isa::X86_64};
+  for (size_t i = 1; i < std::size(hops); ++i)
+    transform::transform_image_set(set, test::make_program(hops[i - 1]),
+                                   test::make_program(hops[i]));
+  expect_frames(set, Isa::X86_64, depth);
+  expect_thread_area(set.processes.front().memory, Isa::X86_64);
+}
+
+TEST(Transform, ImagesSurviveWriteAndRead) {
+  ImageSet set = make_parked_set(Isa::AArch64, 16);
+  transform::transform_image_set(set, test::make_program(Isa::AArch64),
+                                 test::make_program(Isa::PPC64LE));
+  test::TempDir dir;
+  write_image_set(set, dir.path);
+  expect_frames(read_image_set(dir.path), Isa::PPC64LE, 16);
+}
+
+void expect_refused(ImageSet set, const transform::Program &src, const transform::Program &dst,
+                    const std::string &message) {
+  EXPECT_THAT([&] { transform::transform_image_set(set, src, dst); },
+              testing::ThrowsMessage<Error>(HasSubstr(message)));
+}
+
+TEST(TransformRefuses, BuildIdMismatch) {
+  expect_refused(make_parked_set(Isa::X86_64, 4), test::make_program(Isa::X86_64),
+                 test::make_program(Isa::AArch64, {9, 9, 9}), "build id mismatch");
+}
+
+TEST(TransformRefuses, ImageBuildIdMismatch) {
+  ImageSet set = make_parked_set(Isa::X86_64, 4);
+  set.files.find(kExeFileId)->build_id = {0xdead, 0, 0, 0};
+  expect_refused(set, test::make_program(Isa::X86_64), test::make_program(Isa::AArch64),
+                 "the image's executable has");
+}
+
+TEST(TransformRefuses, ImageOfAnotherIsa) {
+  expect_refused(make_parked_set(Isa::PPC64LE, 4), test::make_program(Isa::X86_64),
+                 test::make_program(Isa::AArch64), "was dumped on ppc64le");
+}
+
+TEST(TransformRefuses, NotParkedAtAMigrationPoint) {
+  ImageSet set = make_parked_set(Isa::AArch64, 4);
+  std::get<Aarch64ThreadInfo>(set.processes[0].threads[0].info).pc += 4;
+  expect_refused(set, test::make_program(Isa::AArch64), test::make_program(Isa::X86_64),
+                 "not a migration call site");
+}
+
+TEST(TransformRefuses, FrameWithoutMetadata) {
+  ImageSet set = make_parked_set(Isa::X86_64, 3);
+  // The outermost frame's return address (at CFA - 8) no longer leads to the base.
+  Memory &m = set.processes[0].memory;
+  m.store64(test::kBaseFp - 0x20 - 8, 0x123456);
+  expect_refused(set, test::make_program(Isa::X86_64), test::make_program(Isa::AArch64),
+                 "neither a call site with metadata nor a base frame");
+}
+
+TEST(TransformRefuses, CorruptFrameChain) {
+  ImageSet set = make_parked_set(Isa::X86_64, 3);
+  // Point the innermost frame's saved rbp below its own frame.
+  transform::RegFile regs = transform::reg_file(set.processes[0].threads[0].info);
+  uint64_t cfa0 = regs.get(6) + 16;
+  set.processes[0].memory.store64(cfa0 - 16, regs.get(7) - 0x1000);
+  expect_refused(set, test::make_program(Isa::X86_64), test::make_program(Isa::AArch64),
+                 "the stack is corrupt");
+}
+
+TEST(TransformRefuses, CallSiteMissingInDestination) {
+  transform::Program src = test::make_program(Isa::X86_64);
+  meta::Metadata m = test::make_program(Isa::AArch64).meta();
+  std::erase_if(m.call_sites, [](const meta::CallSite &s) { return s.id == 1001; });
+  transform::Program dst(m, {}, {{"__xisa_base_ret_main", 0x400810}}, 0, 0);
+  expect_refused(make_parked_set(Isa::X86_64, 2), src, dst, "call site 0x3e9 (frame 0) has no record");
+}
+
+TEST(TransformRefuses, CallerSavedRegisterLocation) {
+  // A live value in xmm0 at a call: true at the stackmap point after a
+  // reload, never at the return address.
+  meta::Metadata m = test::make_program(Isa::X86_64).meta();
+  for (meta::CallSite &s : m.call_sites)
+    s.live_values[2] = {meta::LocationKind::Register, 16, 17, 0, 0};
+  transform::Program src(m, {}, {{"__xisa_base_ret_main", 0x400800}}, 0, 0);
+  expect_refused(make_parked_set(Isa::X86_64, 2), src, test::make_program(Isa::AArch64),
+                 "which a call does not preserve");
+}
+
+TEST(TransformRefuses, NoRoomForDestinationTls) {
+  // An x86-64 descriptor at the very end of its mapping: the aarch64 TLS
+  // block, above the descriptor, has nowhere to go.
+  Memory m;
+  m.append(0x20000000, std::vector<uint8_t>(kPageSize));
+  uint64_t self = 0x20001000 - 200;
+  m.store64(self, self);
+  transform::Program x86 = test::make_program(Isa::X86_64);
+  transform::Program arm = test::make_program(Isa::AArch64);
+  EXPECT_THAT(
+      [&] {
+        transform::relay_thread_area(m, {Isa::X86_64, x86.info()}, {Isa::AArch64, arm.info()},
+                                     self);
+      },
+      testing::ThrowsMessage<Error>(HasSubstr("no room for the aarch64 TLS block")));
+}
+
+TEST(TransformNames, ExecutableForIsa) {
+  EXPECT_EQ(transform::executable_for("/a/prog.x86_64", Isa::PPC64LE), "/a/prog.ppc64le");
+  EXPECT_EQ(transform::executable_for("/a/b.aarch64", Isa::X86_64), "/a/b.x86_64");
+  EXPECT_THAT([] { transform::executable_for("/a/prog", Isa::X86_64); },
+              testing::ThrowsMessage<Error>(HasSubstr("pass the executables explicitly")));
+}
+
+} // namespace

@@ -1,0 +1,263 @@
+#include "transform/frames.h"
+
+#include "support/error.h"
+
+#include <bitset>
+#include <cstring>
+
+namespace xisa::transform {
+
+using meta::LiveValue;
+using meta::LocationKind;
+using meta::SavedRegister;
+
+// Deeper than any stack a runtime stack can hold; stops a cyclic chain.
+static constexpr size_t kMaxFrames = 1 << 20;
+
+static RegValue load(const images::Memory &memory, uint64_t addr, unsigned size) {
+  if (size > 16)
+    fail("a live value of {} bytes at {:#x}: more than a register holds", size, addr);
+  uint8_t bytes[16] = {};
+  memory.read(addr, {bytes, size});
+  RegValue v;
+  std::memcpy(&v.lo, bytes, 8);
+  std::memcpy(&v.hi, bytes + 8, 8);
+  return v;
+}
+
+static void store(images::Memory &memory, uint64_t addr, const RegValue &v, unsigned size) {
+  if (size > 16)
+    fail("a live value of {} bytes at {:#x}: more than a register holds", size, addr);
+  uint8_t bytes[16];
+  std::memcpy(bytes, &v.lo, 8);
+  std::memcpy(bytes + 8, &v.hi, 8);
+  memory.write(addr, {bytes, size});
+}
+
+// Keeps the low `size` bytes of v.
+static RegValue truncate(RegValue v, unsigned size) {
+  if (size < 16)
+    v.hi = size <= 8 ? 0 : v.hi & (~0ull >> (8 * (16 - size)));
+  if (size < 8)
+    v.lo &= ~0ull >> (8 * (8 - size));
+  return v;
+}
+
+static void check_register(const Abi &abi, const meta::CallSite &site, const LiveValue &lv,
+                           const std::string &path) {
+  if (lv.dwarf_reg >= kNumDwarfRegs || !abi.is_callee_saved(lv.dwarf_reg))
+    fail("{}: call site {:#x} keeps a live value in DWARF register {}, which a call does not "
+         "preserve on {}: the metadata describes a point after the call, not its return address",
+         path, site.id, lv.dwarf_reg, name(abi.isa));
+}
+
+static RegValue read_live_value(const SourceFrame &frame, const LiveValue &lv, const RegFile &regs,
+                                const images::Memory &memory, const Abi &abi,
+                                const std::string &path) {
+  switch (lv.kind) {
+  case LocationKind::Register:
+    check_register(abi, *frame.site, lv, path);
+    return truncate(regs.regs[lv.dwarf_reg], lv.size);
+  case LocationKind::Indirect:
+    return load(memory, regs.get(lv.dwarf_reg) + lv.offset, lv.size);
+  case LocationKind::Constant:
+    return {lv.constant, 0};
+  case LocationKind::Direct:
+    return {regs.get(lv.dwarf_reg) + lv.offset, 0};
+  }
+  return {};
+}
+
+SourceStack unwind(const RegFile &start, const images::Memory &memory, const Program &program) {
+  const Abi &abi = transform::abi(program.isa());
+  SourceStack stack;
+  RegFile regs = start;
+  uint64_t pc = start.pc;
+  for (;;) {
+    const meta::CallSite *site = program.at_return_address(pc);
+    if (!site) {
+      if (stack.frames.empty())
+        fail("the thread is at {:#x}, which is not a migration call site of {}: it was not parked "
+             "by the xisa runtime, or the image belongs to another executable",
+             pc, program.path());
+      stack.base_return = program.base_return_name(pc);
+      if (stack.base_return.empty())
+        fail("frame {} returns to {:#x}, which is neither a call site with metadata nor a base "
+             "frame of the xisa runtime in {}: the stack holds a frame xisa cannot move",
+             stack.frames.size() - 1, pc, program.path());
+      stack.base_fp = regs.get(abi.fp);
+      return stack;
+    }
+    if (stack.frames.size() == kMaxFrames)
+      fail("more than {} frames: the frame chain is cyclic or corrupt", kMaxFrames);
+    const meta::FrameRule &rule = site->frame;
+    SourceFrame frame{site, regs.get(rule.cfa_reg) + rule.cfa_offset, {}};
+    if (!stack.frames.empty() && frame.cfa <= stack.frames.back().cfa)
+      fail("frame {} (call site {:#x}) has its CFA {:#x} at or below the frame it called: the "
+           "stack is corrupt",
+           stack.frames.size(), site->id, frame.cfa);
+    frame.values.reserve(site->live_values.size());
+    for (const LiveValue &lv : site->live_values)
+      frame.values.push_back(read_live_value(frame, lv, regs, memory, abi, program.path()));
+
+    RegFile caller = regs;
+    for (const SavedRegister &saved : rule.saved) {
+      if (saved.dwarf_reg >= kNumDwarfRegs)
+        fail("{}: call site {:#x} saves unknown DWARF register {}", program.path(), site->id,
+             saved.dwarf_reg);
+      caller.regs[saved.dwarf_reg] =
+          saved.rule == SavedRegister::Rule::AtCfaOffset
+              ? load(memory, frame.cfa + saved.value, abi.reg_size(saved.dwarf_reg))
+              : regs.regs[saved.value];
+    }
+    caller.set(abi.sp, frame.cfa);
+    pc = caller.get(rule.return_address_reg);
+    regs = caller;
+    stack.frames.push_back(std::move(frame));
+  }
+}
+
+namespace {
+
+// Register values the frames outside the one being built expect to find
+// when control returns to them: each frame's prologue saves them, and what
+// no frame saves stays in the final register file.
+struct Expected {
+  RegFile values;
+  std::bitset<kNumDwarfRegs> wanted;
+
+  void want(uint16_t reg, RegValue v) {
+    values.regs[reg] = v;
+    wanted.set(reg);
+  }
+};
+
+class Builder {
+public:
+  Builder(const SourceStack &stack, images::Memory &memory, const Program &dst)
+      : stack_(stack), memory_(memory), dst_(dst), abi_(abi(dst.isa())) {}
+
+  RegFile build(uint64_t tp) {
+    const SourceFrame &outermost = stack_.frames.back();
+    uint64_t cfa = outermost.cfa;
+    uint16_t ra_column = dst_site(stack_.frames.size() - 1).frame.return_address_reg;
+    expected_.want(ra_column, {dst_.base_return(stack_.base_return), 0});
+    expected_.want(abi_.fp, {stack_.base_fp, 0});
+    for (size_t k = stack_.frames.size(); k-- > 0;)
+      cfa = build_frame(k, cfa);
+    RegFile out;
+    for (uint16_t r = 0; r < kNumDwarfRegs; ++r)
+      if (expected_.wanted.test(r))
+        out.regs[r] = expected_.values.regs[r];
+    out.set(abi_.sp, cfa);
+    out.pc = dst_site(0).return_address;
+    out.tp = tp;
+    if (abi_.toc != kNoReg)
+      out.set(abi_.toc, dst_.toc());
+    if (abi_.tp != kNoReg)
+      out.set(abi_.tp, tp);
+    return out;
+  }
+
+private:
+  const meta::CallSite &dst_site(size_t k) const {
+    const meta::CallSite &src = *stack_.frames[k].site;
+    const meta::CallSite *site = dst_.with_id(src.id);
+    if (!site)
+      fail("call site {:#x} (frame {}) has no record in {}: the executables do not come from one "
+           "xisa-cc link",
+           src.id, k, dst_.path());
+    if (site->live_values.size() != src.live_values.size())
+      fail("call site {:#x} has {} live values in the source but {} in {}: the executables do "
+           "not come from one xisa-cc link",
+           src.id, src.live_values.size(), site->live_values.size(), dst_.path());
+    return *site;
+  }
+
+  // Builds frame k below `cfa`; returns its stack pointer at the call, the
+  // CFA of the frame it calls.
+  uint64_t build_frame(size_t k, uint64_t cfa) {
+    const meta::CallSite &site = dst_site(k);
+    const meta::FrameRule &rule = site.frame;
+    uint64_t sp = cfa - (dst_.function_of(site).stack_size + abi_.call_push);
+    uint64_t fp = 0;
+    bool has_fp = rule.cfa_reg == abi_.fp;
+    if (has_fp)
+      fp = cfa - rule.cfa_offset;
+    else if (rule.cfa_reg != abi_.sp || cfa - rule.cfa_offset != sp)
+      fail("{}: call site {:#x} has a CFA rule (register {} + {}) that disagrees with its frame "
+           "size {}",
+           dst_.path(), site.id, rule.cfa_reg, rule.cfa_offset, dst_.function_of(site).stack_size);
+    memory_.ensure(sp, cfa - sp);
+
+    // This frame's prologue saved what the frames outside it expect.
+    for (const SavedRegister &saved : rule.saved) {
+      uint16_t reg = saved.dwarf_reg;
+      bool wanted = reg < kNumDwarfRegs && expected_.wanted.test(reg);
+      if (saved.rule == SavedRegister::Rule::InRegister) {
+        if (wanted)
+          expected_.want(uint16_t(saved.value), expected_.values.regs[reg]);
+      } else {
+        store(memory_, cfa + saved.value, wanted ? expected_.values.regs[reg] : RegValue{},
+              abi_.reg_size(reg));
+      }
+      if (wanted)
+        expected_.wanted.reset(reg);
+    }
+    if (abi_.back_chain)
+      memory_.store64(sp, cfa);
+
+    const SourceFrame &src = stack_.frames[k];
+    for (size_t i = 0; i < site.live_values.size(); ++i) {
+      const LiveValue &lv = site.live_values[i];
+      const LiveValue &src_lv = src.site->live_values[i];
+      switch (lv.kind) {
+      case LocationKind::Register:
+        check_register(abi_, site, lv, dst_.path());
+        expected_.want(lv.dwarf_reg, truncate(src.values[i], std::min(lv.size, src_lv.size)));
+        break;
+      case LocationKind::Indirect:
+        store(memory_, base(lv, sp, fp, has_fp, site) + lv.offset,
+              truncate(src.values[i], std::min(lv.size, src_lv.size)), lv.size);
+        break;
+      case LocationKind::Constant:
+        break;
+      case LocationKind::Direct:
+        if (src_lv.kind != LocationKind::Direct)
+          fail("call site {:#x}: live value {} is a frame address in {} but not in the source",
+               site.id, i, dst_.path());
+        break;
+      }
+    }
+    if (has_fp)
+      expected_.want(abi_.fp, {fp, 0});
+    expected_.want(rule.return_address_reg, {site.return_address, 0});
+    return sp;
+  }
+
+  uint64_t base(const LiveValue &lv, uint64_t sp, uint64_t fp, bool has_fp,
+                const meta::CallSite &site) const {
+    if (lv.dwarf_reg == abi_.sp)
+      return sp;
+    if (lv.dwarf_reg == abi_.fp && has_fp)
+      return fp;
+    fail("{}: call site {:#x} addresses a stack slot from DWARF register {}, neither the stack "
+         "nor the frame pointer",
+         dst_.path(), site.id, lv.dwarf_reg);
+  }
+
+  const SourceStack &stack_;
+  images::Memory &memory_;
+  const Program &dst_;
+  const Abi &abi_;
+  Expected expected_;
+};
+
+} // namespace
+
+RegFile rebuild(const SourceStack &stack, images::Memory &memory, const Program &dst,
+                uint64_t tp) {
+  return Builder(stack, memory, dst).build(tp);
+}
+
+} // namespace xisa::transform

@@ -1,0 +1,142 @@
+#include "transform/image_transform.h"
+
+#include "support/error.h"
+#include "transform/frames.h"
+#include "transform/musl_tls.h"
+
+#include <sys/mman.h>
+
+#include <cstring>
+
+namespace xisa::transform {
+
+using namespace images;
+
+// vma_entry.status bits (CRIU's VMA_FILE_PRIVATE / VMA_FILE_SHARED).
+static constexpr uint32_t kVmaFilePrivate = 1u << 6;
+static constexpr uint32_t kVmaFileShared = 1u << 7;
+
+std::string image_executable(const ImageSet &set) {
+  const Process &root = set.processes.front();
+  const images::RegFile *exe = set.files.find(root.mm.exe_file_id);
+  if (!exe)
+    fail("mm-{}.img names executable file id {}, which files.img does not hold: the image set is "
+         "corrupt",
+         root.pstree.pid, root.mm.exe_file_id);
+  return exe->name;
+}
+
+std::string executable_for(const std::string &exe, Isa isa) {
+  for (Isa other : kAllIsas) {
+    std::string suffix = "." + std::string(name(other));
+    if (exe.size() > suffix.size() && exe.ends_with(suffix))
+      return exe.substr(0, exe.size() - suffix.size()) + "." + std::string(name(isa));
+  }
+  fail("the executable {} has no .<isa> suffix ({}), so its {} twin cannot be found; pass the "
+       "executables explicitly",
+       exe, isa_names(), name(isa));
+}
+
+static std::string hex(const std::array<uint8_t, 16> &id) {
+  std::string out;
+  for (uint8_t b : id)
+    out += fmt::format("{:02x}", b);
+  return out;
+}
+
+static void check_build_ids(const ImageSet &set, const Program &src, const Program &dst) {
+  const auto &want = dst.info().build_id;
+  if (src.info().build_id != want)
+    fail("build id mismatch: {} has {} but {} has {}; they are not outputs of one xisa-cc link",
+         src.path(), hex(src.info().build_id), dst.path(), hex(want));
+  const images::RegFile *exe = set.files.find(set.processes.front().mm.exe_file_id);
+  if (exe && exe->build_id.size() == 4) {
+    std::array<uint8_t, 16> image_id;
+    std::memcpy(image_id.data(), exe->build_id.data(), 16);
+    if (image_id != want)
+      fail("build id mismatch: the image's executable has {} but {} has {}; the image was made "
+           "by another build of the program",
+           hex(image_id), dst.path(), hex(want));
+  }
+}
+
+// Points the executable's mappings at the destination file and forgets the
+// source's code pages: the destination maps its own.
+static size_t remap_executable(Process &p, const Program &dst) {
+  size_t dropped = 0;
+  for (Vma &vma : p.mm.vmas) {
+    if (!(vma.status & (kVmaFilePrivate | kVmaFileShared)) || vma.shmid != p.mm.exe_file_id)
+      continue;
+    const LoadSegment *seg = nullptr;
+    for (const LoadSegment &s : dst.loads())
+      if (vma.start >= s.vaddr / kPageSize * kPageSize && vma.start < s.vaddr + s.memsz)
+        seg = &s;
+    if (!seg)
+      fail("the executable mapping [{:#x}, {:#x}) has no loadable segment in {}: the executables "
+           "do not share one layout",
+           vma.start, vma.end, dst.path());
+    uint64_t seg_page = seg->vaddr / kPageSize * kPageSize;
+    vma.pgoff = seg->offset / kPageSize * kPageSize + (vma.start - seg_page);
+    if (vma.prot & PROT_EXEC || seg->prot & PROT_EXEC) {
+      vma.prot = seg->prot;
+      size_t before = p.memory.pages.size();
+      p.memory.discard(vma.start, vma.end);
+      dropped += (before - p.memory.pages.size()) / kPageSize;
+    }
+  }
+  return dropped;
+}
+
+static void check_pages_mapped(const Process &p) {
+  for (const PageRun &run : p.memory.runs) {
+    bool inside = false;
+    for (const Vma &vma : p.mm.vmas)
+      inside |= run.vaddr >= vma.start && run.end() <= vma.end;
+    if (!inside)
+      fail("process {}: pages [{:#x}, {:#x}) lie outside every mapping after the transformation "
+           "(the destination stack outgrew its mapping?)",
+           p.pstree.pid, run.vaddr, run.end());
+  }
+}
+
+static ThreadReport transform_thread(Thread &thread, Memory &memory, const Program &src,
+                                     const Program &dst) {
+  try {
+    transform::RegFile regs = reg_file(thread.info);
+    SourceStack stack = unwind(regs, memory, src);
+    uint64_t tp =
+        relay_thread_area(memory, {src.isa(), src.info()}, {dst.isa(), dst.info()}, regs.tp);
+    transform::RegFile out = rebuild(stack, memory, dst, tp);
+    uint64_t clear_tid = std::visit([](const auto &t) { return t.clear_tid_addr; }, thread.info);
+    thread.info = thread_info(dst.isa(), out);
+    std::visit([&](auto &t) { t.clear_tid_addr = clear_tid; }, thread.info);
+    return {thread.tid, stack.frames.size(), regs.pc, out.pc, regs.tp, tp};
+  } catch (const Error &e) {
+    fail("thread {}: {}", thread.tid, e.what());
+  }
+}
+
+Report transform_image_set(ImageSet &set, const Program &src, const Program &dst) {
+  check_build_ids(set, src, dst);
+  Report report;
+  for (Process &p : set.processes) {
+    Isa isa = isa_of(p.threads.front().info);
+    if (isa != src.isa())
+      fail("process {} was dumped on {} but the source executable {} is for {}", p.pstree.pid,
+           name(isa), src.path(), name(src.isa()));
+    for (Thread &thread : p.threads)
+      report.threads.push_back(transform_thread(thread, p.memory, src, dst));
+    report.exe_pages_dropped += remap_executable(p, dst);
+    // The saved auxiliary vector describes the source machine (hwcaps,
+    // platform); the destination kernel provides its own.
+    p.mm.mm_saved_auxv.clear();
+    check_pages_mapped(p);
+  }
+  if (images::RegFile *exe = set.files.find(set.processes.front().mm.exe_file_id)) {
+    exe->name = dst.path();
+    exe->size = dst.file_size();
+  }
+  return report;
+}
+
+} // namespace xisa::transform

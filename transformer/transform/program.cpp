@@ -1,0 +1,66 @@
+#include "transform/program.h"
+
+#include "support/error.h"
+
+#include <algorithm>
+
+namespace xisa::transform {
+
+Program::Program(meta::Metadata meta, std::vector<LoadSegment> loads,
+                 std::map<std::string, uint64_t> base_returns, uint64_t toc, uint64_t file_size)
+    : meta_(std::move(meta)), loads_(std::move(loads)), base_returns_(std::move(base_returns)),
+      toc_(toc), file_size_(file_size) {
+  std::sort(meta_.call_sites.begin(), meta_.call_sites.end(),
+            [](const meta::CallSite &a, const meta::CallSite &b) {
+              return a.return_address < b.return_address;
+            });
+  return_addresses_.reserve(meta_.call_sites.size());
+  for (uint32_t i = 0; i < meta_.call_sites.size(); ++i) {
+    const meta::CallSite &site = meta_.call_sites[i];
+    if (site.function >= meta_.functions.size())
+      fail("{}: call site {:#x} names function {} of {}: the metadata is corrupt", meta_.path,
+           site.id, site.function, meta_.functions.size());
+    if (!by_id_.emplace(site.id, i).second)
+      fail("{}: call site id {:#x} appears twice: the metadata is corrupt", meta_.path, site.id);
+    return_addresses_.push_back(site.return_address);
+  }
+}
+
+const meta::CallSite *Program::at_return_address(uint64_t address) const {
+  auto it = std::lower_bound(return_addresses_.begin(), return_addresses_.end(), address);
+  if (it == return_addresses_.end() || *it != address)
+    return nullptr;
+  return &meta_.call_sites[it - return_addresses_.begin()];
+}
+
+const meta::CallSite *Program::with_id(uint64_t id) const {
+  auto it = by_id_.find(id);
+  return it == by_id_.end() ? nullptr : &meta_.call_sites[it->second];
+}
+
+const meta::Function &Program::function_of(const meta::CallSite &site) const {
+  return meta_.functions[site.function];
+}
+
+std::string Program::base_return_name(uint64_t address) const {
+  for (const auto &[name, at] : base_returns_)
+    if (at == address)
+      return name;
+  return "";
+}
+
+uint64_t Program::base_return(const std::string &name) const {
+  auto it = base_returns_.find(name);
+  if (it == base_returns_.end())
+    fail("{} has no base-frame label {}: it was not linked with the same xisa runtime", path(),
+         name);
+  return it->second;
+}
+
+const meta::Info &Program::info() const {
+  if (!meta_.info)
+    fail("{} has no .xisa.info section: build it with xisa-cc", path());
+  return *meta_.info;
+}
+
+} // namespace xisa::transform

@@ -1,0 +1,61 @@
+// One ISA's executable as the transformer sees it: its migration metadata,
+// indexed for lookups, and the ELF facts a restored process depends on
+// (loadable segments, base-frame return labels, the ppc64 TOC).
+#pragma once
+#include "meta/metadata.h"
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace xisa::transform {
+
+struct LoadSegment {
+  uint64_t vaddr = 0, memsz = 0, offset = 0, filesz = 0;
+  uint32_t prot = 0; // PROT_*
+};
+
+// Return addresses in the runtime's base frames (where user code returns to
+// when a thread's outermost function returns) are global labels whose names
+// start with this; the same name marks the same point on every ISA.
+inline constexpr const char *kBaseReturnPrefix = "__xisa_base_ret";
+
+class Program {
+public:
+  // Takes metadata and ELF facts as they are; call sites are indexed here.
+  Program(meta::Metadata meta, std::vector<LoadSegment> loads,
+          std::map<std::string, uint64_t> base_returns, uint64_t toc, uint64_t file_size);
+
+  const meta::Metadata &meta() const { return meta_; }
+  Isa isa() const { return meta_.isa; }
+  const std::string &path() const { return meta_.path; }
+  const std::vector<LoadSegment> &loads() const { return loads_; }
+  uint64_t toc() const { return toc_; }
+  uint64_t file_size() const { return file_size_; }
+
+  const meta::CallSite *at_return_address(uint64_t address) const;
+  const meta::CallSite *with_id(uint64_t id) const;
+  const meta::Function &function_of(const meta::CallSite &site) const;
+  // The name of the base return label at address, or "" if there is none.
+  std::string base_return_name(uint64_t address) const;
+  // The address of the base return label `name`; throws if missing.
+  uint64_t base_return(const std::string &name) const;
+  // The .xisa.info fields; throws if the link step wrote none.
+  const meta::Info &info() const;
+
+private:
+  meta::Metadata meta_;
+  std::vector<LoadSegment> loads_;
+  std::map<std::string, uint64_t> base_returns_;
+  uint64_t toc_ = 0;
+  uint64_t file_size_ = 0;
+  std::unordered_map<uint64_t, uint32_t> by_id_;
+  std::vector<uint64_t> return_addresses_; // parallel to meta_.call_sites
+};
+
+// Reads an executable built by xisa-cc: metadata and ELF facts.
+Program load_program(const std::string &path);
+
+} // namespace xisa::transform
