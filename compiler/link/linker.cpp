@@ -1,11 +1,16 @@
 #include "link/linker.h"
 
+#include "link/layout.h"
+#include "link/layout_check.h"
+#include "link/linker_script.h"
 #include "link/staging.h"
 #include "link/subprocess.h"
 #include "link/temp_dir.h"
 #include "support/error.h"
 
+#include <cstdio>
 #include <filesystem>
+#include <map>
 
 namespace fs = std::filesystem;
 
@@ -28,9 +33,10 @@ static std::string output_for(const LinkRequest &request, Isa isa) {
 }
 
 static Command lld_command(const Toolchain &tc, const LinkRequest &request,
-                           const StagedLink &staged, Isa isa, const std::string &output) {
+                           const StagedLink &staged, Isa isa, const std::string &script,
+                           const std::string &output) {
   Command cmd = {tc.lld(), "-m", emulation(isa), "-static", "--eh-frame-hdr", "-z",
-                 "max-page-size=65536", "-z", "norelro", "-o", output};
+                 "max-page-size=65536", "-z", "norelro", "-T", script, "-o", output};
   if (staged.runtime_wraps)
     cmd.insert(cmd.end(), {"--wrap=main", "--wrap=pthread_create"});
   for (const std::string &dir : request.lib_dirs)
@@ -57,17 +63,96 @@ static void link_plain_name(const LinkRequest &request) {
   }
 }
 
-void link_executables(const Toolchain &tc, const LinkRequest &request) {
-  TempDir tmp("xisa-link");
-  StagedLink staged = stage_inputs(tc, request, tmp);
+static void write_text(const std::string &path, const std::string &text) {
+  std::FILE *f = std::fopen(path.c_str(), "w");
+  if (!f || std::fwrite(text.data(), 1, text.size(), f) != text.size() || std::fclose(f) != 0)
+    fail("cannot write {}", path);
+}
+
+// Links every target with `scripts[isa]`; `map_of(isa)` ("" for none) asks
+// for an lld map.
+template <typename MapPath>
+static void link_all(const Toolchain &tc, const LinkRequest &request, const StagedLink &staged,
+                     const std::map<Isa, std::string> &scripts,
+                     const std::map<Isa, std::string> &outputs, MapPath map_of) {
   std::vector<Command> commands;
-  for (Isa isa : request.targets)
-    commands.push_back(lld_command(tc, request, staged, isa, output_for(request, isa)));
+  for (Isa isa : request.targets) {
+    Command cmd = lld_command(tc, request, staged, isa, scripts.at(isa), outputs.at(isa));
+    if (std::string map = map_of(isa); !map.empty())
+      cmd.push_back("-Map=" + map);
+    commands.push_back(std::move(cmd));
+  }
   std::vector<int> codes = run_parallel(commands, request.verbose);
   for (size_t i = 0; i < codes.size(); ++i)
     if (codes[i] != 0)
-      fail("linking {} failed (ld.lld exit {})", output_for(request, request.targets[i]),
-           codes[i]);
+      fail("linking {} for {} failed (ld.lld exit {})", request.output,
+           name(request.targets[i]), codes[i]);
+}
+
+// A map with input files under their logical names, so ISAs compare.
+static LinkMap logical_map(const std::string &path, const StagedLink &staged) {
+  LinkMap map = read_link_map(path);
+  for (MapOutputSection &section : map.sections)
+    for (MapInputSection &input : section.inputs)
+      if (auto it = staged.logical_name.find(input.file); it != staged.logical_name.end())
+        input.file = it->second;
+  return map;
+}
+
+// Symbols that share an input section at ISA-dependent offsets (assembly
+// without a section per function) cannot be aligned by placing sections:
+// warn, naming them; `xisa layout check` fails on them.
+static void verify_layout(const LinkRequest &request) {
+  std::vector<ExecutableSymbols> exes;
+  for (Isa isa : request.targets)
+    exes.push_back(read_executable_symbols(output_for(request, isa)));
+  LayoutReport report = compare_layouts(exes);
+  if (report.aligned())
+    return;
+  std::string list;
+  for (size_t i = 0; i < report.differences.size() && i < 20; ++i) {
+    list += "\n  " + report.differences[i].symbol;
+    for (const auto &[isa, address] : report.differences[i].address)
+      list += fmt::format(" {}={:#x}", name(isa), address);
+  }
+  std::fprintf(stderr,
+               "xisa-cc: warning: %s: %zu of %zu shared symbols are at different addresses "
+               "(each shares an input section with another symbol at ISA-dependent offsets; "
+               "give each assembly function its own .text.<name> section):%s\n",
+               request.output.c_str(), report.differences.size(), report.shared, list.c_str());
+}
+
+void link_executables(const Toolchain &tc, const LinkRequest &request) {
+  TempDir tmp("xisa-link");
+  StagedLink staged = stage_inputs(tc, request, tmp);
+  std::map<Isa, std::map<std::string, std::string>> path_of;
+  for (Isa isa : request.targets)
+    for (const std::string &arg : staged.args.at(isa))
+      if (auto it = staged.logical_name.find(arg); it != staged.logical_name.end())
+        path_of[isa][it->second] = arg;
+
+  // First link: natural placement, to measure every input section.
+  std::map<Isa, std::string> scripts, outputs;
+  for (Isa isa : request.targets) {
+    scripts[isa] = tmp.file(std::string(name(isa)) + "/measure.ld");
+    outputs[isa] = tmp.file(std::string(name(isa)) + "/measure.out");
+    write_text(scripts[isa], linker_script(nullptr, isa, path_of[isa]));
+  }
+  auto map_path = [&](Isa isa) { return tmp.file(std::string(name(isa)) + "/measure.map"); };
+  link_all(tc, request, staged, scripts, outputs, map_path);
+  std::map<Isa, LinkMap> maps;
+  for (Isa isa : request.targets)
+    maps[isa] = logical_map(map_path(isa), staged);
+
+  // Second link: every input section at its common address.
+  Layout layout = compute_layout(maps);
+  for (Isa isa : request.targets) {
+    scripts[isa] = tmp.file(std::string(name(isa)) + "/aligned.ld");
+    outputs[isa] = output_for(request, isa);
+    write_text(scripts[isa], linker_script(&layout, isa, path_of[isa]));
+  }
+  link_all(tc, request, staged, scripts, outputs, [](Isa) { return std::string(); });
+  verify_layout(request);
   link_plain_name(request);
 }
 

@@ -3,6 +3,7 @@
 #include "support/error.h"
 
 #include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <vector>
@@ -23,6 +24,12 @@ TempDir::TempDir(const std::string &prefix) {
 }
 
 TempDir::~TempDir() {
+  // XISA_KEEP_TEMPS=1 keeps the per-ISA objects, linker scripts and maps for
+  // a look at what the link did.
+  if (const char *keep = std::getenv("XISA_KEEP_TEMPS"); keep && *keep == '1') {
+    std::fprintf(stderr, "xisa: kept %s\n", path_.c_str());
+    return;
+  }
   std::error_code ignored;
   fs::remove_all(path_, ignored);
 }

@@ -1,0 +1,34 @@
+#include "link/output_sections.h"
+
+namespace xisa::link {
+
+std::span<const OutputSpec> output_specs() {
+  static const std::vector<OutputSpec> kSpecs = {
+      {".rodata", Segment::ReadOnly, {".rodata", ".rodata.*"}, true, false},
+      {".llvm_stackmaps", Segment::ReadOnly, {".llvm_stackmaps"}, false, true,
+       "__xisa_stackmaps_start", "__xisa_stackmaps_end"},
+      {".xisa.nonmig", Segment::ReadOnly, {".xisa.nonmig"}, false, true},
+      {".eh_frame_hdr", Segment::ReadOnly, {".eh_frame_hdr"}, false, false},
+      {".eh_frame", Segment::ReadOnly, {".eh_frame"}, false, true},
+      {".gcc_except_table", Segment::ReadOnly, {".gcc_except_table", ".gcc_except_table.*"}, false,
+       false},
+      {".note", Segment::ReadOnly, {".note", ".note.*"}, false, false},
+      {".text", Segment::Text, {".text", ".text.*"}, true, false},
+      {".init", Segment::Text, {".init"}, false, true},
+      {".fini", Segment::Text, {".fini"}, false, true},
+      {".tdata", Segment::Data, {".tdata", ".tdata.*"}, true, false},
+      {".tbss", Segment::Data, {".tbss", ".tbss.*"}, true, false},
+      {".init_array", Segment::Data, {".init_array.*", ".init_array"}, false, true,
+       nullptr, nullptr, true},
+      {".fini_array", Segment::Data, {".fini_array.*", ".fini_array"}, false, true,
+       nullptr, nullptr, true},
+      {".data.rel.ro", Segment::Data, {".data.rel.ro", ".data.rel.ro.*"}, true, false},
+      {".got", Segment::Data, {".got", ".toc"}, false, false},
+      {".got.plt", Segment::Data, {".got.plt"}, false, false},
+      {".data", Segment::Data, {".data", ".data.*"}, true, false},
+      {".bss", Segment::Data, {".bss", ".bss.*", "COMMON"}, true, false},
+  };
+  return kSpecs;
+}
+
+} // namespace xisa::link

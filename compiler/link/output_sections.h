@@ -1,0 +1,39 @@
+// The output sections of every xisa executable, in address order, and which
+// input sections go into each. The same list on every ISA, so the aligned
+// layout only has to agree on addresses inside each section.
+#pragma once
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace xisa::link {
+
+// Segments start on 64 KiB boundaries: the largest page size of the three
+// ISAs (ppc64le and aarch64 kernels may use 64 KiB pages).
+inline constexpr uint64_t kPageSize = 0x10000;
+// Where the first segment (ELF headers, read-only data) starts.
+inline constexpr uint64_t kImageBase = 0x10000000;
+// Room for the ELF and program headers in front of the first section.
+inline constexpr uint64_t kHeaderRoom = 0x1000;
+
+enum class Segment { ReadOnly, Text, Data };
+
+struct OutputSpec {
+  const char *name;
+  Segment segment;
+  std::vector<const char *> patterns; // input section name globs
+  // Input sections get one address on all ISAs. Off where the order of the
+  // contents is the point (.init pieces, constructor tables) or where the
+  // linker makes the contents (merged .eh_frame, GOT/TOC): those sections
+  // differ per ISA and nothing is looked up in them by symbol.
+  bool aligned;
+  bool keep;          // KEEP(): the runtime reads them without references
+  const char *start_symbol = nullptr; // defined at the section's start
+  const char *end_symbol = nullptr;   // and end
+  bool by_priority = false; // SORT_BY_INIT_PRIORITY: constructor order
+};
+
+std::span<const OutputSpec> output_specs();
+
+} // namespace xisa::link
