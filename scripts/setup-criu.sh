@@ -14,7 +14,12 @@ if [ "$(cat /proc/sys/fs/pipe-max-size)" -lt 4194304 ]; then
   echo 4194304 | $SUDO tee /proc/sys/fs/pipe-max-size >/dev/null
 fi
 
-if [ -x "$prefix/bin/criu" ] && [ -d "$prefix/images" ]; then
+# Our patches on top of 4.1.1 (scripts/criu-patches/*.patch, applied in
+# order); their hash is recorded so that a changed set rebuilds CRIU.
+patch_dir="$(cd "$(dirname "$0")" && pwd)/criu-patches"
+patch_hash=$(cat "$patch_dir"/*.patch 2>/dev/null | sha256sum | cut -d' ' -f1)
+if [ -x "$prefix/bin/criu" ] && [ -d "$prefix/images" ] &&
+   [ "$(cat "$prefix/patches.sha256" 2>/dev/null)" = "$patch_hash" ]; then
   exit 0
 fi
 
@@ -36,6 +41,10 @@ apt-get source --download-only "criu/trixie" >/dev/null 2>&1 || true
 echo "$sha256  $tarball" | sha256sum -c --quiet - || { echo "setup-criu: $tarball has the wrong SHA-256; refusing to build it" >&2; exit 1; }
 tar xf "$tarball"
 cd "criu-$version"
+for p in "$patch_dir"/*.patch; do
+  [ -e "$p" ] || continue
+  patch -p1 --quiet < "$p" || { echo "setup-criu: patch $(basename "$p") does not apply" >&2; exit 1; }
+done
 echo "setup-criu: building CRIU $version (about a minute)"
 make -j"$(nproc)" criu >build.log 2>&1 || { tail -40 build.log >&2; echo "setup-criu: CRIU build failed" >&2; exit 1; }
 $SUDO mkdir -p "$prefix/bin" "$prefix/images"
@@ -48,4 +57,5 @@ if [ -d crit ] || [ -d lib/pycriu ]; then
   [ -d lib/pycriu ] && $SUDO cp -r lib/pycriu "$prefix/python/" || true
   [ -d lib/py ] && $SUDO cp -r lib/py "$prefix/python/pycriu" || true
 fi
+echo "$patch_hash" | $SUDO tee "$prefix/patches.sha256" >/dev/null
 echo "setup-criu: installed $prefix/bin/criu"

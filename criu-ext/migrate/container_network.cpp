@@ -1,0 +1,100 @@
+#include "migrate/container_network.h"
+#include "migrate/child.h"
+#include "support/error.h"
+
+
+namespace xisa::migrate {
+
+namespace {
+
+using json = nlohmann::json;
+
+json ip_json(const std::string &netns_path, std::vector<std::string> args) {
+  std::vector<std::string> argv;
+  if (!netns_path.empty())
+    argv = {"nsenter", "--net=" + netns_path};
+  argv.insert(argv.end(), {"ip", "-j"});
+  argv.insert(argv.end(), args.begin(), args.end());
+  std::string out = run_checked(argv);
+  return out.empty() ? json::array() : json::parse(out);
+}
+
+} // namespace
+
+json ContainerNetwork::to_json() const {
+  return {{"ifname", ifname},   {"mac", mac},           {"addresses", addresses},
+          {"gateway", gateway}, {"host_veth", host_veth}, {"bridge", bridge}};
+}
+
+ContainerNetwork ContainerNetwork::from_json(const json &j) {
+  ContainerNetwork n;
+  n.ifname = j.value("ifname", "");
+  n.mac = j.value("mac", "");
+  n.addresses = j.value("addresses", std::vector<std::string>{});
+  n.gateway = j.value("gateway", "");
+  n.host_veth = j.value("host_veth", "");
+  n.bridge = j.value("bridge", "");
+  return n;
+}
+
+ContainerNetwork read_network(const std::string &netns_path) {
+  ContainerNetwork n;
+  int peer_index = -1;
+  for (const json &link : ip_json(netns_path, {"-d", "address", "show"})) {
+    if (link.value("ifname", "") == "lo")
+      continue;
+    if (!n.ifname.empty())
+      fail("container network namespace {} has more than one interface ({}, {}); migration moves one veth",
+           netns_path, n.ifname, link.value("ifname", ""));
+    if (link.value("linkinfo", json::object()).value("info_kind", "") != "veth")
+      fail("interface {} in {} is not a veth; migration can only re-plumb a veth",
+           link.value("ifname", ""), netns_path);
+    n.ifname = link.value("ifname", "");
+    n.mac = link.value("address", "");
+    peer_index = link.value("link_index", -1);
+    for (const json &addr : link.value("addr_info", json::array()))
+      if (addr.value("family", "") == "inet")
+        n.addresses.push_back(addr.value("local", "") + "/" + std::to_string(addr.value("prefixlen", 32)));
+  }
+  if (n.ifname.empty())
+    return n;
+  for (const json &route : ip_json(netns_path, {"route", "show", "default"}))
+    n.gateway = route.value("gateway", "");
+  for (const json &link : ip_json("", {"link", "show"}))
+    if (link.value("ifindex", -2) == peer_index) {
+      n.host_veth = link.value("ifname", "");
+      n.bridge = link.value("master", "");
+    }
+  if (n.host_veth.empty())
+    fail("cannot find the host end of {}'s veth (peer index {}) in this agent's network namespace",
+         n.ifname, peer_index);
+  return n;
+}
+
+void configure_network(const ContainerNetwork &network, const std::string &netns_path,
+                       const std::string &host_veth) {
+  if (network.ifname.empty())
+    return;
+  if (!network.bridge.empty() && ip_json("", {"link", "show", "dev", network.bridge}).empty())
+    fail("bridge {} the container's veth was on does not exist on this host", network.bridge);
+  std::vector<std::vector<std::string>> inside;
+  if (!network.mac.empty())
+    inside.push_back({"link", "set", network.ifname, "address", network.mac});
+  for (const std::string &addr : network.addresses)
+    inside.push_back({"address", "add", addr, "dev", network.ifname});
+  if (!network.gateway.empty())
+    inside.push_back({"route", "add", "default", "via", network.gateway});
+  for (std::vector<std::string> &args : inside) {
+    args.insert(args.begin(), {"nsenter", "--net=" + netns_path, "ip"});
+    run_checked(args);
+  }
+  if (!network.bridge.empty())
+    run_checked({"ip", "link", "set", host_veth, "master", network.bridge});
+}
+
+void set_host_link(const std::string &host_veth, bool up) {
+  if (!host_veth.empty())
+    run_checked({"ip", "link", "set", host_veth, up ? "up" : "down"});
+}
+
+} // namespace xisa::migrate

@@ -1,0 +1,40 @@
+// Container migration between agents (docs/container-migration.md).
+//
+// Ops, on top of the agent protocol (docs/design.md):
+//   migrate_out  client -> source agent
+//       {"name", "to": "HOST:PORT", "slice"?, "mode": "postcopy"|"stopcopy"|"precopy"}
+//       progress events {"event": "progress", "phase": ...}; final
+//       {"ok": true, "report": {...}} (see Report).
+//   migrate_in   source agent -> destination agent
+//       {"name", "slice"?, "mode", "isa", "memory", "network": {...},
+//        "page_server": "HOST:PORT" (postcopy), "files": [manifest]} + bytes
+//       (file_set.h: "images/..." the CRIU image set, "bundle/..." the
+//       container's user bundle). Progress {"phase": "running"} the moment
+//       the container runs there; final {"ok": true, ...} with the restore's
+//       and the lazy-pages daemon's counts once every page has arrived.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace xisa::migrate {
+
+enum class Mode { PostCopy, StopCopy, PreCopy };
+Mode parse_mode(std::string_view text);
+std::string_view mode_name(Mode mode);
+
+// CRIU built by scripts/setup-criu.sh (Debian's 3.17 cannot run on kernels
+// >= 6.13); XISA_CRIU overrides it.
+std::string criu_path();
+// Environment CRIU needs on these machines: CRIU_FAULT=130 keeps it from
+// using hardware breakpoints, which never fire here (docs/platform notes).
+std::vector<std::string> criu_env();
+
+// Test hook, read by the destination agent from XISA_MIGRATE_FAULT:
+//   "exit-after-images"  the agent process exits as if killed, right after
+//                        it received the image set;
+//   "corrupt-images"     it truncates pstree.img, so CRIU's restore fails.
+std::string injected_fault();
+
+} // namespace xisa::migrate

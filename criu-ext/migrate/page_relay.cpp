@@ -1,0 +1,150 @@
+#include "migrate/page_relay.h"
+#include "support/error.h"
+
+#include <spdlog/spdlog.h>
+
+#include <array>
+#include <optional>
+#include <cerrno>
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+namespace xisa::migrate {
+
+namespace {
+
+constexpr size_t kRequestBytes = 24; // sizeof(struct page_server_iov) in CRIU's page-xfer.c
+
+bool write_all(int fd, const char *data, size_t size) {
+  while (size > 0) {
+    ssize_t n = ::send(fd, data, size, MSG_NOSIGNAL);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n <= 0)
+      return false;
+    data += n;
+    size -= static_cast<size_t>(n);
+  }
+  return true;
+}
+
+// A request CRIU's page server does not know (command 0xffff): it fails the
+// lazy transfer and resumes the dumped tasks.
+void send_invalid_request(int criu_fd) {
+  std::array<char, kRequestBytes> bad;
+  bad.fill('\xff');
+  write_all(criu_fd, bad.data(), bad.size());
+}
+
+} // namespace
+
+PageRelay::PageRelay(const std::string &host) : listener_(proto::Endpoint{host, 0}) {
+  if (::pipe2(wake_, O_CLOEXEC | O_NONBLOCK) != 0)
+    fail("cannot create a pipe: {}", errno_text(errno));
+}
+
+PageRelay::~PageRelay() {
+  if (decision_ == Decision::None)
+    abort();
+  join();
+  ::close(wake_[0]);
+  ::close(wake_[1]);
+}
+
+void PageRelay::start(const proto::Endpoint &criu_server) {
+  thread_ = std::thread([this, criu_server] { run(criu_server); });
+}
+
+void PageRelay::decide(Decision decision) {
+  Decision none = Decision::None;
+  if (decision_.compare_exchange_strong(none, decision)) {
+    char c = 1;
+    [[maybe_unused]] ssize_t n = ::write(wake_[1], &c, 1);
+  }
+}
+
+void PageRelay::commit() { decide(Decision::Commit); }
+void PageRelay::abort() { decide(Decision::Abort); }
+
+void PageRelay::join() {
+  if (thread_.joinable())
+    thread_.join();
+}
+
+void PageRelay::run(proto::Endpoint criu_server) {
+  std::optional<proto::Connection> criu_conn;
+  try {
+    criu_conn.emplace(proto::connect_to(criu_server));
+  } catch (const Error &e) {
+    spdlog::error("page relay: cannot reach CRIU's page server: {}", e.what());
+    return;
+  }
+  int criu = criu_conn->fd();
+  int dest = -1;
+  std::string pending; // destination bytes not yet a whole request
+  bool dest_open = true, criu_open = true, ended = false;
+  int listen_fd = listener_.fd();
+  char buf[1 << 16];
+  while (criu_open) {
+    Decision decision = decision_;
+    // Once the destination is gone (or never came), the decision ends it.
+    if ((!dest_open || dest < 0) && decision != Decision::None && !ended) {
+      ended = true;
+      if (decision == Decision::Abort)
+        send_invalid_request(criu);
+      ::shutdown(criu, SHUT_WR);
+      dest_open = false;
+      listen_fd = -1;
+    } else if (decision == Decision::Abort && dest >= 0 && dest_open) {
+      // Abort while the destination still talks: cut it off first.
+      ::shutdown(dest, SHUT_RDWR);
+    }
+    pollfd fds[4] = {{criu, POLLIN, 0},
+                     {dest_open ? dest : -1, POLLIN, 0},
+                     {dest < 0 ? listen_fd : -1, POLLIN, 0},
+                     {wake_[0], POLLIN, 0}};
+    if (::poll(fds, 4, -1) < 0) {
+      if (errno == EINTR)
+        continue;
+      break;
+    }
+    if (fds[3].revents) {
+      char drain[8];
+      while (::read(wake_[0], drain, sizeof drain) > 0) {
+      }
+    }
+    if (fds[2].revents & POLLIN) {
+      dest = ::accept4(listen_fd, nullptr, nullptr, SOCK_CLOEXEC);
+      connected_ = dest >= 0;
+    }
+    if (fds[1].revents & (POLLIN | POLLHUP | POLLERR)) {
+      ssize_t n = ::recv(dest, buf, sizeof buf, 0);
+      if (n <= 0) {
+        dest_open = false; // what happens to CRIU waits for the decision
+      } else {
+        from_destination_ += static_cast<uint64_t>(n);
+        pending.append(buf, static_cast<size_t>(n));
+        size_t whole = pending.size() / kRequestBytes * kRequestBytes;
+        if (!write_all(criu, pending.data(), whole))
+          break;
+        pending.erase(0, whole);
+      }
+    }
+    if (fds[0].revents & (POLLIN | POLLHUP | POLLERR)) {
+      ssize_t n = ::recv(criu, buf, sizeof buf, 0);
+      if (n <= 0) {
+        criu_open = false;
+      } else if (dest_open) {
+        to_destination_ += static_cast<uint64_t>(n);
+        if (!write_all(dest, buf, static_cast<size_t>(n)))
+          dest_open = false;
+      }
+    }
+  }
+  if (dest >= 0)
+    ::close(dest);
+}
+
+} // namespace xisa::migrate

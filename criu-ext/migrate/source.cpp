@@ -1,0 +1,361 @@
+// migrate_out: the source agent's side of a migration (migration.h).
+//
+// Post-copy: `runc checkpoint --lazy-pages` freezes the container and dumps
+// everything but its memory; the small image set and the bundle go to the
+// destination, whose `criu lazy-pages` then pulls pages through our
+// PageRelay while the container already runs there. Stop-and-copy: a full
+// dump, shipped whole.
+//
+// Nothing is lost: until the destination says the container runs, every
+// failure brings the container back here (post-copy: the relay makes CRIU
+// fail the lazy transfer, which resumes the frozen tasks; stop-and-copy: the
+// dump is restored here). From that moment on the source copy is ended, so
+// the container never runs in two places.
+#include "agent/agent.h"
+#include "agent/container_net.h"
+#include "migrate/child.h"
+#include "migrate/container_network.h"
+#include "migrate/criu_stats.h"
+#include "migrate/file_set.h"
+#include "migrate/migrate_ops.h"
+#include "migrate/migration.h"
+#include "migrate/page_relay.h"
+#include "support/error.h"
+
+#include <spdlog/spdlog.h>
+
+#include <cerrno>
+#include <chrono>
+#include <csignal>
+#include <fcntl.h>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <poll.h>
+#include <unistd.h>
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace xisa::migrate {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double ms_between(Clock::time_point from, Clock::time_point to) {
+  return std::chrono::duration<double, std::milli>(to - from).count();
+}
+
+// How long CRIU may take to freeze and dump before we give up on it.
+constexpr int kDumpTimeoutMs = 120'000;
+// The destination must say something (progress included) this often.
+constexpr unsigned kDestinationTimeoutS = 60;
+
+[[noreturn]] void refuse_precopy() {
+  if (run_quietly({criu_path(), "check", "--feature", "mem_dirty_track"}) != 0)
+    fail("pre-copy needs the kernel to track which pages change (soft-dirty), and `criu check "
+         "--feature mem_dirty_track` says this host has none; use --mode postcopy (the default) "
+         "or --mode stopcopy");
+  fail("pre-copy (iterative pre-dumps) is not implemented; use --mode postcopy (the default) or "
+       "--mode stopcopy");
+}
+
+struct Pipe {
+  int read = -1, write = -1;
+  Pipe() {
+    int fds[2];
+    if (::pipe2(fds, O_CLOEXEC) != 0)
+      fail("cannot create a pipe: {}", errno_text(errno));
+    read = fds[0];
+    write = fds[1];
+  }
+  ~Pipe() {
+    close_write();
+    ::close(read);
+  }
+  void close_write() {
+    if (write >= 0)
+      ::close(write);
+    write = -1;
+  }
+};
+
+// Waits for CRIU's "\0" on the status pipe: the dump is done and the page
+// server listens. False when runc ended (or timed out) first.
+bool wait_for_lazy_dump(Pipe &status, Child &dump) {
+  status.close_write(); // only the child's copy keeps it open now
+  pollfd pfd = {status.read, POLLIN, 0};
+  int rc;
+  while ((rc = ::poll(&pfd, 1, kDumpTimeoutMs)) < 0 && errno == EINTR) {
+  }
+  char byte;
+  if (rc > 0 && ::read(status.read, &byte, 1) == 1)
+    return true;
+  dump.kill(SIGKILL);
+  dump.wait();
+  return false;
+}
+
+uint16_t free_loopback_port() {
+  proto::Listener probe(proto::Endpoint{"127.0.0.1", 0});
+  return probe.port();
+}
+
+// One container leaving this agent.
+struct Outgoing {
+  agent::Agent &agent;
+  proto::Connection &client;
+  agent::ContainerRecord record;
+  Mode mode;
+  proto::Endpoint to;
+  std::string slice;
+  std::string dir; // <state_dir>/migrations/<name>: images, work, bundle config
+  ContainerNetwork network;
+
+  std::string images() const { return dir + "/images"; }
+  std::string work() const { return dir + "/work"; }
+
+  std::vector<std::string> runc(std::vector<std::string> args) const {
+    std::vector<std::string> argv = agent.runc.base_args();
+    argv.insert(argv.end(), {"--criu", criu_path()});
+    argv.insert(argv.end(), args.begin(), args.end());
+    return argv;
+  }
+
+  void progress(json fields) const { proto::send_progress(client, std::move(fields)); }
+
+  std::string runc_status() const {
+    for (const agent::RuncContainer &c : agent.runc.list())
+      if (c.id == record.name)
+        return c.status;
+    return "gone";
+  }
+
+  // The user bundle as it travels: its config.json with the rootfs at
+  // "rootfs", and the rootfs tree.
+  FileSet bundle_files() const {
+    std::ifstream in(record.user_bundle + "/config.json");
+    json config = json::parse(in, nullptr, false);
+    if (config.is_discarded() || !config.contains("root"))
+      fail("bundle '{}' of container '{}' has no readable config.json", record.user_bundle,
+           record.name);
+    fs::path rootfs = config["root"].value("path", "rootfs");
+    if (rootfs.is_relative())
+      rootfs = fs::path(record.user_bundle) / rootfs;
+    config["root"]["path"] = "rootfs";
+    fs::create_directories(dir + "/bundle");
+    std::ofstream(dir + "/bundle/config.json") << config.dump(2);
+    FileSet files;
+    add_tree(files, dir + "/bundle", "bundle");
+    add_tree(files, rootfs.string(), "bundle/rootfs");
+    return files;
+  }
+
+  // Ships the image set and bundle to the destination and follows it;
+  // on_running is called the moment the container runs there. Returns the
+  // destination's final reply.
+  json hand_over(const std::string &page_server, const std::function<void()> &on_running) const {
+    FileSet files = bundle_files();
+    add_tree(files, images(), "images");
+    progress({{"phase", "transfer"}, {"bytes", files.total_bytes}, {"to", to.text()}});
+    proto::Connection dest = proto::connect_to(to);
+    dest.set_read_timeout(kDestinationTimeoutS);
+    json request = {{"token", agent.token},
+                    {"op", "migrate_in"},
+                    {"name", record.name},
+                    {"slice", slice},
+                    {"mode", mode_name(mode)},
+                    {"isa", xisa::name(agent.config.isa)},
+                    {"memory", record.memory},
+                    {"network", network.to_json()},
+                    {"page_server", page_server}};
+    send_file_set(dest, request, files);
+    proto::Reply reply = proto::wait_reply(dest, [&](const json &event) {
+      json forwarded = event;
+      forwarded["from"] = "destination";
+      forwarded.erase("event");
+      if (event.value("phase", "") == "running")
+        on_running();
+      progress(forwarded);
+    });
+    reply.body["image_bytes"] = files.total_bytes;
+    return reply.body;
+  }
+
+  // The container now runs elsewhere: drop what is left of it here.
+  void forget() const {
+    std::lock_guard lock(agent.mutex);
+    if (runc_status() != "gone")
+      run_quietly(runc({"delete", "--force", record.name}));
+    agent::remove_container_net(record.net);
+    agent.store.erase(record.name);
+    agent.containers.erase(record.name);
+    fs::remove_all(migrated_bundle_dir(agent, record.name));
+  }
+
+  // A failure before the destination ran: say where the container is.
+  [[noreturn]] void fail_kept(const std::string &why) const {
+    std::string status = runc_status();
+    if (status == "running")
+      fail("migration of '{}' to {} failed, and the container still runs on agent {}: {}",
+           record.name, to.text(), agent.config.name, why);
+    fail("migration of '{}' to {} failed: {}; the container is {} on agent {} (images kept in {})",
+         record.name, to.text(), why, status, agent.config.name, dir);
+  }
+
+  json postcopy();
+  json stopcopy();
+};
+
+json Outgoing::postcopy() {
+  PageRelay relay(agent.config.listen.host);
+  uint16_t criu_port = free_loopback_port();
+  Pipe status;
+  Clock::time_point start = Clock::now();
+  Child dump(runc({"checkpoint", "--lazy-pages", "--page-server",
+                   "127.0.0.1:" + std::to_string(criu_port), "--status-fd", "3",
+                   "--tcp-established", "--image-path", images(), "--work-path", work(),
+                   record.name}),
+             criu_child(work() + "/runc.out", status.write));
+  if (!wait_for_lazy_dump(status, dump))
+    fail_kept("CRIU's dump failed: " + log_tail(work() + "/dump.log"));
+  Clock::time_point dumped = Clock::now();
+  relay.start({"127.0.0.1", criu_port});
+
+  std::optional<Clock::time_point> running;
+  json dest_reply;
+  try {
+    set_host_link(network.host_veth, false);
+    dest_reply = hand_over(agent.config.listen.host + ":" + std::to_string(relay.port()), [&] {
+      relay.commit();
+      running = Clock::now();
+    });
+  } catch (const Error &e) {
+    if (running) {
+      // Committed: the destination ran it; CRIU ends the source copy.
+      dump.wait();
+      forget();
+      fail("container '{}' started on {} but the destination failed during post-copy: {}; "
+           "see docs/container-migration.md (source lost during post-copy)",
+           record.name, to.text(), e.what());
+    }
+    relay.abort();
+    dump.wait();
+    relay.join();
+    set_host_link(network.host_veth, true);
+    fail_kept(e.what());
+  }
+  int dump_code = dump.wait();
+  relay.join();
+  if (dump_code != 0) {
+    // CRIU resumed the source copy after a failed transfer: end it, the
+    // destination copy is the one that runs.
+    std::lock_guard lock(agent.mutex);
+    run_quietly(runc({"kill", record.name, "KILL"}));
+  }
+  Clock::time_point done = Clock::now();
+  forget();
+
+  json report = {{"downtime_ms", ms_between(start, *running)},
+                 {"dump_ms", ms_between(start, dumped)},
+                 {"total_ms", ms_between(start, done)},
+                 {"image_bytes", dest_reply.value("image_bytes", uint64_t{0})},
+                 {"page_bytes", relay.bytes_to_destination() + relay.bytes_from_destination()},
+                 {"restore_ms", dest_reply.value("restore_ms", 0.0)},
+                 {"pages_faulted", dest_reply.value("pages_faulted", uint64_t{0})},
+                 {"pages_pushed", dest_reply.value("pages_pushed", uint64_t{0})}};
+  if (auto stats = read_dump_stats(work())) {
+    report["criu_freezing_ms"] = stats->freezing_us / 1000.0;
+    report["pages_lazy"] = stats->pages_lazy;
+  }
+  return report;
+}
+
+json Outgoing::stopcopy() {
+  Clock::time_point start = Clock::now();
+  Child dump(runc({"checkpoint", "--tcp-established", "--image-path", images(), "--work-path",
+                   work(), record.name}),
+             criu_child(work() + "/runc.out"));
+  if (dump.wait() != 0)
+    fail_kept("CRIU's dump failed: " + log_tail(work() + "/dump.log"));
+  Clock::time_point dumped = Clock::now();
+
+  std::optional<Clock::time_point> running;
+  json dest_reply;
+  try {
+    set_host_link(network.host_veth, false);
+    dest_reply = hand_over("", [&] { running = Clock::now(); });
+  } catch (const Error &e) {
+    if (running) {
+      forget();
+      fail("container '{}' started on {} but the destination failed afterwards: {}", record.name,
+           to.text(), e.what());
+    }
+    // The dump stopped the container: bring it back from the same images.
+    Child restore(runc({"restore", "--detach", "--tcp-established", "--image-path", images(),
+                        "--work-path", work(), "--bundle", record.agent_bundle, record.name}),
+                  criu_child(work() + "/runc.out"));
+    if (restore.wait() != 0)
+      fail_kept(std::string(e.what()) + "; restoring it here failed too: " +
+                log_tail(work() + "/restore.log"));
+    set_host_link(network.host_veth, true);
+    fail_kept(e.what());
+  }
+  Clock::time_point done = Clock::now();
+  forget();
+  json report = {{"downtime_ms", ms_between(start, *running)},
+                 {"dump_ms", ms_between(start, dumped)},
+                 {"total_ms", ms_between(start, done)},
+                 {"image_bytes", dest_reply.value("image_bytes", uint64_t{0})},
+                 {"page_bytes", 0},
+                 {"restore_ms", dest_reply.value("restore_ms", 0.0)},
+                 {"pages_faulted", 0},
+                 {"pages_pushed", 0}};
+  if (auto stats = read_dump_stats(work()))
+    report["criu_freezing_ms"] = stats->freezing_us / 1000.0;
+  return report;
+}
+
+} // namespace
+
+void op_migrate_out(agent::Agent &agent, proto::Connection &conn, const json &request) {
+  std::string name = request.value("name", "");
+  if (name.empty())
+    fail("migrate_out request has no \"name\"");
+  if (!request.contains("to") || !request["to"].is_string())
+    fail("migrate_out request has no \"to\" (HOST:PORT of the destination agent)");
+  Mode mode = parse_mode(request.value("mode", "postcopy"));
+  if (mode == Mode::PreCopy)
+    refuse_precopy();
+
+  agent::ContainerRecord record;
+  {
+    std::lock_guard lock(agent.mutex);
+    auto it = agent.containers.find(name);
+    if (it == agent.containers.end())
+      fail("no container '{}' on agent {}", name, agent.config.name);
+    record = it->second;
+  }
+  Outgoing out{agent, conn, record, mode, proto::parse_endpoint(request["to"].get<std::string>()),
+               request.value("slice", ""), agent.config.state_dir + "/migrations/" + name, {}};
+  if (std::string status = out.runc_status(); status != "running")
+    fail("container '{}' is {}, not running; only a running container migrates", name, status);
+  fs::remove_all(out.dir);
+  fs::create_directories(out.images());
+  fs::create_directories(out.work());
+  out.network = read_network(record.net.netns_path());
+  out.progress({{"phase", "dump"}, {"mode", mode_name(mode)}, {"to", out.to.text()}});
+  spdlog::info("migrating {} to {} ({})", name, out.to.text(), mode_name(mode));
+
+  json report = mode == Mode::PostCopy ? out.postcopy() : out.stopcopy();
+  report["mode"] = mode_name(mode);
+  report["name"] = name;
+  report["from"] = agent.config.name;
+  report["to"] = out.to.text();
+  spdlog::info("migrated {} to {}: {}", name, out.to.text(), report.dump());
+  fs::remove_all(out.dir);
+  proto::send_ok(conn, {{"report", report}});
+}
+
+} // namespace xisa::migrate
