@@ -2,10 +2,15 @@
 
 #include "transform/abi.h"
 
-#include <gtest/gtest.h>
+#include <sys/mman.h>
 
+#include <fmt/format.h>
+
+#include <algorithm>
 #include <bit>
 #include <cstring>
+#include <stdexcept>
+#include <string>
 
 namespace xisa::test {
 
@@ -133,6 +138,8 @@ transform::Program make_program(Isa isa, std::array<uint8_t, 16> build_id) {
 
 images::Memory make_memory() {
   images::Memory memory;
+  // Source code pages of the executable, which a destination must not get.
+  memory.append(kExeStart, std::vector<uint8_t>(2 * images::kPageSize, 0xcc));
   memory.append(kTlsArea, std::vector<uint8_t>(2 * images::kPageSize));
   memory.append(kStackTop - kStackBytes, std::vector<uint8_t>(kStackBytes));
   return memory;
@@ -199,11 +206,44 @@ RegFile write_stack(Isa isa, size_t depth, images::Memory &memory) {
   return regs;
 }
 
+// CRIU's vma_entry.status bits.
+static constexpr uint32_t kVmaRegular = 1u << 0, kVmaFilePrivate = 1u << 6,
+                          kVmaAnonPrivate = 1u << 9;
+
+images::ImageSet make_parked_set(Isa isa, size_t depth) {
+  images::ImageSet set;
+  images::Process p;
+  p.pstree = {100, 1, 100, 100, {100}};
+  p.memory = make_memory();
+  transform::RegFile regs = write_stack(isa, depth, p.memory);
+  p.threads.push_back({100, transform::thread_info(isa, regs), 0, "prog"});
+  p.mm.exe_file_id = kExeFileId;
+  p.mm.mm_saved_auxv = {16, 0xfff, 0, 0};
+  p.mm.vmas = {
+      {kExeStart, kExeStart + 0x2000, 0, kExeFileId, PROT_READ | PROT_EXEC,
+       MAP_PRIVATE, kVmaRegular | kVmaFilePrivate, -1, {}, {}},
+      {kTlsArea, kTlsArea + 0x2000, 0, 0, PROT_READ | PROT_WRITE,
+       MAP_PRIVATE | MAP_ANONYMOUS, kVmaRegular | kVmaAnonPrivate, -1, {}, {}},
+      {kStackTop - kStackBytes, kStackTop, 0, 0, PROT_READ | PROT_WRITE,
+       MAP_PRIVATE | MAP_ANONYMOUS, kVmaRegular | kVmaAnonPrivate, -1, {}, {}},
+  };
+  set.files.regular.push_back(
+      {kExeFileId, 0, 0, "/synthetic/prog." + std::string(name(isa)), 0, 0, {}, {}, {}, {}});
+  set.processes.push_back(std::move(p));
+  return set;
+}
+
+// A frame of the synthetic layout that is not as write_stack would leave it.
+static void require(uint64_t got, uint64_t want, const std::string &what) {
+  if (got != want)
+    throw std::runtime_error(fmt::format("{}: {:#x}, expected {:#x}", what, got, want));
+}
+
 std::vector<FrameValues> read_stack(Isa isa, size_t depth, const RegFile &regs,
                                     const images::Memory &memory) {
   const Shape &s = shape(isa);
-  EXPECT_EQ(regs.pc, mig_return(isa, function_of_frame(0)));
-  EXPECT_EQ(regs.tp, tp_of_self(isa));
+  require(regs.pc, mig_return(isa, function_of_frame(0)), "pc");
+  require(regs.tp, tp_of_self(isa), "thread pointer");
   std::vector<FrameValues> out;
   uint64_t cfa = regs.get(s.sp);
   // Where the register values of frame k are: the save slot of the nearest
@@ -224,12 +264,13 @@ std::vector<FrameValues> read_stack(Isa isa, size_t depth, const RegFile &regs,
     unsigned fn = function_of_frame(k);
     uint64_t fp = fp_of(s, fn, cfas[k]);
     uint64_t expected_fp = k == 0 ? regs.get(s.fp) : memory.load64(cfas[k - 1] + s.fp_save);
-    EXPECT_EQ(fp, expected_fp) << "frame pointer of frame " << k;
+    require(fp, expected_fp, "frame pointer of frame " + std::to_string(k));
     uint64_t ra = memory.load64(cfas[k] + s.ra_save);
-    EXPECT_EQ(ra, k + 1 == depth ? base_return(isa) : call_return(isa, function_of_frame(k + 1)))
-        << "return address of frame " << k;
+    require(ra, k + 1 == depth ? base_return(isa) : call_return(isa, function_of_frame(k + 1)),
+            "return address of frame " + std::to_string(k));
     if (isa == Isa::PPC64LE)
-      EXPECT_EQ(memory.load64(cfas[k] - frame_bytes(s, fn)), cfas[k]) << "back chain " << k;
+      require(memory.load64(cfas[k] - frame_bytes(s, fn)), cfas[k],
+              "back chain of frame " + std::to_string(k));
     FrameValues v;
     v.v0 = v0_in_reg(fn) ? reg_seen_by(k, s.gpr, s.gpr_save) : memory.load64(fp + s.slot[0]);
     v.v1 = memory.load64(fp + s.slot[1]);
@@ -239,8 +280,9 @@ std::vector<FrameValues> read_stack(Isa isa, size_t depth, const RegFile &regs,
     v.v4 = v4;
     out.push_back(v);
   }
-  EXPECT_EQ(memory.load64(cfas.back() + s.fp_save), kBaseFp) << "base frame pointer";
+  require(memory.load64(cfas.back() + s.fp_save), kBaseFp, "base frame pointer");
   return out;
 }
+
 
 } // namespace xisa::test

@@ -6,7 +6,7 @@
 // tests write source stacks and check destination stacks independently of
 // the transformer's own frame walking.
 #pragma once
-#include "images/memory.h"
+#include "images/image_set.h"
 #include "transform/program.h"
 #include "transform/registers.h"
 
@@ -24,6 +24,7 @@ inline constexpr uint64_t kTlsSelf = kTlsArea + 0x800; // the musl descriptor
 inline constexpr uint64_t kTlsSize = 64;
 inline constexpr uint64_t kDtv = kTlsArea + 0x1000;
 inline constexpr uint64_t kExeStart = 0x400000;
+inline constexpr uint32_t kExeFileId = 7;
 
 // The live values of one frame, as 64-bit patterns (v2 is a double).
 struct FrameValues {
@@ -40,12 +41,15 @@ transform::Program make_program(Isa isa, std::array<uint8_t, 16> build_id = {1, 
 // parked at its migration-point call when innermost. Writes the stack and
 // the TLS area into memory; returns the registers.
 transform::RegFile write_stack(Isa isa, size_t depth, images::Memory &memory);
-// Memory with the stack and TLS regions (zeroed) mapped.
+// Memory with two pages of code, the TLS area and the stack (zeroed).
 images::Memory make_memory();
+// A one-process image set parked in write_stack's stack, with mappings for
+// the executable (file kExeFileId), the TLS area and the stack.
+images::ImageSet make_parked_set(Isa isa, size_t depth);
 
 // Reads the live values of every frame back, walking the frame chain by the
-// formulas; checks return addresses, saved frame pointers and back chains
-// on the way (gtest failures).
+// formulas; checks pc, thread pointer, return addresses, saved frame
+// pointers and back chains on the way (std::runtime_error if one is off).
 std::vector<FrameValues> read_stack(Isa isa, size_t depth, const transform::RegFile &regs,
                                     const images::Memory &memory);
 

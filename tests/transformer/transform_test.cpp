@@ -6,6 +6,7 @@
 #include "test_images.h"
 #include "transform/image_transform.h"
 #include "transform/musl_tls.h"
+#include "transform/registers.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -18,44 +19,12 @@ using testing::HasSubstr;
 
 namespace {
 
-constexpr uint32_t kExeFileId = 7;
-constexpr uint32_t kVmaRegular = 1u << 0, kVmaFilePrivate = 1u << 6, kVmaAnonPrivate = 1u << 9;
-
-ImageSet make_parked_set(Isa isa, size_t depth) {
-  ImageSet set;
-  Process p;
-  p.pstree = {100, 1, 100, 100, {100}};
-  p.memory = test::make_memory();
-  transform::RegFile regs = test::write_stack(isa, depth, p.memory);
-  p.threads.push_back({100, transform::thread_info(isa, regs), 0, "prog"});
-  // Source code pages of the executable, which the destination must not get.
-  std::vector<uint8_t> text(2 * kPageSize, 0xcc);
-  Memory with_text;
-  with_text.append(test::kExeStart, text);
-  for (const PageRun &run : p.memory.runs)
-    with_text.append(run.vaddr, {p.memory.pages.data() + run.offset, run.end() - run.vaddr});
-  p.memory = std::move(with_text);
-  p.mm.exe_file_id = kExeFileId;
-  p.mm.mm_saved_auxv = {16, 0xfff, 0, 0};
-  p.mm.vmas = {
-      {test::kExeStart, test::kExeStart + 0x2000, 0, kExeFileId, PROT_READ | PROT_EXEC,
-       MAP_PRIVATE, kVmaRegular | kVmaFilePrivate, -1, {}, {}},
-      {test::kTlsArea, test::kTlsArea + 0x2000, 0, 0, PROT_READ | PROT_WRITE,
-       MAP_PRIVATE | MAP_ANONYMOUS, kVmaRegular | kVmaAnonPrivate, -1, {}, {}},
-      {test::kStackTop - test::kStackBytes, test::kStackTop, 0, 0, PROT_READ | PROT_WRITE,
-       MAP_PRIVATE | MAP_ANONYMOUS, kVmaRegular | kVmaAnonPrivate, -1, {}, {}},
-  };
-  set.files.regular.push_back(
-      {kExeFileId, 0, 0, "/synthetic/prog." + std::string(name(isa)), 0, 0, {}, {}, {}, {}});
-  set.processes.push_back(std::move(p));
-  return set;
-}
-
 void expect_frames(const ImageSet &set, Isa isa, size_t depth) {
   const Process &p = set.processes.front();
   ASSERT_EQ(isa_of(p.threads.front().info), isa);
   transform::RegFile regs = transform::reg_file(p.threads.front().info);
-  std::vector<test::FrameValues> got = test::read_stack(isa, depth, regs, p.memory);
+  std::vector<test::FrameValues> got;
+  ASSERT_NO_THROW(got = test::read_stack(isa, depth, regs, p.memory));
   ASSERT_EQ(got.size(), depth);
   for (size_t k = 0; k < depth; ++k) {
     test::FrameValues want = test::values_for_frame(k);
@@ -86,7 +55,7 @@ class TransformPair : public testing::TestWithParam<Case> {};
 
 TEST_P(TransformPair, FramesRegistersAndTls) {
   auto [from, to, depth] = GetParam();
-  ImageSet set = make_parked_set(from, depth);
+  ImageSet set = test::make_parked_set(from, depth);
   transform::Program src = test::make_program(from), dst = test::make_program(to);
   transform::Report report = transform::transform_image_set(set, src, dst);
   ASSERT_EQ(report.threads.size(), 1u);
@@ -97,7 +66,7 @@ TEST_P(TransformPair, FramesRegistersAndTls) {
   EXPECT_EQ(report.exe_pages_dropped, 2u);
   EXPECT_FALSE(p.memory.contains(test::kExeStart, 1)) << "source code pages left behind";
   EXPECT_TRUE(p.mm.mm_saved_auxv.empty());
-  EXPECT_EQ(set.files.find(kExeFileId)->name, dst.path());
+  EXPECT_EQ(set.files.find(test::kExeFileId)->name, dst.path());
   if (to == Isa::PPC64LE) {
     EXPECT_EQ(transform::reg_file(p.threads.front().info).get(2), 0x10008000u) << "TOC";
   }
@@ -115,7 +84,7 @@ INSTANTIATE_TEST_SUITE_P(AllPairs, TransformPair,
 
 TEST(Transform, RoundTripThroughAllIsas) {
   constexpr size_t depth = 16;
-  ImageSet set = make_parked_set(Isa::X86_64, depth);
+  ImageSet set = test::make_parked_set(Isa::X86_64, depth);
   const Isa hops[] = {Isa::X86_64, Isa::AArch64, Isa::PPC64LE, Isa::X86_64};
   for (size_t i = 1; i < std::size(hops); ++i)
     transform::transform_image_set(set, test::make_program(hops[i - 1]),
@@ -125,7 +94,7 @@ TEST(Transform, RoundTripThroughAllIsas) {
 }
 
 TEST(Transform, ImagesSurviveWriteAndRead) {
-  ImageSet set = make_parked_set(Isa::AArch64, 16);
+  ImageSet set = test::make_parked_set(Isa::AArch64, 16);
   transform::transform_image_set(set, test::make_program(Isa::AArch64),
                                  test::make_program(Isa::PPC64LE));
   test::TempDir dir;
@@ -140,31 +109,31 @@ void expect_refused(ImageSet set, const transform::Program &src, const transform
 }
 
 TEST(TransformRefuses, BuildIdMismatch) {
-  expect_refused(make_parked_set(Isa::X86_64, 4), test::make_program(Isa::X86_64),
+  expect_refused(test::make_parked_set(Isa::X86_64, 4), test::make_program(Isa::X86_64),
                  test::make_program(Isa::AArch64, {9, 9, 9}), "build id mismatch");
 }
 
 TEST(TransformRefuses, ImageBuildIdMismatch) {
-  ImageSet set = make_parked_set(Isa::X86_64, 4);
-  set.files.find(kExeFileId)->build_id = {0xdead, 0, 0, 0};
+  ImageSet set = test::make_parked_set(Isa::X86_64, 4);
+  set.files.find(test::kExeFileId)->build_id = {0xdead, 0, 0, 0};
   expect_refused(set, test::make_program(Isa::X86_64), test::make_program(Isa::AArch64),
                  "the image's executable has");
 }
 
 TEST(TransformRefuses, ImageOfAnotherIsa) {
-  expect_refused(make_parked_set(Isa::PPC64LE, 4), test::make_program(Isa::X86_64),
+  expect_refused(test::make_parked_set(Isa::PPC64LE, 4), test::make_program(Isa::X86_64),
                  test::make_program(Isa::AArch64), "was dumped on ppc64le");
 }
 
 TEST(TransformRefuses, NotParkedAtAMigrationPoint) {
-  ImageSet set = make_parked_set(Isa::AArch64, 4);
+  ImageSet set = test::make_parked_set(Isa::AArch64, 4);
   std::get<Aarch64ThreadInfo>(set.processes[0].threads[0].info).pc += 4;
   expect_refused(set, test::make_program(Isa::AArch64), test::make_program(Isa::X86_64),
                  "not a migration call site");
 }
 
 TEST(TransformRefuses, FrameWithoutMetadata) {
-  ImageSet set = make_parked_set(Isa::X86_64, 3);
+  ImageSet set = test::make_parked_set(Isa::X86_64, 3);
   // The outermost frame's return address (at CFA - 8) no longer leads to the base.
   Memory &m = set.processes[0].memory;
   m.store64(test::kBaseFp - 0x20 - 8, 0x123456);
@@ -173,7 +142,7 @@ TEST(TransformRefuses, FrameWithoutMetadata) {
 }
 
 TEST(TransformRefuses, CorruptFrameChain) {
-  ImageSet set = make_parked_set(Isa::X86_64, 3);
+  ImageSet set = test::make_parked_set(Isa::X86_64, 3);
   // Point the innermost frame's saved rbp below its own frame.
   transform::RegFile regs = transform::reg_file(set.processes[0].threads[0].info);
   uint64_t cfa0 = regs.get(6) + 16;
@@ -187,7 +156,7 @@ TEST(TransformRefuses, CallSiteMissingInDestination) {
   meta::Metadata m = test::make_program(Isa::AArch64).meta();
   std::erase_if(m.call_sites, [](const meta::CallSite &s) { return s.id == 1001; });
   transform::Program dst(m, {}, {{"__xisa_base_ret_main", 0x400810}}, 0, 0);
-  expect_refused(make_parked_set(Isa::X86_64, 2), src, dst, "call site 0x3e9 (frame 0) has no record");
+  expect_refused(test::make_parked_set(Isa::X86_64, 2), src, dst, "call site 0x3e9 (frame 0) has no record");
 }
 
 TEST(TransformRefuses, CallerSavedRegisterLocation) {
@@ -197,7 +166,7 @@ TEST(TransformRefuses, CallerSavedRegisterLocation) {
   for (meta::CallSite &s : m.call_sites)
     s.live_values[2] = {meta::LocationKind::Register, 16, 17, 0, 0};
   transform::Program src(m, {}, {{"__xisa_base_ret_main", 0x400800}}, 0, 0);
-  expect_refused(make_parked_set(Isa::X86_64, 2), src, test::make_program(Isa::AArch64),
+  expect_refused(test::make_parked_set(Isa::X86_64, 2), src, test::make_program(Isa::AArch64),
                  "which a call does not preserve");
 }
 

@@ -78,6 +78,11 @@ void Memory::ensure(uint64_t addr, uint64_t size) {
 }
 
 void Memory::discard(uint64_t start, uint64_t end) {
+  bool overlaps = std::any_of(runs.begin(), runs.end(), [&](const PageRun &run) {
+    return run.vaddr < end && run.end() > start;
+  });
+  if (!overlaps)
+    return;
   Memory out;
   out.pages_id = pages_id;
   for (const PageRun &run : runs) {
