@@ -11,6 +11,8 @@ if [ $# -ne 3 ]; then
 fi
 xisa_cc="$1" xisa_tool="$2" work="$3"
 src="$(cd "$(dirname "$0")" && pwd)"
+# The builds run in other directories: a relative compiler path must not break.
+case "$xisa_cc" in */*) xisa_cc="$(realpath "$xisa_cc")" ;; esac
 failures=0
 fail() {
   echo "FAIL: $*"
