@@ -6,7 +6,7 @@ corpus in tests/corpus/programs (its kernels at their default, benchmark size).
 Measured per program, x86-64 runs native on this host:
   - instructions executed (valgrind --tool=callgrind, total Ir),
   - median wall time over --runs runs (plain and xisa runs interleaved),
-  - executable file size per ISA,
+  - executable size per ISA: the file, and its loaded text+data (llvm-size),
   - build time (one xisa-cc build makes all three ISAs; compared with one
     plain x86-64 build and with the three plain builds together).
 Overheads are xisa/plain - 1, summarized as geometric means. Writes a
@@ -30,6 +30,7 @@ from pathlib import Path
 TOP = Path(__file__).resolve().parents[2]
 CORPUS = TOP / "tests" / "corpus" / "programs"
 MUSL_CLANG = TOP / "tests" / "corpus" / "musl-clang.sh"
+LLVM_SIZE = "/usr/lib/llvm-19/bin/llvm-size"
 ISAS = ("x86_64", "aarch64", "ppc64le")
 # Wall-time overhead is only meaningful for programs that run long enough
 # for timer and start-up noise not to dominate.
@@ -73,6 +74,15 @@ def instructions(exe, stdin):
     return int(match.group(1))
 
 
+def loaded_size(exe):
+    """text + data bytes (llvm-size, Berkeley format): what is loaded, without debug info."""
+    proc = subprocess.run([LLVM_SIZE, str(exe)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    if proc.returncode != 0:
+        raise BenchError(f"llvm-size failed on {exe}: {proc.stderr.strip()}")
+    text, data = proc.stdout.splitlines()[1].split()[:2]
+    return int(text) + int(data)
+
+
 def geomean_overhead(pairs):
     """Geometric mean of xisa/plain over (plain, xisa) pairs, as a fraction above 1."""
     pairs = [(p, x) for p, x in pairs if p > 0 and x > 0]
@@ -105,6 +115,8 @@ def bench_program(source, args, work):
             raise BenchError(f"xisa-cc built {name} but wrote no {xisa[isa]}")
         row[f"size_plain_{isa}"] = plain[isa].stat().st_size
         row[f"size_xisa_{isa}"] = xisa[isa].stat().st_size
+        row[f"loaded_plain_{isa}"] = loaded_size(plain[isa])
+        row[f"loaded_xisa_{isa}"] = loaded_size(xisa[isa])
 
     # Same output and status, or the comparison means nothing.
     _, plain_code, plain_out = run_once(plain["x86_64"], stdin)
@@ -142,6 +154,7 @@ def write_report(rows, failures, args, command, output):
     ir_long = [(r["ir_plain"], r["ir_xisa"]) for r in long_running if "ir_plain" in r]
     wall = [(r["wall_plain"], r["wall_xisa"]) for r in long_running]
     sizes = {isa: [(r[f"size_plain_{isa}"], r[f"size_xisa_{isa}"]) for r in rows] for isa in ISAS}
+    loaded = {isa: [(r[f"loaded_plain_{isa}"], r[f"loaded_xisa_{isa}"]) for r in rows] for isa in ISAS}
     build_x86 = [(r["build_plain_x86"], r["build_xisa"]) for r in rows]
     build_all = [(r["build_plain_all"], r["build_xisa"]) for r in rows]
 
@@ -167,7 +180,9 @@ def write_report(rows, failures, args, command, output):
         f"| wall time (x86-64, native) | {pct(geomean_overhead(wall))} | {len(wall)} |",
     ]
     for isa in ISAS:
-        lines.append(f"| executable size, {isa} | {pct(geomean_overhead(sizes[isa]))} | {len(rows)} |")
+        lines.append(f"| executable file size, {isa} | {pct(geomean_overhead(sizes[isa]))} | {len(rows)} |")
+    for isa in ISAS:
+        lines.append(f"| loaded text+data, {isa} | {pct(geomean_overhead(loaded[isa]))} | {len(rows)} |")
     lines += [
         f"| build time vs one plain x86-64 build | {pct(geomean_overhead(build_x86))} | {len(rows)} |",
         f"| build time vs three plain builds | {pct(geomean_overhead(build_all))} | {len(rows)} |",
@@ -186,11 +201,12 @@ def write_report(rows, failures, args, command, output):
             f"| {r['name']} | {ir_cols} | {r['wall_plain']:.3f} | {r['wall_xisa']:.3f} "
             f"| {pct(r['wall_xisa'] / r['wall_plain'] - 1)} | {size_cols} "
             f"| {r['build_plain_x86']:.2f} | {r['build_xisa']:.2f} |")
-    lines += ["", "## Sizes in bytes", "", "| program | " + " | ".join(
-        f"{isa} plain | {isa} xisa" for isa in ISAS) + " |", "| --- |" + " ---: |" * 6]
-    for r in rows:
-        lines.append(f"| {r['name']} | " + " | ".join(
-            f"{r[f'size_plain_{isa}']:,} | {r[f'size_xisa_{isa}']:,}" for isa in ISAS) + " |")
+    for kind, title in (("size", "File sizes in bytes"), ("loaded", "Loaded text+data in bytes")):
+        lines += ["", f"## {title}", "", "| program | " + " | ".join(
+            f"{isa} plain | {isa} xisa" for isa in ISAS) + " |", "| --- |" + " ---: |" * 6]
+        for r in rows:
+            lines.append(f"| {r['name']} | " + " | ".join(
+                f"{r[f'{kind}_plain_{isa}']:,} | {r[f'{kind}_xisa_{isa}']:,}" for isa in ISAS) + " |")
     if failures:
         lines += ["", "## Programs that could not be measured", ""]
         lines += [f"- {name}: {message.splitlines()[0]}" for name, message in failures]
