@@ -46,6 +46,7 @@ proto::Reply request(const AgentClientOptions &opts, json body) {
 void add_container_client_commands(CLI::App &container) {
   static AgentClientOptions opts;
   static std::string name, bundle, slice, memory;
+  static double grace = 10;
 
   CLI::App *run = container.add_subcommand("run", "start a container from an OCI bundle");
   opts.add_to(*run);
@@ -87,12 +88,15 @@ void add_container_client_commands(CLI::App &container) {
   CLI::App *stop = container.add_subcommand("stop", "stop and remove a container");
   opts.add_to(*stop);
   stop->add_option("name", name, "container name")->required();
+  stop->add_option("--grace", grace, "seconds to wait after SIGTERM before killing")
+      ->check(CLI::Range(0.0, 3600.0));
   stop->callback([] {
-    json reply = request(opts, {{"op", "stop"}, {"name", name}}).body;
+    json reply =
+        request(opts, {{"op", "stop"}, {"name", name}, {"grace_seconds", grace}}).body;
     if (opts.json)
       fmt::print("{}\n", reply.dump(2));
     else
-      fmt::print("{} stopped\n", name);
+      fmt::print("{} stopped{}\n", name, reply["graceful"].get<bool>() ? "" : " (killed)");
   });
 
   CLI::App *usage = container.add_subcommand("usage", "host, slice and container usage");

@@ -4,7 +4,6 @@
 
 #include <spdlog/spdlog.h>
 
-#include <atomic>
 #include <set>
 #include <thread>
 
@@ -107,17 +106,16 @@ void Agent::handle(proto::Connection conn) {
 }
 
 void Agent::serve(proto::Listener &listener) {
-  static std::atomic<int> active{0};
   for (;;) {
     proto::Connection conn = listener.accept();
-    if (active.load() >= kMaxConnections) {
+    if (active_requests.load() >= kMaxConnections) {
       proto::send_error(conn, "busy: too many requests at once, retry shortly");
       continue;
     }
-    ++active;
+    ++active_requests;
     std::thread([this, c = std::move(conn)]() mutable {
       handle(std::move(c));
-      --active;
+      --active_requests;
     }).detach();
   }
 }

@@ -11,6 +11,7 @@
 #include "agent/state_store.h"
 #include "protocol/protocol.h"
 
+#include <atomic>
 #include <functional>
 #include <map>
 #include <mutex>
@@ -32,6 +33,7 @@ struct Agent {
   StateStore store;
   Runc runc;
   std::map<std::string, OpHandler> ops;
+  std::atomic<int> active_requests{0};
 
   // Held by an op while it reads or changes containers, runc or cgroups.
   std::mutex mutex;

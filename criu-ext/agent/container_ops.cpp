@@ -13,6 +13,7 @@
 #include <chrono>
 #include <filesystem>
 #include <regex>
+#include <thread>
 
 using nlohmann::json;
 namespace fs = std::filesystem;
@@ -156,15 +157,43 @@ void op_list(Agent &agent, proto::Connection &conn, const json &) {
   proto::send_ok(conn, {{"agent", agent.config.name}, {"containers", list}});
 }
 
+// Asks the container's init to exit with SIGTERM and waits up to `grace`
+// for it; returns whether it did (the caller force-deletes it either way).
+bool terminate_gracefully(const Agent &agent, const std::string &name,
+                          std::chrono::milliseconds grace) {
+  auto running = [&] {
+    for (const RuncContainer &c : agent.runc.list())
+      if (c.id == name)
+        return c.status == "running" || c.status == "paused";
+    return false;
+  };
+  if (!running())
+    return true;
+  agent.runc.kill(name, "TERM");
+  auto deadline = std::chrono::steady_clock::now() + grace;
+  while (running()) {
+    if (std::chrono::steady_clock::now() >= deadline)
+      return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return true;
+}
+
 void op_stop(Agent &agent, proto::Connection &conn, const json &request) {
   std::string name = required_string(request, "name");
+  double grace = request.value("grace_seconds", 10.0);
+  if (grace < 0 || grace > 3600)
+    fail("grace_seconds must be 0-3600");
   std::lock_guard lock(agent.mutex);
   auto it = agent.containers.find(name);
   if (it == agent.containers.end())
     fail("no container '{}' on agent {}", name, agent.config.name);
+  proto::send_progress(conn, {{"step", "terminating"}, {"grace_seconds", grace}});
+  bool graceful = terminate_gracefully(
+      agent, name, std::chrono::milliseconds(static_cast<int64_t>(grace * 1000)));
   agent.forget_container(it->second);
-  spdlog::info("container {} stopped", name);
-  proto::send_ok(conn, {{"stopped", name}});
+  spdlog::info("container {} stopped ({})", name, graceful ? "exited on SIGTERM" : "killed");
+  proto::send_ok(conn, {{"stopped", name}, {"graceful", graceful}});
 }
 
 void op_usage(Agent &agent, proto::Connection &conn, const json &) {

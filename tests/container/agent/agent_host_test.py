@@ -329,14 +329,23 @@ def test_restart_keeps_containers(w, config):
 
 
 def test_stop(w):
-    out = w.client("stop", "c1").stdout
-    expect("c1 stopped" in out, out)
+    reply = w.client_json("stop", "c1", "--grace", "5")
+    expect(reply["stopped"] == "c1" and reply["graceful"] is True,
+           f"container did not exit on SIGTERM within 5 s: {reply}")
     expect(w.client_json("list") == [], "container still listed")
     expect(f"xisa-{AGENT_NAME}-c1" not in run("ip", "netns", "list").stdout, "netns left")
     expect(not any(os.path.isdir(d) for d in cgroup_dirs(f"{CGROUP_PARENT}/small/c1")),
            "container cgroup left")
     p = w.client("stop", "c1", check=False)
     expect(p.returncode != 0 and "no container 'c1'" in p.stderr, p.stderr)
+
+    stubborn = os.path.join(w.dir, "stubborn")
+    run(sys.executable, w.make_bundle, stubborn, "--", "/bin/sh", "-c",
+        "trap '' TERM; while true; do sleep 1; done")
+    w.client("run", "--name", "c5", "--bundle", stubborn, "--slice", "big")
+    reply = w.client_json("stop", "c5", "--grace", "1")
+    expect(reply["graceful"] is False, f"a container ignoring SIGTERM was not killed: {reply}")
+    expect(w.client_json("list") == [], "killed container still listed")
 
 
 def main():

@@ -8,7 +8,8 @@ DIR/rootfs holds busybox-static (Debian package busybox-static) with its
 applets linked; DIR/config.json runs the command as root without a terminal
 (stdio stays whatever the runtime gives it), in fresh pid/ipc/uts/mount/network
 namespaces. The default command counts seconds into /count, so a test can see
-that a container keeps running (also across a migration)."""
+that a container keeps running (also across a migration); it exits on
+SIGTERM (within a second), so a graceful stop can be told from a kill."""
 import json
 import os
 import shutil
@@ -17,6 +18,7 @@ import sys
 
 BUSYBOX = "/bin/busybox"
 DEFAULT_ARGS = ["/bin/sh", "-c",
+                "trap 'exit 0' TERM; "
                 "i=0; while true; do i=$((i+1)); echo $i > /count; sleep 1; done"]
 
 
