@@ -1,6 +1,6 @@
 // `xisa container run|list|stop|usage`: clients of an agent.
 #include "container_commands.h"
-#include "support/error.h"
+#include "agent/units.h"
 
 #include <filesystem>
 #include <fmt/core.h>
@@ -53,20 +53,15 @@ void add_container_client_commands(CLI::App &container) {
   run->add_option("--name", name, "container name")->required();
   run->add_option("--bundle", bundle, "OCI bundle directory on the agent's host")->required();
   run->add_option("--slice", slice, "slice to run in (default: the first with room)");
-  run->add_option("--memory", memory, "memory limit in bytes (default: the slice's share)");
+  run->add_option("--memory", memory, "memory limit, e.g. 64M (default: the slice's share)");
   run->callback([] {
     json body = {{"op", "run"},
                  {"name", name},
                  {"bundle", std::filesystem::absolute(bundle).lexically_normal().string()}};
     if (!slice.empty())
       body["slice"] = slice;
-    if (!memory.empty()) {
-      try {
-        body["memory"] = std::stoull(memory);
-      } catch (const std::exception &) {
-        fail("--memory '{}' is not a byte count", memory);
-      }
-    }
+    if (!memory.empty())
+      body["memory"] = agent::parse_bytes(memory);
     json c = request(opts, body).body["container"];
     if (opts.json)
       fmt::print("{}\n", c.dump(2));

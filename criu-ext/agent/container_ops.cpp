@@ -109,8 +109,8 @@ void op_run(Agent &agent, proto::Connection &conn, const json &request) {
     fail("bundle '{}' must be an absolute path on the agent's host", bundle);
   uint64_t memory = 0;
   if (request.contains("memory")) {
-    if (!request["memory"].is_number_unsigned())
-      fail("\"memory\" must be a byte count");
+    if (!request["memory"].is_number_unsigned() || request["memory"].get<uint64_t>() < (4u << 20))
+      fail("\"memory\" must be a byte count of at least 4 MiB");
     memory = request["memory"].get<uint64_t>();
   }
 

@@ -285,11 +285,13 @@ def test_over_commit(w, bundle):
     p = w.client("run", "--name", "c2", "--bundle", bundle, "--slice", "small", check=False)
     expect(p.returncode != 0 and "slice 'small' is full" in p.stderr, f"count: {p.stderr}")
     p = w.client("run", "--name", "c3", "--bundle", bundle, "--slice", "big",
-                 "--memory", str(128 << 20), check=False)
+                 "--memory", "128M", check=False)
     expect(p.returncode != 0 and "slice 'big' has 96 MiB of its 96 MiB memory left" in p.stderr,
            f"memory: {p.stderr}")
     p = w.client("run", "--name", "c1", "--bundle", bundle, "--slice", "big", check=False)
     expect(p.returncode != 0 and "already runs" in p.stderr, f"duplicate name: {p.stderr}")
+    p = w.client("run", "--name", "c3", "--bundle", bundle, "--memory", "1M", check=False)
+    expect(p.returncode != 0 and "at least 4 MiB" in p.stderr, f"tiny memory: {p.stderr}")
     p = w.client("run", "--name", "c4", "--bundle", "/nonexistent", "--slice", "big", check=False)
     expect(p.returncode != 0 and "has no readable config.json" in p.stderr, f"bundle: {p.stderr}")
     names = [c["name"] for c in w.client_json("list")]
