@@ -71,7 +71,14 @@ void compile_fat_object(const link::Toolchain &tc, const Options &opts, const st
       fail("compiling {} for {} failed (clang exit {})", source,
            i == 0 ? name(host) : name(foreign[i - 1].first), codes[i]);
 
-  link::Command pack = {tc.objcopy()};
+  std::string targets;
+  for (Isa isa : opts.targets)
+    targets += (targets.empty() ? "" : " ") + std::string(name(isa));
+  std::string targets_file = tmp.write("targets/" + stem, targets);
+  link::Command pack = {tc.objcopy(),
+                        std::string("--add-section=") + link::kTargetsSection + "=" + targets_file,
+                        std::string("--set-section-flags=") + link::kTargetsSection +
+                            "=exclude,readonly"};
   for (const auto &[isa, obj] : foreign) {
     std::string section = link::embedded_section(isa);
     pack.push_back("--add-section=" + section + "=" + obj);

@@ -13,6 +13,10 @@ namespace xisa::link {
 
 std::string embedded_section(Isa isa) { return ".xisa.obj." + std::string(name(isa)); }
 
+static bool is_xisa_section(llvm::StringRef name) {
+  return name.starts_with(".xisa.obj.") || name == kTargetsSection;
+}
+
 static std::unique_ptr<llvm::MemoryBuffer> read_file(const std::string &path) {
   auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false, /*RequiresNullTerminator=*/false);
   if (!buffer)
@@ -40,7 +44,7 @@ static llvm::StringRef embedded(llvm::MemoryBufferRef buffer, Isa isa, const std
       llvm::consumeError(section_name.takeError());
       continue;
     }
-    any |= section_name->starts_with(".xisa.obj.");
+    any |= is_xisa_section(*section_name);
     if (*section_name == wanted)
       return take(section.getContents(), what + ": unreadable " + wanted);
   }
@@ -48,8 +52,8 @@ static llvm::StringRef embedded(llvm::MemoryBufferRef buffer, Isa isa, const std
     fail("{} was not built by xisa-cc (it has no .xisa.obj.* sections); rebuild it with "
          "xisa-cc -c",
          what);
-  fail("{} has no {} object; it was built with --xisa-targets without {}; rebuild it for "
-       "every ISA you link for",
+  fail("{} has no {} object (built with --xisa-targets without {}); rebuild it for every "
+       "ISA you link for",
        what, name(isa), name(isa));
 }
 
@@ -114,7 +118,7 @@ bool is_fat_archive(const std::string &path) {
     }
     for (const llvm::object::SectionRef &section : (*object)->sections()) {
       auto section_name = section.getName();
-      if (section_name && section_name->starts_with(".xisa.obj.")) {
+      if (section_name && is_xisa_section(*section_name)) {
         llvm::consumeError(std::move(err));
         return true;
       }

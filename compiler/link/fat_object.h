@@ -9,6 +9,9 @@ namespace xisa::link {
 
 // Name of the section that carries `isa`'s object inside a host object.
 std::string embedded_section(Isa isa);
+// Section listing the ISAs an object was built for ("x86_64 aarch64"), in
+// every xisa-cc object, also one built for the host alone.
+inline constexpr const char *kTargetsSection = ".xisa.targets";
 
 // Writes `isa`'s object of the fat object `path` to `out`. Throws if `path`
 // is no xisa-cc object or lacks `isa` (built with fewer --xisa-targets).

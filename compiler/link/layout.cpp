@@ -194,6 +194,13 @@ Layout compute_layout(const std::map<Isa, LinkMap> &maps) {
     if (!present)
       continue;
     uint64_t start = align_up(cursor, align);
+    // lld starts .tbss right at the end of .tdata, whatever address the
+    // script gives: pad .tdata so that is where .tbss belongs.
+    if (std::string_view(spec.name) == ".tbss" && !layout.sections.empty() &&
+        layout.sections.back().name == ".tdata") {
+      layout.sections.back().end = start;
+      cursor = start;
+    }
     SectionPlacement placement =
         spec.aligned ? place_aligned(spec.name, start, align, maps)
                      : SectionPlacement{spec.name, start, align, start + size, {}};

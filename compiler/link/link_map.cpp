@@ -53,6 +53,7 @@ LinkMap parse_link_map(const std::string &text, const std::string &what) {
   std::istringstream in(text);
   std::string line;
   int line_no = 0;
+  uint64_t tls_base = 0; // start of the TLS segment: the first .tdata/.tbss
   while (std::getline(in, line)) {
     ++line_no;
     if (line_no == 1)
@@ -69,6 +70,8 @@ LinkMap parse_link_map(const std::string &text, const std::string &what) {
     std::string_view name = rest.substr(indent);
     if (indent == 0) {
       map.sections.push_back({std::string(name), vma, size, align, {}});
+      if (tls_base == 0 && (name == ".tdata" || name == ".tbss"))
+        tls_base = vma;
     } else if (indent == 8 && !map.sections.empty()) {
       MapInputSection input;
       if (!parse_input(name, input))
@@ -79,6 +82,10 @@ LinkMap parse_link_map(const std::string &text, const std::string &what) {
       map.sections.back().inputs.push_back(std::move(input));
     } else if (indent == 16 && !map.sections.empty() && !map.sections.back().inputs.empty()) {
       MapInputSection &input = map.sections.back().inputs.back();
+      // TLS symbols are listed by their offset in the TLS segment.
+      const std::string &out = map.sections.back().name;
+      if (out == ".tdata" || out == ".tbss")
+        vma += tls_base;
       bool label = name.empty() || name[0] == '$' || name.substr(0, 2) == ".L";
       if (!label && vma >= input.address)
         input.symbols.emplace_back(std::string(name), vma - input.address);

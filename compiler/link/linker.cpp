@@ -63,12 +63,6 @@ static void link_plain_name(const LinkRequest &request) {
   }
 }
 
-static void write_text(const std::string &path, const std::string &text) {
-  std::FILE *f = std::fopen(path.c_str(), "w");
-  if (!f || std::fwrite(text.data(), 1, text.size(), f) != text.size() || std::fclose(f) != 0)
-    fail("cannot write {}", path);
-}
-
 // Links every target with `scripts[isa]`; `map_of(isa)` ("" for none) asks
 // for an lld map.
 template <typename MapPath>
@@ -134,9 +128,9 @@ void link_executables(const Toolchain &tc, const LinkRequest &request) {
   // First link: natural placement, to measure every input section.
   std::map<Isa, std::string> scripts, outputs;
   for (Isa isa : request.targets) {
-    scripts[isa] = tmp.file(std::string(name(isa)) + "/measure.ld");
+    scripts[isa] =
+        tmp.write(std::string(name(isa)) + "/measure.ld", linker_script(nullptr, isa, path_of[isa]));
     outputs[isa] = tmp.file(std::string(name(isa)) + "/measure.out");
-    write_text(scripts[isa], linker_script(nullptr, isa, path_of[isa]));
   }
   auto map_path = [&](Isa isa) { return tmp.file(std::string(name(isa)) + "/measure.map"); };
   link_all(tc, request, staged, scripts, outputs, map_path);
@@ -147,9 +141,9 @@ void link_executables(const Toolchain &tc, const LinkRequest &request) {
   // Second link: every input section at its common address.
   Layout layout = compute_layout(maps);
   for (Isa isa : request.targets) {
-    scripts[isa] = tmp.file(std::string(name(isa)) + "/aligned.ld");
+    scripts[isa] =
+        tmp.write(std::string(name(isa)) + "/aligned.ld", linker_script(&layout, isa, path_of[isa]));
     outputs[isa] = output_for(request, isa);
-    write_text(scripts[isa], linker_script(&layout, isa, path_of[isa]));
   }
   link_all(tc, request, staged, scripts, outputs, [](Isa) { return std::string(); });
   verify_layout(request);

@@ -40,4 +40,15 @@ std::string TempDir::file(const std::string &name) const {
   return p.string();
 }
 
+std::string TempDir::write(const std::string &name, const std::string &text) const {
+  std::string path = file(name);
+  std::FILE *f = std::fopen(path.c_str(), "w");
+  bool ok = f && std::fwrite(text.data(), 1, text.size(), f) == text.size();
+  if (f && std::fclose(f) != 0)
+    ok = false;
+  if (!ok)
+    fail("cannot write {}: {}", path, errno_text(errno));
+  return path;
+}
+
 } // namespace xisa::link

@@ -15,6 +15,8 @@ public:
   const std::string &path() const { return path_; }
   // path()/name; creates parent directories of `name` if needed.
   std::string file(const std::string &name) const;
+  // Writes `text` to file(name) and returns its path.
+  std::string write(const std::string &name, const std::string &text) const;
 
 private:
   std::string path_;

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# `xisa layout check`: passes on a program xisa-cc built (its own symbols,
+# the runtime's and musl's), fails and names the symbols on mismatched ones.
+. "$(dirname "$0")/lib.sh" "$@"
+cd "$work"
+"$xisa_cc" -O2 -o hello "$here/programs/hello.c" 2>build.log || fail "xisa-cc failed: $(cat build.log)"
+if ! "$xisa" layout check hello >check.txt; then
+  fail "xisa layout check hello failed:"
+  cat check.txt
+fi
+"$xisa" layout check hello --json >check.json
+python3 - check.json <<'PY' || fail "--json report is wrong: $(cat check.json)"
+import json, sys
+r = json.load(open(sys.argv[1]))
+assert r["shared_symbols"] > 200, r["shared_symbols"]   # musl and runtime included
+assert len(r["executables"]) == 3
+assert r["aligned"] == (not r["differences"])
+PY
+# TLS: one segment address and size on every ISA.
+for isa in x86_64 aarch64 ppc64le; do
+  llvm-readelf-19 -lW "hello.$isa" | awk '$1 == "TLS" {print $3, $5, $6, $7}' >"tls.$isa"
+done
+[ -s tls.x86_64 ] || fail "hello.x86_64 has no PT_TLS"
+cmp -s tls.x86_64 tls.aarch64 && cmp -s tls.x86_64 tls.ppc64le ||
+  fail "PT_TLS differs: $(cat tls.x86_64) / $(cat tls.aarch64) / $(cat tls.ppc64le)"
+
+# Two different programs under one name must fail the check, naming symbols.
+printf 'int pad[100] = {1};\nint main(void) { return pad[0]; }\n' >other.c
+"$xisa_cc" -o other other.c 2>/dev/null || fail "xisa-cc other.c failed"
+cp other.aarch64 hello.aarch64
+if "$xisa" layout check hello >bad.txt; then
+  fail "layout check passed on mismatched executables"
+fi
+grep -q "aarch64=0x" bad.txt || fail "mismatch report lists no symbol addresses: $(head -5 bad.txt)"
+"$xisa" layout check nosuchprog >/dev/null 2>err.txt && fail "check of a missing program passed"
+grep -q "nosuchprog" err.txt || fail "missing-program error does not name it"
+finish

@@ -1,0 +1,2 @@
+#define SIDES 4
+int area(int w, int h);

@@ -1,0 +1,171 @@
+// The aligner on synthetic per-ISA link maps: every shared anchor symbol
+// gets one address, alignments hold on every ISA, ISA-only sections get
+// space of their own, and the per-ISA rest fits after the slots.
+#include "link/layout.h"
+#include "link/linker_script.h"
+#include "link/output_sections.h"
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+using namespace xisa;
+using namespace xisa::link;
+
+namespace {
+
+MapInputSection input(std::string file, std::string member, std::string section, uint64_t size,
+                      uint64_t align, std::vector<std::pair<std::string, uint64_t>> symbols) {
+  MapInputSection in;
+  in.file = std::move(file);
+  in.member = std::move(member);
+  in.section = std::move(section);
+  in.size = size;
+  in.align = align;
+  in.symbols = std::move(symbols);
+  return in;
+}
+
+LinkMap text_map(std::vector<MapInputSection> inputs) {
+  LinkMap map;
+  MapOutputSection text;
+  text.name = ".text";
+  text.align = 16;
+  for (const MapInputSection &i : inputs)
+    text.size += i.size + i.align;
+  text.inputs = std::move(inputs);
+  map.sections.push_back(std::move(text));
+  return map;
+}
+
+const SectionPlacement &text_of(const Layout &layout) {
+  for (const SectionPlacement &p : layout.sections)
+    if (p.name == ".text")
+      return p;
+  throw std::runtime_error("no .text placement");
+}
+
+const Slot *slot_with(const SectionPlacement &p, Isa isa, const std::string &section) {
+  for (const Slot &slot : p.slots)
+    if (auto it = slot.copies.find(isa); it != slot.copies.end() && it->second.section == section)
+      return &slot;
+  return nullptr;
+}
+
+} // namespace
+
+TEST(Layout, SameSectionGetsOneAddressWithLargestSizeAndAlignment) {
+  std::map<Isa, LinkMap> maps;
+  maps[Isa::X86_64] = text_map({input("main.o", "", ".text.main", 0x30, 16, {{"main", 0}}),
+                                input("main.o", "", ".text.f", 0x10, 16, {{"f", 0}})});
+  maps[Isa::AArch64] = text_map({input("main.o", "", ".text.main", 0x48, 4, {{"main", 0}}),
+                                 input("main.o", "", ".text.f", 0x8, 64, {{"f", 0}})});
+  Layout layout = compute_layout(maps);
+  const SectionPlacement &text = text_of(layout);
+  EXPECT_EQ(text.address % kPageSize, 0u) << "text starts its own segment";
+  const Slot *main_slot = slot_with(text, Isa::X86_64, ".text.main");
+  const Slot *f_slot = slot_with(text, Isa::X86_64, ".text.f");
+  ASSERT_TRUE(main_slot && f_slot);
+  EXPECT_EQ(main_slot->copies.size(), 2u);
+  EXPECT_EQ(main_slot->copies.at(Isa::X86_64).start, main_slot->copies.at(Isa::AArch64).start);
+  // f follows the larger main (0x48) and takes the larger alignment (64).
+  EXPECT_GE(f_slot->anchor, main_slot->anchor + 0x48);
+  EXPECT_EQ(f_slot->anchor % 64, 0u);
+  EXPECT_GE(text.end, f_slot->anchor + 0x10);
+}
+
+TEST(Layout, OneIsaSectionsGetSpaceOfTheirOwn) {
+  std::map<Isa, LinkMap> maps;
+  maps[Isa::X86_64] = text_map({input("a.o", "", ".text.only_x86", 0x20, 16, {{"only_x86", 0}}),
+                                input("a.o", "", ".text.g", 0x10, 16, {{"g", 0}})});
+  maps[Isa::PPC64LE] = text_map({input("a.o", "", ".text.g", 0x10, 16, {{"g", 0}}),
+                                 input("a.o", "", ".text.only_ppc", 0x20, 16, {{"only_ppc", 0}})});
+  const SectionPlacement &text = text_of(compute_layout(maps));
+  const Slot *x = slot_with(text, Isa::X86_64, ".text.only_x86");
+  const Slot *p = slot_with(text, Isa::PPC64LE, ".text.only_ppc");
+  const Slot *g = slot_with(text, Isa::X86_64, ".text.g");
+  ASSERT_TRUE(x && p && g);
+  EXPECT_EQ(x->copies.size(), 1u);
+  EXPECT_EQ(p->copies.size(), 1u);
+  // No two slots overlap, whichever ISAs they belong to.
+  std::vector<std::pair<uint64_t, uint64_t>> ranges = {
+      {x->anchor, x->anchor + 0x20}, {p->anchor, p->anchor + 0x20}, {g->anchor, g->anchor + 0x10}};
+  std::sort(ranges.begin(), ranges.end());
+  for (size_t i = 1; i < ranges.size(); ++i)
+    EXPECT_LE(ranges[i - 1].second, ranges[i].first);
+}
+
+TEST(Layout, MatchesAssemblyTextAndCSectionByTheirSymbol) {
+  // musl: memcpy.lo is assembly (.text) on x86_64, C (.text.memcpy) on ppc64le.
+  std::map<Isa, LinkMap> maps;
+  maps[Isa::X86_64] = text_map({input("libc.a", "memcpy.lo", ".text", 0x40, 1, {{"memcpy", 0}})});
+  maps[Isa::PPC64LE] =
+      text_map({input("libc.a", "memcpy.lo", ".text", 0, 1, {}),
+                input("libc.a", "memcpy.lo", ".text.memcpy", 0x90, 16, {{"memcpy", 0}})});
+  const SectionPlacement &text = text_of(compute_layout(maps));
+  const Slot *slot = slot_with(text, Isa::X86_64, ".text");
+  ASSERT_NE(slot, nullptr);
+  ASSERT_EQ(slot->copies.count(Isa::PPC64LE), 1u);
+  EXPECT_EQ(slot->copies.at(Isa::PPC64LE).section, ".text.memcpy");
+  EXPECT_EQ(slot->copies.at(Isa::X86_64).start, slot->copies.at(Isa::PPC64LE).start);
+}
+
+TEST(Layout, AlignsTheAnchorSymbolNotTheSectionStart) {
+  // musl's x86_64 restore.s puts a nop in front of __restore_rt.
+  std::map<Isa, LinkMap> maps;
+  maps[Isa::X86_64] =
+      text_map({input("libc.a", "restore.lo", ".text", 0xa, 1, {{"__restore_rt", 1}})});
+  maps[Isa::AArch64] = text_map(
+      {input("libc.a", "restore.lo", ".text", 0x8, 4, {{"__restore", 0}, {"__restore_rt", 0}})});
+  const SectionPlacement &text = text_of(compute_layout(maps));
+  ASSERT_EQ(text.slots.size(), 1u);
+  const Slot &slot = text.slots[0];
+  EXPECT_EQ(slot.copies.at(Isa::X86_64).start + 1, slot.anchor);
+  EXPECT_EQ(slot.copies.at(Isa::AArch64).start, slot.anchor);
+  EXPECT_EQ(slot.copies.at(Isa::AArch64).start % 4, 0u);
+}
+
+TEST(Layout, AmbiguousMembersStayInThePerIsaRest) {
+  // Two members named free.lo, both with .text.free: a pattern matches both.
+  std::map<Isa, LinkMap> maps;
+  maps[Isa::X86_64] = text_map({input("libc.a", "free.lo", ".text.free", 0x10, 16, {{"free", 0}}),
+                                input("libc.a", "free.lo", ".text.free", 0x20, 16, {{"x", 0}})});
+  maps[Isa::AArch64] = text_map({input("libc.a", "free.lo", ".text.free", 0x10, 16, {{"free", 0}})});
+  const SectionPlacement &text = text_of(compute_layout(maps));
+  EXPECT_TRUE(text.slots.empty());
+  EXPECT_GE(text.end - text.address, 0x10u + 15 + 0x20 + 15) << "room for the unaligned rest";
+}
+
+TEST(Layout, TlsSectionsKeepOneSizeAndBssFollowsTdata) {
+  auto tls_map = [](uint64_t tdata_size, uint64_t tbss_size) {
+    LinkMap map;
+    map.sections.push_back({".tdata", 0, tdata_size, 8,
+                            {input("a.o", "", ".tdata.x", tdata_size, 8, {{"x", 0}})}});
+    map.sections.push_back({".tbss", 0, tbss_size, 16,
+                            {input("a.o", "", ".tbss.y", tbss_size, 16, {{"y", 0}})}});
+    map.sections.push_back({".data", 0, 8, 8, {input("a.o", "", ".data.z", 8, 8, {{"z", 0}})}});
+    return map;
+  };
+  std::map<Isa, LinkMap> maps = {{Isa::X86_64, tls_map(8, 16)}, {Isa::AArch64, tls_map(8, 32)}};
+  Layout layout = compute_layout(maps);
+  std::map<std::string, const SectionPlacement *> by_name;
+  for (const SectionPlacement &p : layout.sections)
+    by_name[p.name] = &p;
+  ASSERT_TRUE(by_name.count(".tdata") && by_name.count(".tbss") && by_name.count(".data"));
+  EXPECT_GE(by_name[".tbss"]->address, by_name[".tdata"]->end);
+  EXPECT_EQ(by_name[".tbss"]->address % 16, 0u);
+  EXPECT_EQ(by_name[".tbss"]->end - by_name[".tbss"]->address, 32u) << "the larger .tbss";
+
+  std::map<std::string, std::string> paths = {{"a.o", "/x86/a.o"}};
+  std::string script = linker_script(&layout, Isa::X86_64, paths);
+  EXPECT_NE(script.find("\"/x86/a.o\"(.tdata.x)"), std::string::npos) << script;
+  EXPECT_NE(script.find(fmt::format(". = {:#x};", by_name[".tbss"]->end)), std::string::npos)
+      << "aligned sections are padded to one end";
+}
+
+TEST(LinkerScript, MeasureScriptKeepsMetadataSections) {
+  std::string script = linker_script(nullptr, Isa::AArch64, {});
+  EXPECT_NE(script.find("__xisa_stackmaps_start = .;"), std::string::npos);
+  EXPECT_NE(script.find("KEEP(*(.llvm_stackmaps))"), std::string::npos);
+  EXPECT_NE(script.find("KEEP(*(.eh_frame))"), std::string::npos);
+  EXPECT_NE(script.find("SORT_BY_INIT_PRIORITY(.init_array.*)"), std::string::npos);
+}
