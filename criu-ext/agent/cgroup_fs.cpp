@@ -38,7 +38,9 @@ CgroupFs CgroupFs::detect(const std::string &mountinfo) {
     }
   }
   if (!cg.v2 && cg.v1_mounts.empty())
-    fail("no cgroup v1 controllers and no cgroup2 at /sys/fs/cgroup in {}: mount cgroups first",
+    fail("no cgroup v1 controllers and no cgroup2 at /sys/fs/cgroup in {}: mount cgroups first "
+         "(`ip netns exec` hides them by remounting /sys; enter a namespace with `nsenter "
+         "--net=/run/netns/NAME` instead)",
          mountinfo);
   if (cg.v2)
     cg.v1_mounts.clear();

@@ -193,8 +193,9 @@ AgentConfig parse_config(std::string_view toml_text, std::string_view source,
   t.reject_unknown({"listen", "isa", "state_dir", "token_file", "name", "cgroup_parent",
                     "slices"});
   AgentConfig config;
+  std::string listen = t.required_text("listen");
   try {
-    config.listen = proto::parse_endpoint(t.required_text("listen"));
+    config.listen = proto::parse_endpoint(listen);
   } catch (const Error &e) {
     t.error(fmt::format("listen: {}", e.what()));
   }
