@@ -232,6 +232,14 @@ def test_auth(w):
     reply = w.raw_request(json.dumps({"op": "ping", "token": token}))
     expect(reply.get("ok") is True and reply["name"] == AGENT_NAME, f"right token: {reply}")
     expect(reply["cgroup"] == ("v1" if V1 else "v2"), f"cgroup mode: {reply}")
+    reply = w.raw_request(json.dumps({"op": "frobnicate", "token": token}))
+    expect(reply.get("ok") is False and "unknown op 'frobnicate'" in reply["error"]
+           and "ping" in reply["error"], f"unknown op: {reply}")
+    reply = w.raw_request(json.dumps({"op": "run", "token": token}))
+    expect(reply.get("ok") is False and 'no "name" string' in reply["error"], f"no name: {reply}")
+    reply = w.raw_request("{not json")
+    expect(reply.get("ok") is False and "not a JSON object line" in reply["error"],
+           f"malformed request: {reply}")
     log = open(w.log).read()
     expect(log.count(f"unauthorized request from {CLIENT_ADDR}") == 2,
            f"unauthorized requests not logged with the client's address:\n{log}")
