@@ -308,6 +308,11 @@ Options parse_options(const std::vector<std::string> &raw) {
            arg);
     }
   }
+  for (const std::string &flag : opts.linker_flags)
+    if (flag == "-T" || starts_with(flag, "--script") || starts_with(flag, "-T"))
+      fail("{}: xisa-cc writes its own linker scripts (one address per symbol on every ISA); "
+           "custom linker scripts are not supported",
+           flag);
   if (mode_e)
     opts.mode = Mode::Preprocess;
   return opts;

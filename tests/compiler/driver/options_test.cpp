@@ -89,4 +89,5 @@ TEST(Options, UnsupportedInputsAndFlagsAreErrors) {
   EXPECT_NE(message({"--xisa-targets=riscv64"}).find("unknown ISA 'riscv64'"), std::string::npos);
   EXPECT_NE(message({"-o"}).find("needs a value"), std::string::npos);
   EXPECT_NE(message({"@/nonexistent/rsp"}).find("response file"), std::string::npos);
+  EXPECT_NE(message({"-Wl,-T,my.ld", "a.o"}).find("linker scripts"), std::string::npos);
 }
