@@ -138,7 +138,21 @@ TEST(TransformRefuses, FrameWithoutMetadata) {
   Memory &m = set.processes[0].memory;
   m.store64(test::kBaseFp - 0x20 - 8, 0x123456);
   expect_refused(set, test::make_program(Isa::X86_64), test::make_program(Isa::AArch64),
-                 "neither a call site with metadata nor a base frame");
+                 "neither a call site with metadata nor a base-frame label");
+}
+
+TEST(Transform, SameIsaKeepsAnUnlabelledBaseReturn) {
+  // A runtime without base-return labels still restores on its own ISA.
+  ImageSet set = test::make_parked_set(Isa::AArch64, 3);
+  transform::Program arm = test::make_program(Isa::AArch64);
+  meta::Metadata m = arm.meta();
+  transform::Program unlabelled(m, arm.loads(), {}, 0, 0);
+  transform::transform_image_set(set, unlabelled, unlabelled);
+  transform::RegFile regs = transform::reg_file(set.processes[0].threads[0].info);
+  // The outermost frame (function 2) saves the return address at CFA - 8.
+  uint64_t outer_cfa = test::kBaseFp - 0x20;
+  EXPECT_EQ(set.processes[0].memory.load64(outer_cfa - 8), arm.base_return("__xisa_base_ret_main"));
+  EXPECT_EQ(regs.pc, arm.meta().call_sites[1].return_address);
 }
 
 TEST(TransformRefuses, CorruptFrameChain) {

@@ -71,6 +71,7 @@ static RegValue read_live_value(const SourceFrame &frame, const LiveValue &lv, c
 SourceStack unwind(const RegFile &start, const images::Memory &memory, const Program &program) {
   const Abi &abi = transform::abi(program.isa());
   SourceStack stack;
+  stack.isa = program.isa();
   RegFile regs = start;
   uint64_t pc = start.pc;
   for (;;) {
@@ -80,11 +81,8 @@ SourceStack unwind(const RegFile &start, const images::Memory &memory, const Pro
         fail("the thread is at {:#x}, which is not a migration call site of {}: it was not parked "
              "by the xisa runtime, or the image belongs to another executable",
              pc, program.path());
-      stack.base_return = program.base_return_name(pc);
-      if (stack.base_return.empty())
-        fail("frame {} returns to {:#x}, which is neither a call site with metadata nor a base "
-             "frame of the xisa runtime in {}: the stack holds a frame xisa cannot move",
-             stack.frames.size() - 1, pc, program.path());
+      stack.base_return = pc;
+      stack.base_label = program.base_return_name(pc);
       stack.base_fp = regs.get(abi.fp);
       return stack;
     }
@@ -141,7 +139,7 @@ public:
     const SourceFrame &outermost = stack_.frames.back();
     uint64_t cfa = outermost.cfa;
     uint16_t ra_column = dst_site(stack_.frames.size() - 1).frame.return_address_reg;
-    expected_.want(ra_column, {dst_.base_return(stack_.base_return), 0});
+    expected_.want(ra_column, {base_return(), 0});
     expected_.want(abi_.fp, {stack_.base_fp, 0});
     for (size_t k = stack_.frames.size(); k-- > 0;)
       cfa = build_frame(k, cfa);
@@ -160,6 +158,18 @@ public:
   }
 
 private:
+  // Where the outermost frame returns to on the destination: the same
+  // base-return label, or, on the same ISA, the same address.
+  uint64_t base_return() const {
+    if (!stack_.base_label.empty())
+      return dst_.base_return(stack_.base_label);
+    if (stack_.isa == dst_.isa())
+      return stack_.base_return;
+    fail("frame {} returns to {:#x}, which is neither a call site with metadata nor a base-frame "
+         "label ({}*) of the xisa runtime: the stack holds a frame xisa cannot move to {}",
+         stack_.frames.size() - 1, stack_.base_return, kBaseReturnPrefix, name(dst_.isa()));
+  }
+
   const meta::CallSite &dst_site(size_t k) const {
     const meta::CallSite &src = *stack_.frames[k].site;
     const meta::CallSite *site = dst_.with_id(src.id);

@@ -20,8 +20,10 @@ struct SourceFrame {
 };
 
 struct SourceStack {
+  Isa isa = Isa::X86_64;
   std::vector<SourceFrame> frames; // innermost first
-  std::string base_return;         // label the outermost frame returns to
+  uint64_t base_return = 0;        // where the outermost frame returns to
+  std::string base_label;          // the base-return label there, if any
   uint64_t base_fp = 0;            // frame pointer of the base frame
 };
 
