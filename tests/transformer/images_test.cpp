@@ -156,6 +156,28 @@ TEST(ImagesDamaged, ShortPages) {
                          "truncated or corrupt");
 }
 
+TEST(ImagesDamaged, EveryTruncationIsRefusedCleanly) {
+  // Cut every image file at a spread of lengths: each read must end in an
+  // xisa::Error naming the file, never a crash or a silently short set.
+  test::TempDir good;
+  write_image_set(test::make_image_set(Isa::PPC64LE), good.path);
+  for (const auto &entry : std::filesystem::directory_iterator(good.path)) {
+    std::string file = entry.path().filename().string();
+    uint64_t size = entry.file_size();
+    for (uint64_t cut : {uint64_t(0), uint64_t(3), uint64_t(7), size / 3, size / 2, size - 1}) {
+      if (cut >= size)
+        continue;
+      test::TempDir dir;
+      for (const auto &e : std::filesystem::directory_iterator(good.path))
+        std::filesystem::copy_file(e.path(), dir.path / e.path().filename());
+      std::filesystem::resize_file(dir.path / file, cut);
+      EXPECT_THAT([&] { read_image_set(dir.path); },
+                  testing::ThrowsMessage<Error>(HasSubstr(file)))
+          << file << " cut to " << cut << " bytes";
+    }
+  }
+}
+
 TEST(ImagesDamaged, MissingFile) {
   test::TempDir dir;
   write_image_set(test::make_image_set(Isa::AArch64), dir.path);
