@@ -71,12 +71,18 @@ ContainerNetwork read_network(const std::string &netns_path) {
   return n;
 }
 
+void check_bridge(const ContainerNetwork &network) {
+  if (network.bridge.empty())
+    return;
+  if (run_quietly({"ip", "link", "show", "dev", network.bridge}) != 0)
+    fail("bridge {} the container's veth was on does not exist on this host", network.bridge);
+}
+
 void configure_network(const ContainerNetwork &network, const std::string &netns_path,
                        const std::string &host_veth) {
   if (network.ifname.empty())
     return;
-  if (!network.bridge.empty() && ip_json("", {"link", "show", "dev", network.bridge}).empty())
-    fail("bridge {} the container's veth was on does not exist on this host", network.bridge);
+  check_bridge(network);
   std::vector<std::vector<std::string>> inside;
   if (!network.mac.empty())
     inside.push_back({"link", "set", network.ifname, "address", network.mac});

@@ -29,6 +29,9 @@ struct ContainerNetwork {
 // Reads the namespace at netns_path (and the host end of its veth).
 ContainerNetwork read_network(const std::string &netns_path);
 
+// Fails unless network's bridge (if any) exists in this agent's namespace.
+void check_bridge(const ContainerNetwork &network);
+
 // Gives the namespace at netns_path, whose veth (same ifname) the agent
 // has made with host end host_veth, the MAC, addresses and default route of
 // network, and puts host_veth on network's bridge.

@@ -183,17 +183,19 @@ json Incoming::restore(const json &request) {
     LazyStats pages = read_lazy_stats(images() + "/lazy.log");
     result["pages_faulted"] = pages.pages_faulted;
     result["pages_pushed"] = pages.pages_total - std::min(pages.pages_total, pages.pages_faulted);
+    spdlog::info("container {} has all its pages ({} faulted, {} pushed)", record.name,
+                 result["pages_faulted"].get<uint64_t>(), result["pages_pushed"].get<uint64_t>());
   }
   fs::remove_all(images());
   return result;
 }
 
-} // namespace
-
-void op_migrate_in(agent::Agent &agent, proto::Connection &conn, const json &request) {
+// What the destination checks before anything moves: same ISA, a free
+// name, a slice with room, the bridge. Called with the agent's lock held.
+const agent::SliceConfig &admit(const agent::Agent &agent, const json &request) {
   std::string name = request.value("name", "");
   if (name.empty())
-    fail("migrate_in request has no \"name\"");
+    fail("migration request has no \"name\"");
   std::string isa = request.value("isa", "");
   if (isa != xisa::name(agent.config.isa))
     fail("container '{}' was dumped on {} but agent {} is {}: restoring a foreign image set needs "
@@ -201,15 +203,28 @@ void op_migrate_in(agent::Agent &agent, proto::Connection &conn, const json &req
          "does not run yet",
          name, isa.empty() ? "an unnamed ISA" : isa, agent.config.name,
          xisa::name(agent.config.isa));
+  if (agent.containers.contains(name))
+    fail("a container named '{}' already runs on agent {}", name, agent.config.name);
+  check_bridge(ContainerNetwork::from_json(request.value("network", json::object())));
+  return place_in_slice(agent, request.value("slice", ""), request.value("memory", uint64_t{0}));
+}
 
+} // namespace
+
+void op_migrate_check(agent::Agent &agent, proto::Connection &conn, const json &request) {
+  std::lock_guard lock(agent.mutex);
+  const agent::SliceConfig &slice = admit(agent, request);
+  proto::send_ok(conn, {{"slice", slice.name}});
+}
+
+void op_migrate_in(agent::Agent &agent, proto::Connection &conn, const json &request) {
+  std::string name = request.value("name", "");
   Incoming in{agent, conn, {}, nullptr, parse_mode(request.value("mode", "postcopy")),
               migrated_bundle_dir(agent, name), false};
   {
     std::lock_guard lock(agent.mutex);
-    if (agent.containers.contains(name))
-      fail("a container named '{}' already runs on agent {}", name, agent.config.name);
+    in.slice = &admit(agent, request);
     uint64_t memory = request.value("memory", uint64_t{0});
-    in.slice = &place_in_slice(agent, request.value("slice", ""), memory);
     agent::ContainerRecord &r = in.record;
     r.name = name;
     r.slice = in.slice->name;

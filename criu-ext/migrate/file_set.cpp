@@ -2,6 +2,8 @@
 #include "support/error.h"
 
 #include <cerrno>
+#include <csignal>
+#include <pthread.h>
 #include <fcntl.h>
 #include <filesystem>
 #include <sys/stat.h>
@@ -17,6 +19,12 @@ namespace {
 // Copies the files of the set, in order, into out_fd (a pipe the connection
 // reads from); closes out_fd when done, early on error.
 void pump_files(const FileSet &set, int out_fd) {
+  // A reader that gave up must not kill the agent with SIGPIPE: this thread
+  // gets EPIPE instead.
+  sigset_t pipe_signal;
+  sigemptyset(&pipe_signal);
+  sigaddset(&pipe_signal, SIGPIPE);
+  pthread_sigmask(SIG_BLOCK, &pipe_signal, nullptr);
   char chunk[1 << 16];
   for (size_t i = 0; i < set.sources.size(); ++i) {
     if (!set.manifest[i].contains("size"))
@@ -59,7 +67,8 @@ void add_tree(FileSet &set, const std::string &dir, const std::string &prefix) {
   set.sources.push_back(dir);
   for (auto it = fs::recursive_directory_iterator(dir); it != fs::recursive_directory_iterator(); ++it) {
     const fs::directory_entry &entry = *it;
-    std::string rel = prefix + "/" + fs::relative(entry.path(), dir).string();
+    // lexically: fs::relative would resolve symlinks to their targets.
+    std::string rel = prefix + "/" + entry.path().lexically_relative(dir).string();
     struct stat st;
     if (::lstat(entry.path().c_str(), &st) != 0)
       fail("cannot stat {}: {}", entry.path().string(), errno_text(errno));

@@ -12,6 +12,7 @@ namespace xisa::agent {
 
 void add_migrate_ops(Agent &agent) {
   agent.ops["migrate_out"] = migrate::op_migrate_out;
+  agent.ops["migrate_check"] = migrate::op_migrate_check;
   agent.ops["migrate_in"] = migrate::op_migrate_in;
 }
 

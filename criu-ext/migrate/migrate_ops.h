@@ -6,6 +6,7 @@
 namespace xisa::migrate {
 
 void op_migrate_out(agent::Agent &agent, proto::Connection &conn, const nlohmann::json &request);
+void op_migrate_check(agent::Agent &agent, proto::Connection &conn, const nlohmann::json &request);
 void op_migrate_in(agent::Agent &agent, proto::Connection &conn, const nlohmann::json &request);
 
 // Where a container that migrated in keeps the bundle (rootfs) it came with.

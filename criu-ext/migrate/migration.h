@@ -5,6 +5,9 @@
 //       {"name", "to": "HOST:PORT", "slice"?, "mode": "postcopy"|"stopcopy"|"precopy"}
 //       progress events {"event": "progress", "phase": ...}; final
 //       {"ok": true, "report": {...}} (see Report).
+//   migrate_check  source agent -> destination agent, before the dump:
+//       the migrate_in fields without files; {"ok": true, "slice"} if the
+//       destination can take the container (ISA, name, slice room, bridge).
 //   migrate_in   source agent -> destination agent
 //       {"name", "slice"?, "mode", "isa", "memory", "network": {...},
 //        "page_server": "HOST:PORT" (postcopy), "files": [manifest]} + bytes
@@ -31,10 +34,12 @@ std::string criu_path();
 // using hardware breakpoints, which never fire here (docs/platform notes).
 std::vector<std::string> criu_env();
 
-// Test hook, read by the destination agent from XISA_MIGRATE_FAULT:
-//   "exit-after-images"  the agent process exits as if killed, right after
-//                        it received the image set;
-//   "corrupt-images"     it truncates pstree.img, so CRIU's restore fails.
+// Test hook, read by the agents from XISA_MIGRATE_FAULT:
+//   "exit-after-images"        the destination agent exits as if killed,
+//                              right after it received the image set;
+//   "corrupt-images"           it truncates pstree.img, so the restore fails;
+//   "source-exit-in-postcopy"  the source agent exits as if killed 100 ms
+//                              after the container runs on the destination.
 std::string injected_fault();
 
 } // namespace xisa::migrate

@@ -38,6 +38,11 @@ void send_invalid_request(int criu_fd) {
   write_all(criu_fd, bad.data(), bad.size());
 }
 
+void set_reset_on_close(int fd, bool on) {
+  linger opt = {on ? 1 : 0, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_LINGER, &opt, sizeof opt);
+}
+
 } // namespace
 
 PageRelay::PageRelay(const std::string &host) : listener_(proto::Endpoint{host, 0}) {
@@ -82,13 +87,23 @@ void PageRelay::run(proto::Endpoint criu_server) {
     return;
   }
   int criu = criu_conn->fd();
+  // Until commit, any end of this process must look like a failure to CRIU,
+  // so that it resumes the source: with a zero linger, an exit or crash
+  // resets the connection instead of closing it cleanly.
+  set_reset_on_close(criu, true);
   int dest = -1;
   std::string pending; // destination bytes not yet a whole request
   bool dest_open = true, criu_open = true, ended = false;
   int listen_fd = listener_.fd();
   char buf[1 << 16];
+  bool reset_armed = true;
   while (criu_open) {
     Decision decision = decision_;
+    if (decision == Decision::Commit && reset_armed) {
+      // From now on an abrupt end must end the source too: a clean close.
+      set_reset_on_close(criu, false);
+      reset_armed = false;
+    }
     // Once the destination is gone (or never came), the decision ends it.
     if ((!dest_open || dest < 0) && decision != Decision::None && !ended) {
       ended = true;

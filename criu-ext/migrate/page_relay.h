@@ -12,7 +12,10 @@
 //   abort():  it will not run; send CRIU an invalid request (source resumes).
 // Requests from the lazy daemon are fixed 24-byte headers (CRIU's
 // page_server_iov), so the relay forwards whole headers only and an abort
-// never lands inside one. It also counts the bytes on the wire.
+// never lands inside one. If the agent dies before commit, the connection
+// to CRIU is reset (zero linger), which CRIU also takes as a failure, so the
+// source resumes; after commit a dying agent closes it cleanly, which ends
+// the source. It also counts the bytes on the wire.
 #pragma once
 #include "protocol/protocol.h"
 

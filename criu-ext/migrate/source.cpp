@@ -32,6 +32,7 @@
 #include <fstream>
 #include <optional>
 #include <poll.h>
+#include <thread>
 #include <unistd.h>
 
 namespace fs = std::filesystem;
@@ -152,6 +153,28 @@ struct Outgoing {
     return files;
   }
 
+  // The container as the destination needs to know it to place it.
+  json describe(const char *op) const {
+    return {{"op", op},
+            {"name", record.name},
+            {"slice", slice},
+            {"mode", mode_name(mode)},
+            {"isa", xisa::name(agent.config.isa)},
+            {"memory", record.memory},
+            {"network", network.to_json()}};
+  }
+
+  // Asks the destination whether it can take the container, before the
+  // container is stopped for anything.
+  void preflight() const {
+    try {
+      proto::call(to, agent.token, describe("migrate_check"));
+    } catch (const Error &e) {
+      fail("migration of '{}' to {} refused, and the container still runs on agent {}: {}",
+           record.name, to.text(), agent.config.name, e.what());
+    }
+  }
+
   // Ships the image set and bundle to the destination and follows it;
   // on_running is called the moment the container runs there. Returns the
   // destination's final reply.
@@ -161,15 +184,9 @@ struct Outgoing {
     progress({{"phase", "transfer"}, {"bytes", files.total_bytes}, {"to", to.text()}});
     proto::Connection dest = proto::connect_to(to);
     dest.set_read_timeout(kDestinationTimeoutS);
-    json request = {{"token", agent.token},
-                    {"op", "migrate_in"},
-                    {"name", record.name},
-                    {"slice", slice},
-                    {"mode", mode_name(mode)},
-                    {"isa", xisa::name(agent.config.isa)},
-                    {"memory", record.memory},
-                    {"network", network.to_json()},
-                    {"page_server", page_server}};
+    json request = describe("migrate_in");
+    request["token"] = agent.token;
+    request["page_server"] = page_server;
     send_file_set(dest, request, files);
     proto::Reply reply = proto::wait_reply(dest, [&](const json &event) {
       json forwarded = event;
@@ -230,6 +247,11 @@ json Outgoing::postcopy() {
     dest_reply = hand_over(agent.config.listen.host + ":" + std::to_string(relay.port()), [&] {
       relay.commit();
       running = Clock::now();
+      if (injected_fault() == "source-exit-in-postcopy") {
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        spdlog::warn("XISA_MIGRATE_FAULT=source-exit-in-postcopy: exiting as if killed");
+        ::_exit(137);
+      }
     });
   } catch (const Error &e) {
     if (running) {
@@ -265,10 +287,6 @@ json Outgoing::postcopy() {
                  {"restore_ms", dest_reply.value("restore_ms", 0.0)},
                  {"pages_faulted", dest_reply.value("pages_faulted", uint64_t{0})},
                  {"pages_pushed", dest_reply.value("pages_pushed", uint64_t{0})}};
-  if (auto stats = read_dump_stats(work())) {
-    report["criu_freezing_ms"] = stats->freezing_us / 1000.0;
-    report["pages_lazy"] = stats->pages_lazy;
-  }
   return report;
 }
 
@@ -345,6 +363,7 @@ void op_migrate_out(agent::Agent &agent, proto::Connection &conn, const json &re
   fs::create_directories(out.images());
   fs::create_directories(out.work());
   out.network = read_network(record.net.netns_path());
+  out.preflight();
   out.progress({{"phase", "dump"}, {"mode", mode_name(mode)}, {"to", out.to.text()}});
   spdlog::info("migrating {} to {} ({})", name, out.to.text(), mode_name(mode));
 

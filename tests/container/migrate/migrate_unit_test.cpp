@@ -1,0 +1,216 @@
+// Unit tests of container migration's pieces that need no CRIU: the file
+// set transfer, the page relay's commit/abort endings, CRIU stats parsing.
+#include "migrate/criu_stats.h"
+#include "migrate/file_set.h"
+#include "migrate/page_relay.h"
+#include "support/error.h"
+
+#include "stats.pb-c.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sys/socket.h>
+#include <thread>
+#include <unistd.h>
+
+namespace fs = std::filesystem;
+using namespace xisa;
+using namespace xisa::migrate;
+
+namespace {
+
+struct TempDir {
+  std::string path;
+  TempDir() {
+    char tmpl[] = "/tmp/xisa-migrate-unit-XXXXXX";
+    path = ::mkdtemp(tmpl);
+  }
+  ~TempDir() { fs::remove_all(path); }
+};
+
+void write_file(const std::string &path, const std::string &text) {
+  fs::create_directories(fs::path(path).parent_path());
+  std::ofstream(path, std::ios::binary) << text;
+}
+
+std::string read_file(const std::string &path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+std::pair<proto::Connection, proto::Connection> connected_pair() {
+  int fds[2];
+  EXPECT_EQ(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds), 0);
+  return {proto::Connection(fds[0], "sender"), proto::Connection(fds[1], "receiver")};
+}
+
+// Reads everything until EOF.
+std::string read_all(proto::Connection &conn) {
+  std::string out;
+  char buf[4096];
+  ssize_t n;
+  while ((n = ::read(conn.fd(), buf, sizeof buf)) > 0)
+    out.append(buf, static_cast<size_t>(n));
+  return out;
+}
+
+} // namespace
+
+TEST(FileSet, TreeArrivesWithFilesDirsAndLinks) {
+  TempDir src, dst;
+  std::string big(300000, 'x');
+  for (size_t i = 0; i < big.size(); i += 7)
+    big[i] = static_cast<char>(i);
+  write_file(src.path + "/images/pages-1.img", big);
+  write_file(src.path + "/images/core-1.img", "core");
+  write_file(src.path + "/rootfs/bin/busybox", "bb");
+  fs::create_directories(src.path + "/rootfs/proc");
+  fs::create_symlink("busybox", src.path + "/rootfs/bin/sh");
+
+  FileSet set;
+  add_tree(set, src.path + "/images", "images");
+  add_tree(set, src.path + "/rootfs", "bundle/rootfs");
+  EXPECT_EQ(set.total_bytes, big.size() + 4 + 2);
+
+  auto [sender, receiver] = connected_pair();
+  std::thread send([&, &sender = sender] { send_file_set(sender, {{"op", "migrate_in"}}, set); });
+  proto::json request;
+  try {
+    request = receiver.read_message();
+    receive_file_set(receiver, request["files"], dst.path);
+  } catch (const Error &e) {
+    ADD_FAILURE() << e.what();
+  }
+  send.join();
+
+  EXPECT_EQ(request["bytes"], set.total_bytes);
+  EXPECT_EQ(read_file(dst.path + "/images/pages-1.img"), big);
+  EXPECT_EQ(read_file(dst.path + "/images/core-1.img"), "core");
+  EXPECT_EQ(fs::read_symlink(dst.path + "/bundle/rootfs/bin/sh"), "busybox");
+  EXPECT_TRUE(fs::is_directory(dst.path + "/bundle/rootfs/proc"));
+}
+
+TEST(FileSet, RefusesPathsOutsideTheRoot) {
+  TempDir dst;
+  auto [sender, receiver] = connected_pair();
+  for (const char *bad : {"../escape", "/etc/passwd", "a/../../b", ""}) {
+    proto::json manifest = proto::json::array({{{"path", bad}, {"size", 0}}});
+    EXPECT_THROW(receive_file_set(receiver, manifest, dst.path), Error) << bad;
+  }
+  EXPECT_FALSE(fs::exists(dst.path + "/../escape"));
+}
+
+// A stand-in for CRIU's page server: records what the relay sends it.
+struct FakePageServer {
+  proto::Listener listener{proto::Endpoint{"127.0.0.1", 0}};
+  std::string received;
+  std::thread thread;
+
+  // Answers reply once the first request (24 bytes) came, as CRIU would.
+  void serve(const std::string &reply) {
+    thread = std::thread([this, reply] {
+      proto::Connection conn = listener.accept();
+      if (!reply.empty()) {
+        received.resize(24);
+        EXPECT_EQ(::recv(conn.fd(), received.data(), 24, MSG_WAITALL), 24);
+        ::send(conn.fd(), reply.data(), reply.size(), MSG_NOSIGNAL);
+      }
+      received += read_all(conn);
+    });
+  }
+};
+
+// The destination's lazy daemon: sends requests, reads the reply, closes.
+std::string lazy_daemon(uint16_t relay_port, const std::string &requests, size_t reply_bytes) {
+  proto::Connection conn = proto::connect_to({"127.0.0.1", relay_port});
+  ::send(conn.fd(), requests.data(), requests.size(), MSG_NOSIGNAL);
+  std::string got;
+  char buf[256];
+  while (got.size() < reply_bytes) {
+    ssize_t n = ::read(conn.fd(), buf, sizeof buf);
+    if (n <= 0)
+      break;
+    got.append(buf, static_cast<size_t>(n));
+  }
+  return got;
+}
+
+TEST(PageRelay, CommitEndsTheTransferCleanly) {
+  FakePageServer criu;
+  criu.serve("PAGES");
+  PageRelay relay("127.0.0.1");
+  relay.start({"127.0.0.1", criu.listener.port()});
+  std::string request(24, 'r');
+  EXPECT_EQ(lazy_daemon(relay.port(), request + "partial", 5), "PAGES");
+  relay.commit();
+  relay.join();
+  criu.thread.join();
+  // Whole requests only, then EOF: CRIU counts that as success.
+  EXPECT_EQ(criu.received, request);
+  EXPECT_EQ(relay.bytes_to_destination(), 5u);
+  EXPECT_EQ(relay.bytes_from_destination(), 24u + 7u);
+}
+
+TEST(PageRelay, AbortSendsAnInvalidRequest) {
+  FakePageServer criu;
+  criu.serve("P");
+  PageRelay relay("127.0.0.1");
+  relay.start({"127.0.0.1", criu.listener.port()});
+  std::string request(24, 'r');
+  lazy_daemon(relay.port(), request, 1);
+  relay.abort();
+  relay.join();
+  criu.thread.join();
+  EXPECT_EQ(criu.received, request + std::string(24, '\xff'));
+}
+
+TEST(PageRelay, AbortWithoutDestinationStillEndsCriu) {
+  FakePageServer criu;
+  criu.serve("");
+  {
+    PageRelay relay("127.0.0.1");
+    relay.start({"127.0.0.1", criu.listener.port()});
+  } // destroyed undecided: aborts
+  criu.thread.join();
+  EXPECT_EQ(criu.received, std::string(24, '\xff'));
+}
+
+TEST(CriuStats, ReadsDumpStatsImage) {
+  TempDir dir;
+  DumpStatsEntry dump = DUMP_STATS_ENTRY__INIT;
+  dump.freezing_time = 1500;
+  dump.frozen_time = 9000;
+  dump.pages_written = 12;
+  dump.pages_lazy = 16384;
+  StatsEntry entry = STATS_ENTRY__INIT;
+  entry.dump = &dump;
+  std::string body(stats_entry__get_packed_size(&entry), '\0');
+  stats_entry__pack(&entry, reinterpret_cast<uint8_t *>(body.data()));
+  uint32_t head[3] = {0x55105940, 0x57093306, static_cast<uint32_t>(body.size())};
+  write_file(dir.path + "/stats-dump", std::string(reinterpret_cast<char *>(head), sizeof head) + body);
+
+  auto stats = read_dump_stats(dir.path);
+  ASSERT_TRUE(stats);
+  EXPECT_EQ(stats->freezing_us, 1500u);
+  EXPECT_EQ(stats->frozen_us, 9000u);
+  EXPECT_EQ(stats->pages_lazy, 16384u);
+  EXPECT_FALSE(read_restore_stats(dir.path));
+
+  write_file(dir.path + "/stats-restore", "not an image");
+  EXPECT_THROW(read_restore_stats(dir.path), Error);
+}
+
+TEST(CriuStats, CountsFaultsAndTransferredPages) {
+  TempDir dir;
+  write_file(dir.path + "/lazy.log",
+             "(01.0) uffd: 1-12: #PF at 0x7fff6be0a000\n"
+             "(01.1) pr1-1 Read 7fde940d0000 304 pages\n"
+             "(01.2) uffd: 1-12: #PF at 0x7fff6be0b000\n"
+             "(01.3) uffd: 1-12: UFFD transferred pages: (16387/16387)\n");
+  LazyStats stats = read_lazy_stats(dir.path + "/lazy.log");
+  EXPECT_EQ(stats.pages_faulted, 2u);
+  EXPECT_EQ(stats.pages_total, 16387u);
+}
