@@ -4,7 +4,11 @@ namespace xisa::link {
 
 std::span<const OutputSpec> output_specs() {
   static const std::vector<OutputSpec> kSpecs = {
-      {".rodata", Segment::ReadOnly, {".rodata", ".rodata.*"}, true, false},
+      // Relocated constants are as read-only as .rodata in a static
+      // executable, and ISAs disagree on which of the two a constant table
+      // of pointers goes to (ppc64le: .data.rel.ro): one section for both.
+      {".rodata", Segment::ReadOnly, {".rodata", ".rodata.*", ".data.rel.ro", ".data.rel.ro.*"},
+       true, false},
       {".llvm_stackmaps", Segment::ReadOnly, {".llvm_stackmaps"}, false, true,
        "__xisa_stackmaps_start", "__xisa_stackmaps_end"},
       {".xisa.nonmig", Segment::ReadOnly, {".xisa.nonmig"}, false, true},
@@ -22,7 +26,6 @@ std::span<const OutputSpec> output_specs() {
        nullptr, nullptr, true},
       {".fini_array", Segment::Data, {".fini_array.*", ".fini_array"}, false, true,
        nullptr, nullptr, true},
-      {".data.rel.ro", Segment::Data, {".data.rel.ro", ".data.rel.ro.*"}, true, false},
       {".got", Segment::Data, {".got", ".toc"}, false, false},
       {".got.plt", Segment::Data, {".got.plt"}, false, false},
       {".data", Segment::Data, {".data", ".data.*"}, true, false},
