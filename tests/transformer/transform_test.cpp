@@ -173,6 +173,14 @@ TEST(TransformRefuses, CallSiteMissingInDestination) {
   expect_refused(test::make_parked_set(Isa::X86_64, 2), src, dst, "call site 0x3e9 (frame 0) has no record");
 }
 
+TEST(TransformRefuses, FrameTooSmallForItsSaveSlots) {
+  meta::Metadata m = test::make_program(Isa::AArch64).meta();
+  m.functions[0].stack_size = 16; // its saves reach 32 bytes below the CFA
+  transform::Program dst(m, {}, {{"__xisa_base_ret_main", 0x400810}}, 0, 0);
+  expect_refused(test::make_parked_set(Isa::X86_64, 4), test::make_program(Isa::X86_64), dst,
+                 "the metadata's frame size is wrong");
+}
+
 TEST(TransformRefuses, CallerSavedRegisterLocation) {
   // A live value in xmm0 at a call: true at the stackmap point after a
   // reload, never at the return address.

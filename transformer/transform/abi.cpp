@@ -17,9 +17,9 @@ static constexpr uint16_t kPpc64Saved[] = {
     103, 104, 105, 106, 107, 108};
 
 static const Abi kAbis[] = {
-    {Isa::X86_64, 7, 6, kNoReg, kNoReg, 8, false, 16, kX86Saved},
-    {Isa::AArch64, 31, 29, kNoReg, kNoReg, 0, false, 16, kAarch64Saved},
-    {Isa::PPC64LE, 1, 31, 13, 2, 0, true, 16, kPpc64Saved},
+    {Isa::X86_64, 7, 6, kNoReg, kNoReg, 8, false, false, 16, kX86Saved},
+    {Isa::AArch64, 31, 29, kNoReg, kNoReg, 0, false, false, 16, kAarch64Saved},
+    {Isa::PPC64LE, 1, 31, 13, 2, 0, true, true, 16, kPpc64Saved},
 };
 
 const Abi &abi(Isa isa) { return kAbis[static_cast<int>(isa)]; }

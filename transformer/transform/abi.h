@@ -19,6 +19,9 @@ struct Abi {
   uint64_t call_push;
   // ppc64: the word at the stack pointer is the caller's stack pointer.
   bool back_chain;
+  // ppc64: the frame pointer is a copy of the stack pointer after the
+  // prologue, so a frame's size follows from its CFA rule alone.
+  bool fp_is_sp;
   uint64_t stack_align;
   // Registers a callee preserves.
   std::span<const uint16_t> callee_saved;

@@ -2,6 +2,7 @@
 
 #include "support/error.h"
 
+#include <algorithm>
 #include <bitset>
 #include <cstring>
 
@@ -189,15 +190,28 @@ private:
   uint64_t build_frame(size_t k, uint64_t cfa) {
     const meta::CallSite &site = dst_site(k);
     const meta::FrameRule &rule = site.frame;
-    uint64_t sp = cfa - (dst_.function_of(site).stack_size + abi_.call_push);
+    uint64_t stack_size = dst_.function_of(site).stack_size;
+    uint64_t sp = cfa - (stack_size + abi_.call_push);
     uint64_t fp = 0;
     bool has_fp = rule.cfa_reg == abi_.fp;
-    if (has_fp)
+    if (has_fp) {
       fp = cfa - rule.cfa_offset;
-    else if (rule.cfa_reg != abi_.sp || cfa - rule.cfa_offset != sp)
+      if (abi_.fp_is_sp)
+        sp = fp;
+    } else if (rule.cfa_reg != abi_.sp || cfa - rule.cfa_offset != sp) {
       fail("{}: call site {:#x} has a CFA rule (register {} + {}) that disagrees with its frame "
            "size {}",
-           dst_.path(), site.id, rule.cfa_reg, rule.cfa_offset, dst_.function_of(site).stack_size);
+           dst_.path(), site.id, rule.cfa_reg, rule.cfa_offset, stack_size);
+    }
+    // Every save slot and the frame pointer lie inside the frame.
+    int64_t lowest = 0;
+    for (const SavedRegister &saved : rule.saved)
+      if (saved.rule == SavedRegister::Rule::AtCfaOffset)
+        lowest = std::min(lowest, saved.value);
+    if (sp > cfa + lowest || (has_fp && sp > fp))
+      fail("{}: call site {:#x}: a frame of {} bytes cannot hold its save slots ({} below the "
+           "CFA) or frame pointer; the metadata's frame size is wrong",
+           dst_.path(), site.id, cfa - sp, -lowest);
     memory_.ensure(sp, cfa - sp);
 
     // This frame's prologue saved what the frames outside it expect.
