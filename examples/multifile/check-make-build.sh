@@ -11,6 +11,7 @@ if [ $# -ne 3 ]; then
 fi
 xisa_cc="$1" xisa_tool="$2" work="$3"
 src="$(cd "$(dirname "$0")" && pwd)"
+. "$src/../../tests/corpus/corpus-lib.sh" # corpus_runner
 # The builds run in other directories: a relative compiler path must not break.
 case "$xisa_cc" in */*) xisa_cc="$(realpath "$xisa_cc")" ;; esac
 failures=0
@@ -46,7 +47,7 @@ for args in "" "csv 60"; do
   # shellcheck disable=SC2086 # args is a word list on purpose
   "$work/host/routes" $args >"$work/want.out"
   for isa in x86_64 aarch64 ppc64le; do
-    case "$isa" in x86_64) runner="" ;; *) runner="qemu-$isa" ;; esac
+    runner="$(corpus_runner "$isa")"
     exe="$work/xisa/routes.$isa"
     if [ ! -x "$exe" ]; then
       fail "make CC=xisa-cc wrote no $exe"
