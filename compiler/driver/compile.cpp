@@ -1,5 +1,6 @@
 #include "driver/compile.h"
 
+#include "driver/unmerge.h"
 #include "link/fat_object.h"
 #include "support/error.h"
 
@@ -75,6 +76,19 @@ void compile_fat_object(const link::Toolchain &tc, const Options &opts, const st
   for (Isa isa : opts.targets)
     targets += (targets.empty() ? "" : " ") + std::string(name(isa));
   std::string targets_file = tmp.write("targets/" + stem, targets);
+  std::vector<link::Command> unmerge;
+  for (const auto &[isa, obj] : foreign)
+    if (std::vector<std::string> args = unmerge_args(obj); !args.empty()) {
+      link::Command cmd = {tc.objcopy()};
+      cmd.insert(cmd.end(), args.begin(), args.end());
+      cmd.push_back(obj);
+      unmerge.push_back(std::move(cmd));
+    }
+  codes = link::run_parallel(unmerge, opts.verbose);
+  for (size_t i = 0; i < codes.size(); ++i)
+    if (codes[i] != 0)
+      fail("{} failed (exit {}): {}", tc.objcopy(), codes[i], link::command_text(unmerge[i]));
+
   link::Command pack = {tc.objcopy(),
                         std::string("--add-section=") + link::kTargetsSection + "=" + targets_file,
                         std::string("--set-section-flags=") + link::kTargetsSection +
@@ -84,6 +98,8 @@ void compile_fat_object(const link::Toolchain &tc, const Options &opts, const st
     pack.push_back("--add-section=" + section + "=" + obj);
     pack.push_back("--set-section-flags=" + section + "=exclude,readonly");
   }
+  std::vector<std::string> host_unmerge = unmerge_args(host_obj);
+  pack.insert(pack.end(), host_unmerge.begin(), host_unmerge.end());
   pack.insert(pack.end(), {host_obj, output});
   link::run_checked(pack, opts.verbose);
 }

@@ -24,6 +24,32 @@ done
 cmp -s tls.x86_64 tls.aarch64 && cmp -s tls.x86_64 tls.ppc64le ||
   fail "PT_TLS differs: $(cat tls.x86_64) / $(cat tls.aarch64) / $(cat tls.ppc64le)"
 
+# A pointer to a string literal holds one value on every ISA (the literals'
+# pools are laid out like any section, not merged per ISA).
+pointer_value() { # EXE SYMBOL: the 8 bytes at SYMBOL in .data, as hex
+  local addr
+  addr="$(llvm-nm-19 "$1" | awk -v s="$2" '$3 == s {print $1}')"
+  llvm-readelf-19 -x .data "$1" | python3 -c '
+import sys
+want = int(sys.argv[1], 16)
+data = {}
+for line in sys.stdin:
+    parts = line.split()
+    if not parts or not parts[0].startswith("0x"):
+        continue
+    base = int(parts[0], 16)
+    raw = bytes.fromhex("".join(parts[1:5]))
+    for i, b in enumerate(raw):
+        data[base + i] = b
+print(bytes(data[want + i] for i in range(8))[::-1].hex())' "$addr"
+}
+p86="$(pointer_value hello.x86_64 greeting)"
+[ -n "$p86" ] || fail "cannot read greeting in hello.x86_64"
+for isa in aarch64 ppc64le; do
+  p="$(pointer_value "hello.$isa" greeting)"
+  [ "$p" = "$p86" ] || fail "greeting points to $p on $isa, $p86 on x86_64"
+done
+
 # Two different programs under one name must fail the check, naming symbols.
 printf 'int pad[100] = {1};\nint main(void) { return pad[0]; }\n' >other.c
 "$xisa_cc" -o other other.c 2>/dev/null || fail "xisa-cc other.c failed"
