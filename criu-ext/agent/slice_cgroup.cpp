@@ -80,6 +80,16 @@ void prepare_v1_cpuset(const CgroupFs &cg, const std::string &parent,
   cg.write("cpuset", slice_path, "cpuset.mems", mems);
 }
 
+// With BFQ the proportional weight lives in blkio.bfq.weight / io.bfq.weight
+// rather than blkio.weight / io.weight (CFQ, io.cost): use whichever exists.
+std::string weight_file(const CgroupFs &cg, const CgroupSetting &s, const std::string &path) {
+  if (!cg.real || (s.file != "blkio.weight" && s.file != "io.weight") ||
+      cg.read(s.controller, path, s.file))
+    return s.file;
+  std::string bfq = s.file == "io.weight" ? "io.bfq.weight" : "blkio.bfq.weight";
+  return cg.read(s.controller, path, bfq) ? bfq : s.file;
+}
+
 } // namespace
 
 void apply_slice(const CgroupFs &cg, const AgentConfig &config, const SliceConfig &slice) {
@@ -94,11 +104,11 @@ void apply_slice(const CgroupFs &cg, const AgentConfig &config, const SliceConfi
         cg.make_dirs(controller, path);
     }
     for (const CgroupSetting &s : slice_settings(cg.v2, slice))
-      cg.write(s.controller, path, s.file, s.value);
+      cg.write(s.controller, path, weight_file(cg, s, path), s.value);
   } catch (const Error &e) {
     fail("cannot set up slice '{}': {}{}", slice.name, e.what(),
-         slice.io_weight ? " (io_weight needs a proportional-weight I/O scheduler such as BFQ; "
-                           "io_read_bps/io_write_bps work without one)"
+         slice.io_weight ? " (io_weight needs a proportional-weight I/O controller: BFQ or CFQ "
+                           "on v1, BFQ or io.cost on v2; io_read_bps/io_write_bps work without)"
                          : "");
   }
 }

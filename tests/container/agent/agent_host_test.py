@@ -181,6 +181,7 @@ net_rate = "8mbit"
 cpus = "{other_cpus}"
 memory = "96M"
 max_containers = 3
+{io_weight}
 """
 
 
@@ -198,6 +199,25 @@ def root_device():
                     return d.read().strip()
             return f"{maj}:{mnr}"
     return "254:0"
+
+
+def weight_file():
+    """The proportional I/O weight file this kernel offers (None: no such controller)."""
+    probe = f"xisa-weight-probe-{TAG}"
+    if V1:
+        base = os.path.join(CGROUP_ROOT, "blkio")
+        candidates = ("blkio.weight", "blkio.bfq.weight")
+    else:
+        base = CGROUP_ROOT
+        candidates = ("io.weight", "io.bfq.weight")
+    os.mkdir(os.path.join(base, probe))
+    try:
+        for name in candidates:
+            if os.path.exists(os.path.join(base, probe, name)):
+                return name
+        return None
+    finally:
+        os.rmdir(os.path.join(base, probe))
 
 
 def test_config_errors(w):
@@ -268,6 +288,12 @@ def test_run_in_slice(w, bundle):
                == f"{w.dev} {10 << 20}", "slice read bps")
     else:
         expect(cgroup_file("cpu", slice_cg, "cpu.max") == "50000 100000", "slice cpu.max")
+    weight = weight_file()
+    if weight:
+        value = cgroup_file("blkio" if V1 else "io", f"{CGROUP_PARENT}/big", weight)
+        expect(value.split()[-1] == "200", f"slice big {weight}: {value}")
+    else:
+        print(f"NOTE: this kernel has no proportional I/O weight file; io_weight not checked")
     qdisc = run("tc", "qdisc", "show", ns=HOST_NS).stdout
     expect("tbf" in qdisc and "rate 8Mbit" in qdisc, f"no 8mbit tbf on the host veth:\n{qdisc}")
     count = os.path.join(bundle, "rootfs", "count")
@@ -384,7 +410,8 @@ def main():
     w.dev = root_device()
     cpus = os.cpu_count()
     config = w.write_config("agent.toml", SLICES.format(
-        dev=w.dev, other_cpus="1" if cpus > 1 else "0"))
+        dev=w.dev, other_cpus="1" if cpus > 1 else "0",
+        io_weight="io_weight = 200" if weight_file() else ""))
     if cpus < 2:
         print("agent_host_test: FAILED: needs 2 CPUs for two disjoint slices")
         return 1

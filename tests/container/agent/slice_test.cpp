@@ -137,7 +137,7 @@ TEST(SliceCgroup, MissingControllerFileIsNamed) {
   EXPECT_THAT([&] { apply_slice(cg, config_with(s), s); },
               testing::ThrowsMessage<xisa::Error>(AllOf(
                   HasSubstr("cannot set up slice 'web'"), HasSubstr("does not exist"),
-                  HasSubstr("io_weight needs a proportional-weight I/O scheduler"))));
+                  HasSubstr("io_weight needs a proportional-weight I/O controller"))));
 }
 
 TEST(SliceAdmission, RefusesOverCommit) {
