@@ -43,7 +43,7 @@ struct InfoHeader {
   uint32_t nonmig_count;  // string pairs following the header
   uint32_t reserved;      // 0
 };
-static_assert(sizeof(InfoHeader) == 88, "InfoHeader is a fixed on-disk layout");
+static_assert(sizeof(InfoHeader) == 80, "InfoHeader is a fixed on-disk layout");
 
 struct NonMigratable {
   std::string function;
