@@ -1,0 +1,89 @@
+#include "meta/meta_json.h"
+
+#include <fmt/format.h>
+
+namespace xisa::meta {
+
+using nlohmann::json;
+
+static const char *kindName(LocationKind kind) {
+  switch (kind) {
+  case LocationKind::Register: return "register";
+  case LocationKind::Direct: return "direct";
+  case LocationKind::Indirect: return "indirect";
+  case LocationKind::Constant: return "constant";
+  }
+  return "?";
+}
+
+static json liveValue(const LiveValue &value) {
+  json out = {{"kind", kindName(value.kind)}, {"size", value.size}};
+  if (value.kind == LocationKind::Constant)
+    out["constant"] = value.constant;
+  else
+    out["dwarf_reg"] = value.dwarf_reg;
+  if (value.kind == LocationKind::Direct || value.kind == LocationKind::Indirect)
+    out["offset"] = value.offset;
+  return out;
+}
+
+static json frameRule(const FrameRule &rule) {
+  json saved = json::array();
+  for (const SavedRegister &reg : rule.saved)
+    saved.push_back({{"dwarf_reg", reg.dwarf_reg},
+                     {"rule", reg.rule == SavedRegister::Rule::AtCfaOffset ? "at_cfa_offset"
+                                                                           : "in_register"},
+                     {"value", reg.value}});
+  return {{"cfa_reg", rule.cfa_reg},
+          {"cfa_offset", rule.cfa_offset},
+          {"return_address_reg", rule.return_address_reg},
+          {"saved", saved}};
+}
+
+json to_json(const Metadata &meta) {
+  json out = {{"path", meta.path}, {"isa", name(meta.isa)}};
+  if (meta.info) {
+    std::string buildId;
+    for (uint8_t b : meta.info->build_id)
+      buildId += fmt::format("{:02x}", b);
+    out["info"] = {{"version", meta.info->version},
+                   {"build_id", buildId},
+                   {"tls_address", meta.info->tls_address},
+                   {"tls_file_size", meta.info->tls_file_size},
+                   {"tls_mem_size", meta.info->tls_mem_size},
+                   {"tls_align", meta.info->tls_align},
+                   {"tp_convention", static_cast<uint32_t>(meta.info->tp_convention)},
+                   {"tp_offset", meta.info->tp_offset}};
+    json nonmig = json::array();
+    for (const NonMigratable &entry : meta.info->nonmig)
+      nonmig.push_back({{"function", entry.function}, {"reason", entry.reason}});
+    out["info"]["nonmig"] = nonmig;
+  }
+  json nonmig = json::array();
+  for (const NonMigratable &entry : meta.nonmig)
+    nonmig.push_back({{"function", entry.function}, {"reason", entry.reason}});
+  out["nonmig"] = nonmig;
+  json functions = json::array();
+  for (const Function &function : meta.functions)
+    functions.push_back({{"name", function.name},
+                         {"address", function.address},
+                         {"size", function.size},
+                         {"stack_size", function.stack_size}});
+  out["functions"] = functions;
+  json sites = json::array();
+  for (const CallSite &site : meta.call_sites) {
+    json values = json::array();
+    for (const LiveValue &value : site.live_values)
+      values.push_back(liveValue(value));
+    sites.push_back({{"id", fmt::format("{:#018x}", site.id)},
+                     {"return_address", site.return_address},
+                     {"record_address", site.record_address},
+                     {"function", meta.functions[site.function].name},
+                     {"live_values", values},
+                     {"frame", frameRule(site.frame)}});
+  }
+  out["call_sites"] = sites;
+  return out;
+}
+
+} // namespace xisa::meta

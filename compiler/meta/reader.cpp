@@ -1,0 +1,143 @@
+// xisa::meta::read: ties the section readers together.
+#include "meta/code_reader.h"
+#include "meta/frame_rules.h"
+#include "meta/metadata.h"
+#include "meta/stackmaps.h"
+
+#include "support/error.h"
+
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Object/ELFObjectFile.h"
+#include "llvm/Object/ObjectFile.h"
+
+#include <algorithm>
+#include <map>
+
+using namespace llvm;
+
+namespace xisa::meta {
+
+namespace {
+
+Isa isaOf(const object::ELF64LEObjectFile &elf, const std::string &path) {
+  unsigned machine = elf.getELFFile().getHeader().e_machine;
+  for (Isa isa : kAllIsas)
+    if (info(isa).elf_machine == machine)
+      return isa;
+  fail("{}: ELF machine {} is none of {}", path, machine, isa_names());
+}
+
+std::optional<ArrayRef<uint8_t>> sectionBytes(const object::ObjectFile &object, StringRef name,
+                                              const std::string &path) {
+  for (const object::SectionRef &section : object.sections()) {
+    Expected<StringRef> sectionName = section.getName();
+    if (!sectionName || *sectionName != name)
+      continue;
+    Expected<StringRef> contents = section.getContents();
+    if (!contents)
+      fail("{}: cannot read {}: {}", path, name.str(), toString(contents.takeError()));
+    return arrayRefFromStringRef(*contents);
+  }
+  return std::nullopt;
+}
+
+// Function symbols by address (the stackmap only knows addresses).
+std::map<uint64_t, Function> functionSymbols(const object::ELF64LEObjectFile &elf) {
+  std::map<uint64_t, Function> out;
+  for (const object::ELFSymbolRef &symbol : elf.symbols()) {
+    Expected<object::SymbolRef::Type> type = symbol.getType();
+    Expected<uint64_t> address = symbol.getAddress();
+    Expected<StringRef> name = symbol.getName();
+    if (!type || !address || !name || *type != object::SymbolRef::ST_Function) {
+      consumeError(type.takeError());
+      consumeError(address.takeError());
+      consumeError(name.takeError());
+      continue;
+    }
+    out.try_emplace(*address, Function{name->str(), *address, symbol.getSize(), 0});
+  }
+  return out;
+}
+
+} // namespace
+
+Metadata read(const std::string &path) {
+  Expected<object::OwningBinary<object::ObjectFile>> binary =
+      object::ObjectFile::createObjectFile(path);
+  if (!binary)
+    fail("cannot open {}: {}", path, toString(binary.takeError()));
+  const object::ObjectFile &object = *binary->getBinary();
+  const auto *elf = dyn_cast<object::ELF64LEObjectFile>(&object);
+  if (!elf)
+    fail("{}: not a 64-bit little-endian ELF file", path);
+  auto type = elf->getELFFile().getHeader().e_type;
+  if (type != ELF::ET_EXEC && type != ELF::ET_DYN)
+    fail("{}: not a linked executable (ELF type {}); xisa meta reads what xisa-cc links", path,
+         type);
+
+  Metadata meta;
+  meta.path = path;
+  meta.isa = isaOf(*elf, path);
+  try {
+    if (auto bytes = sectionBytes(object, kInfoSection, path))
+      meta.info = decode_info(bytes->data(), bytes->size());
+    if (auto bytes = sectionBytes(object, kNonMigSection, path))
+      meta.nonmig = decode_nonmig(bytes->data(), bytes->size());
+
+    std::optional<ArrayRef<uint8_t>> stackmaps = sectionBytes(object, ".llvm_stackmaps", path);
+    if (!stackmaps)
+      return meta; // nothing built with the pass: no call sites
+    std::vector<StackMapRecord> records = parse_stackmaps(*stackmaps);
+
+    std::map<uint64_t, Function> symbols = functionSymbols(*elf);
+    std::map<uint64_t, uint32_t> functionIndex;
+    for (const StackMapRecord &record : records) {
+      if (functionIndex.count(record.function_address))
+        continue;
+      auto symbol = symbols.find(record.function_address);
+      Function function = symbol != symbols.end()
+                              ? symbol->second
+                              : Function{"", record.function_address, 0, 0};
+      function.stack_size = record.function_stack_size;
+      functionIndex[record.function_address] = 0;
+      meta.functions.push_back(std::move(function));
+    }
+    std::sort(meta.functions.begin(), meta.functions.end(),
+              [](const Function &a, const Function &b) { return a.address < b.address; });
+    for (uint32_t i = 0; i < meta.functions.size(); ++i)
+      functionIndex[meta.functions[i].address] = i;
+
+    CodeReader code(object, meta.isa);
+    FrameRules frames(object);
+    for (StackMapRecord &record : records) {
+      CallSite site;
+      site.id = record.id;
+      site.record_address = record.record_address;
+      site.function = functionIndex[record.function_address];
+      site.live_values = std::move(record.locations);
+      code.resolve(site, record.function_address);
+      site.frame = frames.at(site.return_address - 1);
+      meta.call_sites.push_back(std::move(site));
+    }
+    std::sort(meta.call_sites.begin(), meta.call_sites.end(),
+              [](const CallSite &a, const CallSite &b) { return a.return_address < b.return_address; });
+  } catch (const Error &e) {
+    fail("{}: {}", path, e.what());
+  }
+  return meta;
+}
+
+const CallSite *Metadata::find_return_address(uint64_t address) const {
+  auto it = std::lower_bound(call_sites.begin(), call_sites.end(), address,
+                             [](const CallSite &site, uint64_t a) { return site.return_address < a; });
+  return it != call_sites.end() && it->return_address == address ? &*it : nullptr;
+}
+
+const CallSite *Metadata::find_id(uint64_t id) const {
+  for (const CallSite &site : call_sites)
+    if (site.id == id)
+      return &site;
+  return nullptr;
+}
+
+} // namespace xisa::meta

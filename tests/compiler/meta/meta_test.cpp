@@ -1,0 +1,261 @@
+// xisa::meta::read on executables built here for all three ISAs, the
+// .xisa.info format, `xisa meta check` logic, and bad input.
+#include "meta/meta_check.h"
+#include "meta/metadata.h"
+#include "meta/stackmaps.h"
+#include "support/error.h"
+#include "toolchain.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <set>
+
+using namespace xisa;
+using namespace xisa::test;
+
+namespace {
+
+const char *kProgram = R"(
+#include <stdio.h>
+#include <stdlib.h>
+extern void use(int *p);
+extern int g(int);
+#define NOINLINE __attribute__((noinline))
+int fib(int n) { return n < 2 ? n : fib(n - 1) + fib(n - 2); }
+NOINLINE long loop(int n) { long s = 0; for (int i = 0; i < n; i++) s += g(i) * (long)n; return s; }
+NOINLINE int local(int n) { int x[4] = {n, n + 1, n + 2, n + 3}; use(x); return x[0] + n; }
+static int cmp(const void *a, const void *b) { return *(const int *)a - *(const int *)b; }
+NOINLINE void sorter(int *v, int n) { qsort(v, n, sizeof *v, cmp); }
+NOINLINE int vla(int n) { int x[n]; x[0] = n; use(x); return x[0]; }
+NOINLINE void use(int *p) { p[0] += 1; }
+NOINLINE int g(int x) { return x * 3; }
+int main(int argc, char **argv) {
+  int v[5] = {5, 3, 1, 4, 2};
+  sorter(v, 5);
+  printf("%d %ld %d %d %d\n", fib(15), loop(10), local(argc), v[0], vla(argc + 2));
+  return 0;
+}
+)";
+
+// DWARF numbers of the callee-saved registers of each ABI.
+bool calleeSaved(Isa isa, unsigned reg) {
+  switch (isa) {
+  case Isa::X86_64: return reg == 3 || reg == 6 || (reg >= 12 && reg <= 15);
+  case Isa::AArch64: return (reg >= 19 && reg <= 29) || (reg >= 72 && reg <= 79);
+  case Isa::PPC64LE: return (reg >= 14 && reg <= 31) || (reg >= 46 && reg <= 63);
+  }
+  return false;
+}
+
+meta::Info infoFor(Isa isa, uint8_t idByte) {
+  meta::Info info;
+  info.version = meta::kInfoVersion;
+  info.isa = static_cast<uint32_t>(isa);
+  info.build_id.fill(idByte);
+  info.tls_address = 0x1000;
+  info.tls_mem_size = 16;
+  info.tls_align = 8;
+  info.nonmig = {{"vla", "dynamic alloca (VLA or alloca())"}};
+  return info;
+}
+
+// Built once: prog.<isa> for the three ISAs, each with a .xisa.info as the
+// link step would write it.
+class MetaTest : public ::testing::Test {
+protected:
+  static void SetUpTestSuite() {
+    dir = new TempDir;
+    auto source = dir->write("prog.c", kProgram);
+    auto stub = dir->write("stub.c", kStubRuntime);
+    for (Isa isa : kAllIsas) {
+      auto exe = prog(isa);
+      RunResult linked = link(isa, {source, stub}, exe.string() + ".noinfo");
+      ASSERT_EQ(linked.status, 0) << linked.output;
+      addInfo(exe.string() + ".noinfo", exe, infoFor(isa, 0xab));
+    }
+  }
+  static void TearDownTestSuite() { delete dir; }
+
+  static std::filesystem::path prog(Isa isa) {
+    return dir->path() / fmt::format("prog.{}", name(isa));
+  }
+
+  static void addInfo(const std::filesystem::path &in, const std::filesystem::path &out,
+                      const meta::Info &info) {
+    std::vector<uint8_t> bytes = meta::encode_info(info);
+    auto section = dir->path() / "info.bin";
+    std::ofstream(section, std::ios::binary)
+        .write(reinterpret_cast<const char *>(bytes.data()), bytes.size());
+    RunResult added = run({XISA_TEST_LLVM_BIN "/llvm-objcopy",
+                           "--add-section=.xisa.info=" + section.string(), in.string(),
+                           out.string()});
+    ASSERT_EQ(added.status, 0) << added.output;
+  }
+
+  static TempDir *dir;
+};
+TempDir *MetaTest::dir = nullptr;
+
+} // namespace
+
+TEST_F(MetaTest, ProgramsRunTheSameOnAllIsas) {
+  std::string expected;
+  for (Isa isa : kAllIsas) {
+    std::vector<std::string> argv = {prog(isa).string()};
+    if (isa != host_isa())
+      argv.insert(argv.begin(), std::string(info(isa).qemu));
+    RunResult result = run(argv);
+    ASSERT_EQ(result.status, 0) << name(isa) << ": " << result.output;
+    if (expected.empty())
+      expected = result.output;
+    EXPECT_EQ(result.output, expected) << name(isa);
+  }
+  EXPECT_EQ(expected, "610 1350 3 1 4\n");
+}
+
+TEST_F(MetaTest, ReadsCallSitesAtReturnAddresses) {
+  for (Isa isa : kAllIsas) {
+    meta::Metadata meta = meta::read(prog(isa).string());
+    EXPECT_EQ(meta.isa, isa);
+    ASSERT_GE(meta.call_sites.size(), 8u) << name(isa);
+    std::set<std::string> names;
+    for (const meta::Function &function : meta.functions)
+      names.insert(function.name);
+    for (const char *expected : {"fib", "loop", "local", "sorter", "main"})
+      EXPECT_TRUE(names.count(expected)) << name(isa) << " lacks " << expected;
+    EXPECT_FALSE(names.count("vla")) << "non-migratable functions have no records";
+    EXPECT_FALSE(names.count("g")) << "leaf functions have no records";
+    for (size_t i = 0; i < meta.call_sites.size(); ++i) {
+      const meta::CallSite &site = meta.call_sites[i];
+      const meta::Function &function = meta.functions.at(site.function);
+      EXPECT_GT(site.return_address, function.address);
+      EXPECT_LE(site.return_address, site.record_address);
+      EXPECT_LT(site.record_address, function.address + function.size);
+      if (i > 0) {
+        EXPECT_LT(meta.call_sites[i - 1].return_address, site.return_address);
+      }
+      EXPECT_EQ(meta.find_return_address(site.return_address), &site);
+      EXPECT_EQ(meta.find_id(site.id)->id, site.id);
+      // At the return address, values live across the call can only be in
+      // callee-saved registers (or memory).
+      for (const meta::LiveValue &value : site.live_values)
+        if (value.kind == meta::LocationKind::Register) {
+          EXPECT_TRUE(calleeSaved(isa, value.dwarf_reg))
+              << name(isa) << " site " << std::hex << site.id << ": value in DWARF register "
+              << std::dec << value.dwarf_reg;
+        }
+    }
+  }
+}
+
+TEST_F(MetaTest, FrameRulesSaveTheReturnAddress) {
+  for (Isa isa : kAllIsas) {
+    meta::Metadata meta = meta::read(prog(isa).string());
+    for (const meta::CallSite &site : meta.call_sites) {
+      const meta::FrameRule &frame = site.frame;
+      bool savesReturnAddress = false;
+      for (const meta::SavedRegister &saved : frame.saved)
+        if (saved.dwarf_reg == frame.return_address_reg) {
+          savesReturnAddress = saved.rule == meta::SavedRegister::Rule::AtCfaOffset;
+          // ppc64 keeps LR in the caller's frame header, the others below the CFA.
+          if (isa == Isa::PPC64LE) {
+            EXPECT_EQ(saved.value, 16);
+          } else {
+            EXPECT_LT(saved.value, 0);
+          }
+        }
+      EXPECT_TRUE(savesReturnAddress) << name(isa) << " site " << std::hex << site.id;
+      EXPECT_GT(frame.cfa_offset, 0) << name(isa);
+    }
+  }
+}
+
+TEST_F(MetaTest, InfoAndNonMigratableSectionsAreRead) {
+  for (Isa isa : kAllIsas) {
+    meta::Metadata meta = meta::read(prog(isa).string());
+    ASSERT_TRUE(meta.info.has_value());
+    EXPECT_EQ(meta.info->isa, static_cast<uint32_t>(isa));
+    EXPECT_EQ(meta.info->build_id[0], 0xab);
+    EXPECT_EQ(meta.info->tls_mem_size, 16u);
+    ASSERT_EQ(meta.info->nonmig.size(), 1u);
+    EXPECT_EQ(meta.info->nonmig[0].function, "vla");
+    ASSERT_EQ(meta.nonmig.size(), 1u);
+    EXPECT_EQ(meta.nonmig[0].function, "vla");
+    EXPECT_EQ(meta.nonmig[0].reason, "dynamic alloca (VLA or alloca())");
+  }
+}
+
+TEST_F(MetaTest, CheckAcceptsTheThreeExecutables) {
+  std::vector<meta::Metadata> all;
+  for (Isa isa : kAllIsas)
+    all.push_back(meta::read(prog(isa).string()));
+  std::vector<std::string> differences = meta::compare(all);
+  EXPECT_TRUE(differences.empty()) << differences.front();
+}
+
+TEST_F(MetaTest, CheckReportsBuildIdAndCallSiteDifferences) {
+  std::vector<meta::Metadata> all;
+  for (Isa isa : kAllIsas)
+    all.push_back(meta::read(prog(isa).string()));
+  all[1].info->build_id[3] = 0;
+  all[2].call_sites.pop_back();
+  all[0].call_sites.front().live_values.push_back({meta::LocationKind::Constant, 8, 0, 0, 7});
+  std::vector<std::string> differences = meta::compare(all);
+  // The extra value shows against both other ISAs.
+  ASSERT_EQ(differences.size(), 4u);
+  std::string text;
+  for (const std::string &line : differences)
+    text += line + "\n";
+  EXPECT_NE(text.find("build id"), std::string::npos) << text;
+  EXPECT_NE(text.find("is missing"), std::string::npos) << text;
+  EXPECT_NE(text.find("live values"), std::string::npos) << text;
+}
+
+TEST_F(MetaTest, CliCheckAndDump) {
+  std::string prefix = (dir->path() / "prog").string();
+  RunResult check = run({XISA_TEST_XISA, "meta", "check", prefix, "--json"});
+  EXPECT_EQ(check.status, 0) << check.output;
+  EXPECT_NE(check.output.find("\"ok\": true"), std::string::npos) << check.output;
+  RunResult dump = run({XISA_TEST_XISA, "meta", "dump", prog(Isa::AArch64).string()});
+  EXPECT_EQ(dump.status, 0) << dump.output;
+  EXPECT_NE(dump.output.find("function fib"), std::string::npos) << dump.output;
+  RunResult missing = run({XISA_TEST_XISA, "meta", "check", prefix + "-nonexistent"});
+  EXPECT_EQ(missing.status, 1);
+  EXPECT_NE(missing.output.find("cannot open"), std::string::npos) << missing.output;
+}
+
+TEST(MetaInput, RejectsFilesThatAreNotExecutables) {
+  TempDir tmp;
+  auto text = tmp.write("notes.txt", "not an ELF file\n");
+  EXPECT_THROW(meta::read(text.string()), Error);
+  auto source = tmp.write("x.c", "int f(int a) { return a; }\n");
+  auto object = tmp.path() / "x.o";
+  ASSERT_EQ(compile(Isa::PPC64LE, source, object).status, 0);
+  try {
+    meta::read(object.string());
+    ADD_FAILURE() << "relocatable object accepted";
+  } catch (const Error &e) {
+    EXPECT_NE(std::string(e.what()).find("not a linked executable"), std::string::npos);
+  }
+  EXPECT_THROW(meta::read((tmp.path() / "missing").string()), Error);
+}
+
+TEST(MetaInput, RejectsBadInfoAndStackMaps) {
+  std::vector<uint8_t> info = meta::encode_info(infoFor(Isa::AArch64, 1));
+  meta::Info decoded = meta::decode_info(info.data(), info.size());
+  EXPECT_EQ(decoded.nonmig.size(), 1u);
+  EXPECT_EQ(decoded.isa, static_cast<uint32_t>(Isa::AArch64));
+  EXPECT_THROW(meta::decode_info(info.data(), 20), Error);
+  EXPECT_THROW(meta::decode_info(info.data(), info.size() - 1), Error); // cut reason string
+  info[0] = 'Y';
+  EXPECT_THROW(meta::decode_info(info.data(), info.size()), Error);
+
+  // A stackmap blob announcing a record that is not there.
+  std::vector<uint8_t> blob(16, 0);
+  blob[0] = 3;
+  blob[12] = 1; // one record
+  EXPECT_THROW(meta::parse_stackmaps(blob), Error);
+  blob[0] = 2;
+  EXPECT_THROW(meta::parse_stackmaps(blob), Error);
+}
