@@ -35,7 +35,8 @@ def one(world, server, size, mode):
     bundle = world.make_bundle(server, size, name=name)
     a.client("run", "--name", name, "--bundle", bundle)
     world.plumb_container(a, name)
-    client = ServerClient()  # waits until the server filled its memory and listens
+    # Waits until the server filled its memory and listens (slow for GiBs).
+    client = ServerClient(connect_timeout=300)
     try:
         client.ask("get")
         report = world.migrate(name, a, b, mode)
@@ -45,6 +46,30 @@ def one(world, server, size, mode):
         client.close()
     b.client("stop", name)
     return report
+
+
+def write_results(path, command, rows):
+    with open(path, "w") as f:
+        f.write("# Container migration: downtime and total time against memory size\n\n")
+        f.write(f"Command (as root, from the source tree): `{command}`\n\n")
+        f.write(f"Run {datetime.datetime.utcnow():%Y-%m-%d %H:%M} UTC on {platform.node()}, "
+                f"{os.cpu_count()} cores, kernel {platform.release()}; hosts are network "
+                "namespaces on this one machine joined by veth and bridges, so the wire is "
+                "memory-speed and shared with the CPU work.\n\n")
+        f.write("Downtime: from the start of the source's `runc checkpoint` until the "
+                "destination's `runc restore` returned (an upper bound: it includes runc's and "
+                "CRIU's start-up before the freeze). Total: until every page had arrived and "
+                "the source copy was gone. Wire: image files plus page-server traffic. "
+                "CRIU restore: CRIU's own restore time from its stats-restore image.\n\n")
+        f.write("| memory MiB | mode | downtime ms | dump ms | restore ms | CRIU restore ms | "
+                "total ms | images MiB | pages MiB | pages faulted | pages pushed |\n")
+        f.write("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
+        for size, mode, r in rows:
+            f.write(f"| {size} | {mode} | {r['downtime_ms']:.1f} | {r['dump_ms']:.1f} | "
+                    f"{r['restore_ms']:.1f} | {r.get('criu_restore_ms', 0):.1f} | "
+                    f"{r['total_ms']:.1f} | {r['image_bytes'] / 2**20:.2f} | "
+                    f"{r['page_bytes'] / 2**20:.2f} | {r['pages_faulted']} | "
+                    f"{r['pages_pushed']} |\n")
 
 
 def main():
@@ -70,28 +95,10 @@ def main():
                       f"{r['total_ms']:8.1f} ms, wire {(r['image_bytes'] + r['page_bytes']) / 2**20:8.1f} MiB",
                       flush=True)
                 rows.append((size, mode, r))
+                write_results(args.out, command, rows)  # a partial run still leaves numbers
     finally:
         world.cleanup()
 
-    with open(args.out, "w") as f:
-        f.write("# Container migration: downtime and total time against memory size\n\n")
-        f.write(f"Command (as root, from the source tree): `{command}`\n\n")
-        f.write(f"Run {datetime.datetime.utcnow():%Y-%m-%d %H:%M} UTC on {platform.node()}, "
-                f"{os.cpu_count()} cores, kernel {platform.release()}; hosts are network "
-                "namespaces on this one machine joined by veth and bridges, so the wire is "
-                "memory-speed and shared with the CPU work.\n\n")
-        f.write("Downtime: from the start of the source's `runc checkpoint` until the "
-                "destination's `runc restore` returned (an upper bound: it includes runc's and "
-                "CRIU's start-up before the freeze). Total: until every page had arrived and "
-                "the source copy was gone. Wire: image files plus page-server traffic.\n\n")
-        f.write("| memory MiB | mode | downtime ms | dump ms | restore ms | total ms | "
-                "images MiB | pages MiB | pages faulted | pages pushed |\n")
-        f.write("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|\n")
-        for size, mode, r in rows:
-            f.write(f"| {size} | {mode} | {r['downtime_ms']:.1f} | {r['dump_ms']:.1f} | "
-                    f"{r['restore_ms']:.1f} | {r['total_ms']:.1f} | "
-                    f"{r['image_bytes'] / 2**20:.2f} | {r['page_bytes'] / 2**20:.2f} | "
-                    f"{r['pages_faulted']} | {r['pages_pushed']} |\n")
     print(f"wrote {args.out}")
     return 0
 

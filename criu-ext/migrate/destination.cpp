@@ -159,6 +159,8 @@ json Incoming::restore(const json &request) {
                restore_ms);
 
   json result = {{"restore_ms", restore_ms}, {"slice", slice->name}};
+  if (auto stats = read_restore_stats(images()))
+    result["criu_restore_ms"] = stats->restore_us / 1000.0;
   if (lazy) {
     Clock::time_point beat = Clock::now();
     while (lazy->poll() < 0) {

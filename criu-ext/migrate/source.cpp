@@ -285,6 +285,7 @@ json Outgoing::postcopy() {
                  {"image_bytes", dest_reply.value("image_bytes", uint64_t{0})},
                  {"page_bytes", relay.bytes_to_destination() + relay.bytes_from_destination()},
                  {"restore_ms", dest_reply.value("restore_ms", 0.0)},
+                 {"criu_restore_ms", dest_reply.value("criu_restore_ms", 0.0)},
                  {"pages_faulted", dest_reply.value("pages_faulted", uint64_t{0})},
                  {"pages_pushed", dest_reply.value("pages_pushed", uint64_t{0})}};
   return report;
@@ -328,6 +329,7 @@ json Outgoing::stopcopy() {
                  {"image_bytes", dest_reply.value("image_bytes", uint64_t{0})},
                  {"page_bytes", 0},
                  {"restore_ms", dest_reply.value("restore_ms", 0.0)},
+                 {"criu_restore_ms", dest_reply.value("criu_restore_ms", 0.0)},
                  {"pages_faulted", 0},
                  {"pages_pushed", 0}};
   if (auto stats = read_dump_stats(work()))

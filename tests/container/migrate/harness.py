@@ -246,10 +246,10 @@ class ServerClient:
     namespace by a helper process (this script's process stays in the host
     namespace), one request line per call."""
 
-    def __init__(self):
+    def __init__(self, connect_timeout=20):
         self.proc = subprocess.Popen(
             ["nsenter", f"--net=/run/netns/{CLIENT_NS}", "python3", "-u", __file__,
-             "--client", CONTAINER_ADDR, str(CONTAINER_PORT)],
+             "--client", CONTAINER_ADDR, str(CONTAINER_PORT), str(connect_timeout)],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
         hello = self.proc.stdout.readline().strip()
         expect(hello == "connected", f"client could not connect: {hello!r}")
@@ -271,10 +271,10 @@ class ServerClient:
                 self.proc.wait()
 
 
-def client_main(addr, port):
+def client_main(addr, port, connect_timeout):
     """--client: relays stdin lines to the server, answers to stdout."""
     import sys
-    deadline = time.monotonic() + 20
+    deadline = time.monotonic() + float(connect_timeout)
     while True:
         try:
             sock = socket.create_connection((addr, int(port)), timeout=2)
@@ -297,5 +297,5 @@ def client_main(addr, port):
 
 if __name__ == "__main__":
     import sys
-    if len(sys.argv) == 4 and sys.argv[1] == "--client":
-        client_main(sys.argv[2], sys.argv[3])
+    if len(sys.argv) == 5 and sys.argv[1] == "--client":
+        client_main(*sys.argv[2:])
