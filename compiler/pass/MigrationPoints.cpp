@@ -31,16 +31,11 @@ static bool makesCalls(const Function &function) {
   return false;
 }
 
-unsigned placeMigrationPoints(Function &function, const LoopInfo &loops) {
+unsigned placeMigrationPoints(Function &function, const LoopInfo &loops, Instruction *body) {
   // Collect first: placing a point splits blocks.
   std::vector<Instruction *> points;
-  if (makesCalls(function)) {
-    // After the static allocas, which must stay in the entry block.
-    BasicBlock::iterator it = function.getEntryBlock().getFirstInsertionPt();
-    while (isa<AllocaInst>(*it))
-      ++it;
-    points.push_back(&*it);
-  }
+  if (makesCalls(function))
+    points.push_back(body);
   for (Loop *loop : loops.getLoopsInPreorder())
     points.push_back(&*loop->getHeader()->getFirstInsertionPt());
   for (Instruction *before : points)

@@ -9,7 +9,9 @@
 
 namespace xisa::pass {
 
-// Returns the number of points placed.
-unsigned placeMigrationPoints(llvm::Function &function, const llvm::LoopInfo &loops);
+// Returns the number of points placed. The entry point goes before `body`
+// (after the shadow-frame prologue, so the frame is set up when it parks).
+unsigned placeMigrationPoints(llvm::Function &function, const llvm::LoopInfo &loops,
+                              llvm::Instruction *body);
 
 } // namespace xisa::pass

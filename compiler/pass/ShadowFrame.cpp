@@ -17,8 +17,11 @@ namespace {
 // starts it aligned), so frames needing no more skip the dynamic realignment.
 const Align kStackAlign(16);
 
+// A local: an alloca, or a byval argument (x86-64 passes large structs as
+// a pointer into the caller's native stack, which would not survive a
+// migration, so the callee copies them into its shadow frame).
 struct Slot {
-  AllocaInst *alloca;
+  Value *local;
   uint64_t offset;
 };
 
@@ -28,27 +31,39 @@ struct Layout {
   Align align = kStackAlign;
 };
 
-Layout layoutAllocas(Function &function) {
+uint64_t byvalSize(const Argument &arg) {
+  return arg.getParent()->getParent()->getDataLayout().getTypeAllocSize(arg.getParamByValType());
+}
+
+Layout layoutLocals(Function &function) {
   const DataLayout &dl = function.getParent()->getDataLayout();
   Layout layout;
-  for (Instruction &inst : function.getEntryBlock()) {
-    auto *alloca = dyn_cast<AllocaInst>(&inst);
-    if (!alloca)
-      continue;
-    uint64_t size = alloca->getAllocationSize(dl)->getFixedValue();
-    Align align = alloca->getAlign();
+  auto place = [&](Value *local, uint64_t size, Align align) {
     uint64_t offset = alignTo(layout.size, align);
-    layout.slots.push_back({alloca, offset});
+    layout.slots.push_back({local, offset});
     layout.size = offset + std::max<uint64_t>(size, 1);
     layout.align = std::max(layout.align, align);
-  }
+  };
+  for (Argument &arg : function.args())
+    if (arg.hasByValAttr() && !arg.use_empty())
+      place(&arg, byvalSize(arg), arg.getParamAlign().valueOrOne());
+  for (Instruction &inst : function.getEntryBlock())
+    if (auto *alloca = dyn_cast<AllocaInst>(&inst))
+      place(alloca, alloca->getAllocationSize(dl)->getFixedValue(), alloca->getAlign());
   layout.size = alignTo(layout.size, kStackAlign);
   return layout;
 }
 
-void replaceAlloca(AllocaInst *alloca, Value *address) {
+void replaceLocal(Value *local, Value *address, IRBuilder<> &builder) {
+  if (auto *arg = dyn_cast<Argument>(local)) {
+    arg->replaceAllUsesWith(address);
+    builder.CreateMemCpy(address, MaybeAlign(arg->getParamAlign()), arg,
+                         MaybeAlign(arg->getParamAlign()), byvalSize(*arg));
+    return;
+  }
   // Lifetime markers only make sense on allocas; the shadow slot lives as
   // long as the frame.
+  auto *alloca = cast<AllocaInst>(local);
   for (User *user : make_early_inc_range(alloca->users()))
     if (auto *marker = dyn_cast<LifetimeIntrinsic>(user))
       marker->eraseFromParent();
@@ -59,10 +74,10 @@ void replaceAlloca(AllocaInst *alloca, Value *address) {
 
 } // namespace
 
-uint64_t buildShadowFrame(Function &function) {
-  Layout layout = layoutAllocas(function);
+ShadowFrame buildShadowFrame(Function &function) {
+  Layout layout = layoutLocals(function);
   if (layout.slots.empty())
-    return 0;
+    return {};
 
   Module &module = *function.getParent();
   GlobalVariable *ssp = getShadowSp(module);
@@ -85,8 +100,13 @@ uint64_t buildShadowFrame(Function &function) {
     addresses.push_back(slot.offset == 0
                             ? frame
                             : builder.CreateInBoundsGEP(i8, frame, builder.getInt64(slot.offset)));
+  // The builder sits before the entry block's original instructions; the
+  // body starts at the first one that replaceLocal does not erase.
+  Instruction *body = &*builder.GetInsertPoint();
+  while (isa<AllocaInst>(body) || isa<LifetimeIntrinsic>(body))
+    body = body->getNextNode();
   for (size_t i = 0; i < layout.slots.size(); ++i)
-    replaceAlloca(layout.slots[i].alloca, addresses[i]);
+    replaceLocal(layout.slots[i].local, addresses[i], builder);
 
   for (BasicBlock &block : function) {
     Instruction *terminator = block.getTerminator();
@@ -105,7 +125,7 @@ uint64_t buildShadowFrame(Function &function) {
       if (auto *call = dyn_cast<CallBase>(&inst); call && call->hasFnAttr(Attribute::ReturnsTwice))
         IRBuilder<>(call->getNextNode()).CreateStore(frame, ssp);
   }
-  return layout.size;
+  return {layout.size, body};
 }
 
 } // namespace xisa::pass

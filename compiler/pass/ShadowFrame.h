@@ -1,4 +1,5 @@
-// Moves the allocas that survived optimization into a shadow frame on the
+// Moves the allocas that survived optimization, and copies of byval
+// arguments, into a shadow frame on the
 // thread's shadow stack (docs/design.md, "Shadow frames"). The layout comes
 // from the DataLayout, which is the same on all three ISAs, so a pointer to a
 // local is valid wherever the process runs.
@@ -7,8 +8,11 @@
 
 namespace xisa::pass {
 
-// Returns the frame size in bytes (0: the function had no allocas and was
-// left alone).
-uint64_t buildShadowFrame(llvm::Function &function);
+struct ShadowFrame {
+  uint64_t size = 0;                  // 0: no locals, the function was left alone
+  llvm::Instruction *body = nullptr;  // first instruction after the prologue
+};
+
+ShadowFrame buildShadowFrame(llvm::Function &function);
 
 } // namespace xisa::pass

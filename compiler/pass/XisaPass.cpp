@@ -27,14 +27,16 @@ PreservedAnalyses XisaPass::run(Module &module, ModuleAnalysisManager &) {
       reportNonMigratable(function, *reason);
       continue;
     }
-    uint64_t frameSize = buildShadowFrame(function);
+    ShadowFrame frame = buildShadowFrame(function);
+    Instruction *body =
+        frame.body ? frame.body : &*function.getEntryBlock().getFirstInsertionPt();
     DominatorTree dominators(function);
     LoopInfo loops(dominators);
-    unsigned points = placeMigrationPoints(function, loops);
+    unsigned points = placeMigrationPoints(function, loops, body);
     unsigned records = recordCallSites(function);
     if (printStats)
       errs() << "xisa: " << function.getName() << ": points " << points << ", records "
-             << records << ", shadow frame " << frameSize << "\n";
+             << records << ", shadow frame " << frame.size << "\n";
   }
   return changed ? PreservedAnalyses::none() : PreservedAnalyses::all();
 }
