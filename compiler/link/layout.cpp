@@ -187,8 +187,11 @@ Layout compute_layout(const std::map<Isa, LinkMap> &maps) {
         align = std::max(align, section->align);
         size = std::max(size, section->size);
       }
+    // A new segment starts one page further on, at the same offset in its
+    // page: on another page than the last one, and the file needs no padding
+    // (file offset and address stay congruent modulo the page size).
     if (spec.segment != segment) {
-      cursor = align_up(cursor, kPageSize);
+      cursor += kPageSize;
       segment = spec.segment;
     }
     if (!present)

@@ -52,7 +52,7 @@ std::string linker_script(const Layout *layout, Isa isa,
   Segment segment = Segment::ReadOnly;
   for (const OutputSpec &spec : output_specs()) {
     if (spec.segment != segment) {
-      out += fmt::format("  . = ALIGN({:#x});\n", kPageSize);
+      out += fmt::format("  . = . + {:#x};\n", kPageSize);
       segment = spec.segment;
     }
     const SectionPlacement *place = placement_of(layout, spec.name);

@@ -4,11 +4,6 @@ namespace xisa::link {
 
 std::span<const OutputSpec> output_specs() {
   static const std::vector<OutputSpec> kSpecs = {
-      // Relocated constants are as read-only as .rodata in a static
-      // executable, and ISAs disagree on which of the two a constant table
-      // of pointers goes to (ppc64le: .data.rel.ro): one section for both.
-      {".rodata", Segment::ReadOnly, {".rodata", ".rodata.*", ".data.rel.ro", ".data.rel.ro.*"},
-       true, false},
       {".llvm_stackmaps", Segment::ReadOnly, {".llvm_stackmaps"}, false, true,
        "__xisa_stackmaps_start", "__xisa_stackmaps_end"},
       {".xisa.nonmig", Segment::ReadOnly, {".xisa.nonmig"}, false, true},
@@ -20,6 +15,12 @@ std::span<const OutputSpec> output_specs() {
       {".text", Segment::Text, {".text", ".text.*"}, true, false},
       {".init", Segment::Text, {".init"}, false, true},
       {".fini", Segment::Text, {".fini"}, false, true},
+      // ISAs disagree on whether a constant table of pointers is .rodata or
+      // .data.rel.ro (ppc64le), so both share one section. lld makes it
+      // writable (.data.rel.ro inputs are), so it opens the data segment:
+      // constants are not write-protected, the price of one address.
+      {".rodata", Segment::Data, {".rodata", ".rodata.*", ".data.rel.ro", ".data.rel.ro.*"}, true,
+       false},
       {".tdata", Segment::Data, {".tdata", ".tdata.*"}, true, false},
       {".tbss", Segment::Data, {".tbss", ".tbss.*"}, true, false},
       {".init_array", Segment::Data, {".init_array.*", ".init_array"}, false, true,

@@ -9,8 +9,8 @@
 
 namespace xisa::link {
 
-// Segments start on 64 KiB boundaries: the largest page size of the three
-// ISAs (ppc64le and aarch64 kernels may use 64 KiB pages).
+// Segments are a page apart, for the largest page size of the three ISAs
+// (ppc64le and aarch64 kernels may use 64 KiB pages).
 inline constexpr uint64_t kPageSize = 0x10000;
 // Where the first segment (ELF headers, read-only data) starts.
 inline constexpr uint64_t kImageBase = 0x10000000;
