@@ -198,10 +198,12 @@ private:
       fp = cfa - rule.cfa_offset;
       if (abi_.fp_is_sp)
         sp = fp;
-    } else if (rule.cfa_reg != abi_.sp || cfa - rule.cfa_offset != sp) {
-      fail("{}: call site {:#x} has a CFA rule (register {} + {}) that disagrees with its frame "
-           "size {}",
-           dst_.path(), site.id, rule.cfa_reg, rule.cfa_offset, stack_size);
+    } else if (rule.cfa_reg == abi_.sp) {
+      sp = cfa - rule.cfa_offset; // exact, where the stackmap's size may not be
+    } else {
+      fail("{}: call site {:#x} has its CFA in DWARF register {}, neither the stack nor the frame "
+           "pointer",
+           dst_.path(), site.id, rule.cfa_reg);
     }
     // Every save slot and the frame pointer lie inside the frame.
     int64_t lowest = 0;
