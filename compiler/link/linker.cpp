@@ -1,5 +1,6 @@
 #include "link/linker.h"
 
+#include "link/info_section.h"
 #include "link/layout.h"
 #include "link/layout_check.h"
 #include "link/linker_script.h"
@@ -147,6 +148,7 @@ void link_executables(const Toolchain &tc, const LinkRequest &request) {
   }
   link_all(tc, request, staged, scripts, outputs, [](Isa) { return std::string(); });
   verify_layout(request);
+  add_info_sections(tc, outputs, tmp, request.verbose);
   link_plain_name(request);
 }
 

@@ -50,6 +50,25 @@ for isa in aarch64 ppc64le; do
   [ "$p" = "$p86" ] || fail "greeting points to $p on $isa, $p86 on x86_64"
 done
 
+# .xisa.info: one build id for the three, each its own ISA, the TLS segment.
+for isa in x86_64 aarch64 ppc64le; do
+  llvm-objcopy-19 --dump-section ".xisa.info=info.$isa" "hello.$isa" info.out ||
+    fail "hello.$isa has no .xisa.info"
+done
+python3 - info.x86_64 info.aarch64 info.ppc64le <<'PY' || fail ".xisa.info fields are wrong"
+import struct, sys
+ids = set()
+for want_isa, path in enumerate(sys.argv[1:]):
+    b = open(path, "rb").read()
+    magic, version, isa = struct.unpack_from("<8sII", b, 0)
+    tls_address, tls_file, tls_mem, tls_align = struct.unpack_from("<QQQQ", b, 32)
+    assert magic == b"XISAINF1" and version == 1, (magic, version)
+    assert isa == want_isa, (path, isa)
+    assert tls_address != 0 and tls_mem >= tls_file > 0, (tls_address, tls_file, tls_mem)
+    ids.add(b[16:32])
+assert len(ids) == 1, "build ids differ"
+PY
+
 # Two different programs under one name must fail the check, naming symbols.
 printf 'int pad[100] = {1};\nint main(void) { return pad[0]; }\n' >other.c
 "$xisa_cc" -o other other.c 2>/dev/null || fail "xisa-cc other.c failed"
