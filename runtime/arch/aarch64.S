@@ -64,19 +64,40 @@ __xisa_resume:
   ret
   .size __xisa_resume, . - __xisa_resume
 
-  .globl __xisa_switch_stack
-  .type __xisa_switch_stack, %function
-/* __xisa_switch_stack(fn, arg, top): fn(arg) on a new stack, as the
- * outermost frame (zero frame record). */
-__xisa_switch_stack:
-  and x9, x2, #~15
+  .globl __xisa_start_main
+  .type __xisa_start_main, %function
+/* __xisa_start_main(argc, argv, envp, top, base_frame_out): __real_main on
+ * the stack ending at top, above a zero frame record (the base frame, stored
+ * to *base_frame_out); exit() with its result. The return label names the
+ * same point on every ISA for the transformer. */
+__xisa_start_main:
+  and x9, x3, #~15
   mov sp, x9
-  mov x29, xzr
-  mov x30, xzr
-  mov x16, x0
-  mov x0, x1
-  blr x16
+  stp xzr, xzr, [sp, #-16]!
+  mov x29, sp
+  str x29, [x4]
+  bl __real_main
+  .globl __xisa_base_ret_main
+__xisa_base_ret_main:
+  bl exit
   brk #0
-  .size __xisa_switch_stack, . - __xisa_switch_stack
+  .size __xisa_start_main, . - __xisa_start_main
+
+  .globl __xisa_call_thread
+  .type __xisa_call_thread, %function
+/* void *__xisa_call_thread(fn, arg, base_frame_out): fn(arg) above a base
+ * frame whose return label is __xisa_base_ret_thread. */
+__xisa_call_thread:
+  stp x29, x30, [sp, #-16]!
+  mov x29, sp
+  str x29, [x2]
+  mov x9, x0
+  mov x0, x1
+  blr x9
+  .globl __xisa_base_ret_thread
+__xisa_base_ret_thread:
+  ldp x29, x30, [sp], #16
+  ret
+  .size __xisa_call_thread, . - __xisa_call_thread
 
   .section .note.GNU-stack, "", %progbits

@@ -74,20 +74,51 @@ __xisa_resume:
   blr
   .size __xisa_resume, . - __xisa_resume
 
-  .globl __xisa_switch_stack
-  .type __xisa_switch_stack, @function
-/* __xisa_switch_stack(fn, arg, top): fn(arg) on a new stack, as the
- * outermost frame (back chain 0). */
-__xisa_switch_stack:
-  clrrdi 5, 5, 4
+  .globl __xisa_start_main
+  .type __xisa_start_main, @function
+/* __xisa_start_main(argc, argv, envp, top, base_frame_out): __real_main on
+ * the stack ending at top, above a frame with back chain 0 (the base frame,
+ * stored to *base_frame_out); exit() with its result. The return label names
+ * the same point on every ISA for the transformer. */
+__xisa_start_main:
+0: addis 2, 12, .TOC.-0b@ha
+  addi 2, 2, .TOC.-0b@l
+  .localentry __xisa_start_main, . - __xisa_start_main
+  clrrdi 6, 6, 4
   li 0, 0
-  stdu 0, -HDR(5)
-  mr 1, 5
+  stdu 0, -HDR(6)
+  mr 1, 6
+  std 1, 0(7)
+  bl __real_main
+  .globl __xisa_base_ret_main
+__xisa_base_ret_main:
+  nop
+  bl exit
+  nop
+  trap
+  .size __xisa_start_main, . - __xisa_start_main
+
+  .globl __xisa_call_thread
+  .type __xisa_call_thread, @function
+/* void *__xisa_call_thread(fn, arg, base_frame_out): fn(arg) above a base
+ * frame whose return label is __xisa_base_ret_thread. */
+__xisa_call_thread:
+  mflr 0
+  std 0, 16(1)
+  stdu 1, -HDR(1)
+  std 2, 24(1)
+  std 1, 0(5)
   mr 12, 3
   mtctr 12
   mr 3, 4
   bctrl
-  trap
-  .size __xisa_switch_stack, . - __xisa_switch_stack
+  .globl __xisa_base_ret_thread
+__xisa_base_ret_thread:
+  ld 2, 24(1)
+  addi 1, 1, HDR
+  ld 0, 16(1)
+  mtlr 0
+  blr
+  .size __xisa_call_thread, . - __xisa_call_thread
 
   .section .note.GNU-stack, "", @progbits

@@ -48,18 +48,43 @@ __xisa_resume:
   jmp *0(%rdi)
   .size __xisa_resume, . - __xisa_resume
 
-  .globl __xisa_switch_stack
-  .type __xisa_switch_stack, @function
-/* __xisa_switch_stack(fn, arg, top): fn(arg) on a new stack, as the
- * outermost frame (no caller frame record). */
-__xisa_switch_stack:
-  mov %rdx, %rsp
+  .globl __xisa_start_main
+  .type __xisa_start_main, @function
+/* __xisa_start_main(argc, argv, envp, top, base_frame_out): __real_main on
+ * the stack ending at top, above an empty frame record (the base frame,
+ * stored to *base_frame_out); exit() with its result. The return label
+ * names the same point on every ISA for the transformer. */
+__xisa_start_main:
+  and $-16, %rcx
+  mov %rcx, %rsp
+  push $0
+  push $0
+  mov %rsp, %rbp
+  mov %rbp, (%r8)
+  call __real_main
+  .globl __xisa_base_ret_main
+__xisa_base_ret_main:
+  mov %eax, %edi
   and $-16, %rsp
-  xor %ebp, %ebp
+  call exit
+  ud2
+  .size __xisa_start_main, . - __xisa_start_main
+
+  .globl __xisa_call_thread
+  .type __xisa_call_thread, @function
+/* void *__xisa_call_thread(fn, arg, base_frame_out): fn(arg) above a base
+ * frame whose return label is __xisa_base_ret_thread. */
+__xisa_call_thread:
+  push %rbp
+  mov %rsp, %rbp
+  mov %rbp, (%rdx)
   mov %rdi, %rax
   mov %rsi, %rdi
   call *%rax
-  ud2
-  .size __xisa_switch_stack, . - __xisa_switch_stack
+  .globl __xisa_base_ret_thread
+__xisa_base_ret_thread:
+  pop %rbp
+  ret
+  .size __xisa_call_thread, . - __xisa_call_thread
 
   .section .note.GNU-stack, "", @progbits

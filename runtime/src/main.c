@@ -9,7 +9,6 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-int __real_main(int argc, char **argv, char **envp);
 void rt_install_request_handler(void);
 
 /* Copies a NULL-terminated string vector into one runtime mapping. */
@@ -30,17 +29,6 @@ static char **copy_vector(char **vec) {
   }
   out[count] = 0;
   return out;
-}
-
-/* Base frame of the main thread. exit() instead of a return: a restored
- * process has no frame of __wrap_main to return to. */
-__attribute__((noinline, noreturn)) static void main_base(void *unused) {
-  (void)unused;
-  struct xisa_thread *self = &__xisa_park_area.thread[0];
-  self->base_frame = (uint64_t)__builtin_frame_address(0);
-  rt_self = self;
-  __xisa_ssp = (char *)self->shadow_hi;
-  exit(__real_main(rt.argc, rt.argv, rt.envp));
 }
 
 static int find_exe_path(void) {
@@ -85,5 +73,7 @@ int __wrap_main(int argc, char **argv, char **envp) {
   rt.envp = copy_vector(envp);
   environ = rt.envp;
   rt_install_request_handler();
-  __xisa_switch_stack(main_base, 0, (void *)self->stack_hi);
+  rt_self = self;
+  __xisa_ssp = (char *)self->shadow_hi;
+  __xisa_start_main(rt.argc, rt.argv, rt.envp, (void *)self->stack_hi, &self->base_frame);
 }

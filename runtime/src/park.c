@@ -14,13 +14,13 @@
 static const uint8_t kSavedGpr[] = {3, 6, 12, 13, 14, 15};
 static const uint8_t kSavedFpr[] = {0};
 static const uint8_t kSavedVr[] = {0};
-enum { kNumGpr = 6, kNumFpr = 0, kNumVr = 0 };
+enum { kNumGpr = 6, kNumFpr = 0, kNumVr = 0, kSpDwarf = 7 };
 static const uint64_t kCtlMask = 0xffffffffffffull; /* mxcsr, x87 control word */
 #elif defined(__aarch64__)
 static const uint8_t kSavedGpr[] = {19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30};
 static const uint8_t kSavedFpr[] = {8, 9, 10, 11, 12, 13, 14, 15};
 static const uint8_t kSavedVr[] = {0};
-enum { kNumGpr = 12, kNumFpr = 8, kNumVr = 0 };
+enum { kNumGpr = 12, kNumFpr = 8, kNumVr = 0, kSpDwarf = 31 };
 static const uint64_t kCtlMask = 0xffffffffull;
 #else
 static const uint8_t kSavedGpr[] = {2,  13, 14, 15, 16, 17, 18, 19, 20, 21,
@@ -28,7 +28,7 @@ static const uint8_t kSavedGpr[] = {2,  13, 14, 15, 16, 17, 18, 19, 20, 21,
 static const uint8_t kSavedFpr[] = {14, 15, 16, 17, 18, 19, 20, 21, 22,
                                     23, 24, 25, 26, 27, 28, 29, 30, 31};
 static const uint8_t kSavedVr[] = {20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31};
-enum { kNumGpr = 20, kNumFpr = 18, kNumVr = 12 };
+enum { kNumGpr = 20, kNumFpr = 18, kNumVr = 12, kSpDwarf = 1 };
 static const uint64_t kCtlMask = 0xffffffffull;
 #endif
 
@@ -42,6 +42,7 @@ static void copy_saved(struct xisa_regs *to, const struct xisa_regs *from) {
   to->ctl = from->ctl & kCtlMask;
   for (int i = 0; i < kNumGpr; i++)
     to->gpr[kSavedGpr[i]] = from->gpr[kSavedGpr[i]];
+  to->gpr[kSpDwarf] = from->sp;
   for (int i = 0; i < kNumFpr; i++)
     to->fpr[kSavedFpr[i]] = from->fpr[kSavedFpr[i]];
   for (int i = 0; i < kNumVr; i++)

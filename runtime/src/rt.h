@@ -48,8 +48,12 @@ extern struct rt_state rt;
 extern __thread struct xisa_thread *rt_self;
 
 /* Per-ISA assembly (arch/<isa>.S). */
-/* Runs fn(arg) on the stack that ends at `top`; fn must not return. */
-__attribute__((noreturn)) void __xisa_switch_stack(void (*fn)(void *), void *arg, void *top);
+/* The base frames: __real_main on the stack ending at `top`, then exit();
+ * a thread's start routine. Both store their frame address (what the
+ * program's outermost frame links to) in *base_frame. */
+__attribute__((noreturn)) void __xisa_start_main(int argc, char **argv, char **envp, void *top,
+                                                 uint64_t *base_frame);
+void *__xisa_call_thread(void *(*fn)(void *), void *arg, uint64_t *base_frame);
 /* Loads the callee-saved registers, stack pointer and thread pointer of
  * `regs` and continues at regs->pc as if __xisa_mig_point returned there. */
 __attribute__((noreturn)) void __xisa_resume(const struct xisa_regs *regs);

@@ -110,7 +110,11 @@ int rt_stream_process(int fd) {
   h.isa = rt_wire_isa();
   h.page_size = rt.page_size;
   h.brk = (uint64_t)rt_syscall1(SYS_brk, 0);
-  rt_syscall2(SYS_prctl, 40 /* PR_GET_TID_ADDRESS */, &h.clear_child_tid);
+  struct xisa_park_area *area = &__xisa_park_area;
+  rt_syscall2(SYS_prctl, 40 /* PR_GET_TID_ADDRESS */, &area->clear_child_tid);
+  h.clear_child_tid = area->clear_child_tid;
+  area->nr_sigactions = collect_sigactions(area->sigaction);
+  h.nr_sigactions = area->nr_sigactions;
 
   uint32_t n = 0;
   size_t bitmap_used = 0;
@@ -132,18 +136,15 @@ int rt_stream_process(int fd) {
   }
   h.nr_regions = n;
 
-  const struct xisa_park_area *area = &__xisa_park_area;
   for (uint32_t i = 0; i < area->nr_slots; i++)
     h.nr_threads += area->thread[i].state == XISA_THREAD_PARKED;
-  struct xisa_sigaction actions[64];
-  h.nr_sigactions = collect_sigactions(actions);
 
   int err = rt_write_full(fd, &h, sizeof h);
   for (uint32_t i = 0; i < area->nr_slots && !err; i++)
     if (area->thread[i].state == XISA_THREAD_PARKED)
       err = rt_write_full(fd, &area->thread[i], sizeof area->thread[i]);
   if (!err)
-    err = rt_write_full(fd, actions, h.nr_sigactions * sizeof actions[0]);
+    err = rt_write_full(fd, area->sigaction, h.nr_sigactions * sizeof area->sigaction[0]);
   if (!err)
     err = rt_write_full(fd, s.regions, n * sizeof s.regions[0]);
   const uint8_t *bitmap = s.bitmaps;

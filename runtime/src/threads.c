@@ -88,9 +88,10 @@ struct thread_start {
 int __real_pthread_create(pthread_t *thread, const pthread_attr_t *attr, void *(*fn)(void *),
                           void *arg);
 
-/* The base frame of a thread: frames above it are the program's. It must
- * not return into musl's start code, which a restored thread does not have. */
-__attribute__((noinline)) static void *thread_base(void *p) {
+/* Sets up a new thread and runs its start routine above the base frame. It
+ * ends with pthread_exit, not a return into musl's start code, which a
+ * restored thread would not have. */
+static void *thread_base(void *p) {
   struct thread_start start = *(struct thread_start *)p;
   free(p);
   struct xisa_thread *slot = start.slot;
@@ -98,10 +99,9 @@ __attribute__((noinline)) static void *thread_base(void *p) {
   uint64_t tp = rt_thread_pointer();
   slot->tid = (uint32_t)tid;
   slot->tid_addr = rt.tid_offset ? tp + (uint64_t)rt.tid_offset : 0;
-  slot->base_frame = (uint64_t)__builtin_frame_address(0);
   rt_self = slot;
   __xisa_ssp = (char *)slot->shadow_hi;
-  void *result = start.fn(start.arg);
+  void *result = __xisa_call_thread(start.fn, start.arg, &slot->base_frame);
   rt_self = 0;
   rt_release_slot(slot);
   pthread_exit(result);

@@ -38,7 +38,7 @@ enum xisa_wire_isa {
  * call are meaningful; the rest are zero.
  *   pc: return address of the __xisa_mig_point call.
  *   sp: stack pointer after the return (x86-64: above the return address).
- *   gpr: by DWARF number. x86-64: 0..15 (rbx=3, rbp=6, r12..r15=12..15);
+ *   gpr: by DWARF number, the stack pointer's slot holding sp too. x86-64: 0..15 (rbx=3, rbp=6, r12..r15=12..15);
  *        aarch64: x0..x30 (x19..x29, x30 = lr = pc); ppc64le: r0..r31
  *        (r2 TOC, r13 thread pointer, r14..r31).
  *   fpr: aarch64 d0..d31 (d8..d15 saved), ppc64le f0..f31 (f14..f31 saved).
@@ -77,8 +77,21 @@ struct xisa_thread {
   struct xisa_regs regs;
 };
 
+/* A signal disposition the kernel holds (not in memory), restored as is.
+ * Handler and restorer addresses are symbols, the same on every ISA. */
+struct xisa_sigaction {
+  uint32_t signo;
+  uint32_t pad;
+  uint64_t handler;
+  uint64_t flags;
+  uint64_t restorer;
+  uint64_t mask;
+};
+
 /* Parked threads keep their records here; a tool that dumps the process
- * (CRIU) reads it by symbol. */
+ * (CRIU) reads it by symbol. The leader also copies the state the kernel
+ * holds (signal dispositions, clear-child-tid) here before it streams, so a
+ * memory dump carries everything the wire stream does. */
 struct xisa_park_area {
   char magic[8];
   uint32_t version;
@@ -87,6 +100,10 @@ struct xisa_park_area {
   volatile uint32_t nr_parked;
   uint32_t nr_slots;       /* slots in use: [0, nr_slots) */
   uint32_t pad;
+  uint64_t clear_child_tid;
+  uint32_t nr_sigactions;
+  uint32_t pad2;
+  struct xisa_sigaction sigaction[64];
   struct xisa_thread thread[XISA_MAX_THREADS];
 };
 
@@ -103,17 +120,6 @@ struct xisa_wire_header {
   uint64_t clear_child_tid;/* the kernel's clear-child-tid address of the main thread */
   uint64_t page_size;      /* unit of the content bitmaps */
   uint64_t contents_bytes; /* sum of data_bytes over all regions */
-};
-
-/* A signal disposition the kernel holds (not in memory), restored as is.
- * Handler and restorer addresses are symbols, the same on every ISA. */
-struct xisa_sigaction {
-  uint32_t signo;
-  uint32_t pad;
-  uint64_t handler;
-  uint64_t flags;
-  uint64_t restorer;
-  uint64_t mask;
 };
 
 enum xisa_region_flags {

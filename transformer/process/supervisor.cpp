@@ -1,0 +1,211 @@
+#include "process/supervisor.h"
+
+#include "process/checkpoint_images.h"
+#include "process/control.h"
+#include "support/error.h"
+
+#include <cerrno>
+#include <chrono>
+#include <csignal>
+#include <fstream>
+#include <poll.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace xisa::process {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double ms_since(Clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+}
+
+std::chrono::milliseconds timeout_of(const nlohmann::json &request, int fallback_ms) {
+  return std::chrono::milliseconds(request.value("timeout_ms", fallback_ms));
+}
+
+// Signals that end the supervised program, passed on instead of ending the
+// supervisor first.
+constexpr int kForwarded[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
+
+UniqueFd forwarded_signals() {
+  sigset_t set;
+  sigemptyset(&set);
+  for (int sig : kForwarded)
+    sigaddset(&set, sig);
+  sigprocmask(SIG_BLOCK, &set, nullptr);
+  return UniqueFd(::signalfd(-1, &set, SFD_CLOEXEC));
+}
+
+} // namespace
+
+WireStream stream_for_isa(const WireStream &stream, Isa to, const Executables &exes,
+                          const TransformStream &transform) {
+  if (stream.isa() == to)
+    return stream;
+  if (!transform)
+    fail("this xisa has no transformer for {} -> {} yet", name(stream.isa()), name(to));
+  return transform(stream, to, exes);
+}
+
+Supervisor::Supervisor(SupervisorOptions options, Child child)
+    : options_(std::move(options)), child_(std::move(child)) {}
+
+int Supervisor::run() {
+  ::signal(SIGPIPE, SIG_IGN);
+  pid_t self = ::getpid();
+  std::filesystem::path socket_path = control_socket_path(self);
+  UniqueFd listener = listen_control(socket_path);
+  UniqueFd signals = forwarded_signals();
+  if (options_.pidfile) {
+    std::ofstream(*options_.pidfile) << self << "\n";
+  }
+  if (options_.announce)
+    std::fprintf(stderr, "xisa: running %s on %s; handle %d\n", options_.exes.base.c_str(),
+                 std::string(name(child_.isa)).c_str(), self);
+  int status = 0;
+  for (;;) {
+    pollfd fds[4] = {{child_.pidfd.get(), POLLIN, 0},
+                     {listener.get(), POLLIN, 0},
+                     {signals.get(), POLLIN, 0},
+                     {child_.ctl.get(), POLLIN, 0}};
+    if (::poll(fds, child_.ctl ? 4 : 3, -1) < 0) {
+      if (errno == EINTR)
+        continue;
+      fail("poll: {}", errno_text(errno));
+    }
+    if (fds[0].revents) {
+      status = reap(child_);
+      break;
+    }
+    if (fds[2].revents & POLLIN) {
+      signalfd_siginfo si;
+      if (::read(signals.get(), &si, sizeof si) == sizeof si)
+        ::kill(child_.pid, static_cast<int>(si.ssi_signo));
+    }
+    if (fds[3].revents)
+      drain_unrequested_stream();
+    if (fds[1].revents & POLLIN) {
+      UniqueFd client(::accept4(listener.get(), nullptr, nullptr, SOCK_CLOEXEC));
+      if (client)
+        serve(client.get());
+    }
+  }
+  std::filesystem::remove(socket_path);
+  if (options_.pidfile)
+    std::filesystem::remove(*options_.pidfile);
+  return exit_status_of(status);
+}
+
+void Supervisor::drain_unrequested_stream() {
+  try {
+    read_wire_bytes(child_.ctl.get(), std::chrono::seconds(10));
+    resume(child_);
+  } catch (const Error &) {
+    child_.ctl.reset(); // the runtime closed its end; stop listening to it
+  }
+}
+
+void Supervisor::serve(int client) {
+  auto send = [client](const nlohmann::json &j) {
+    std::string line = j.dump() + "\n";
+    try {
+      write_all(client, line.data(), line.size(), "a reply");
+    } catch (const Error &) {
+      // The client went away; the operation still completes.
+    }
+  };
+  nlohmann::json reply;
+  try {
+    std::string line = read_line(client, std::chrono::seconds(10));
+    nlohmann::json request = nlohmann::json::parse(line, nullptr, false);
+    if (request.is_discarded() || !request.is_object())
+      fail("the request is not a JSON object: {}", line);
+    reply = handle(request, send);
+  } catch (const Error &e) {
+    reply = {{"ok", false}, {"error", e.what()}};
+  }
+  send(reply);
+}
+
+nlohmann::json Supervisor::handle(const nlohmann::json &request, const Progress &progress) {
+  std::string op = request.value("op", "");
+  if (op == "status")
+    return {{"ok", true},
+            {"pid", child_.pid},
+            {"isa", name(child_.isa)},
+            {"migrations", migrations_}};
+  if (op == "migrate")
+    return migrate(request, progress);
+  if (op == "checkpoint")
+    return checkpoint(request, progress);
+  fail("unknown request '{}' (known: status, migrate, checkpoint)", op);
+}
+
+nlohmann::json Supervisor::migrate(const nlohmann::json &request, const Progress &progress) {
+  auto target = parse_isa(request.value("to", ""));
+  if (!target)
+    fail("unknown target ISA '{}' (known: {})", request.value("to", ""), isa_names());
+  options_.exes.for_isa(*target); // fail before stopping anything
+  Isa from = child_.isa;
+  auto start = Clock::now();
+  progress({{"event", "progress"}, {"stage", "parking"}, {"pid", child_.pid}});
+  Parked parked = park(child_, timeout_of(request, 10000));
+  const std::vector<uint8_t> &bytes = parked.bytes;
+  double streamed_ms = ms_since(start);
+  progress({{"event", "progress"}, {"stage", "parked"}, {"bytes", bytes.size()}, {"ms", parked.parked_ms}});
+  Child next;
+  try {
+    WireStream stream = parse_wire(bytes);
+    if (stream.isa() != from)
+      fail("the program sent a {} stream but runs on {}", name(stream.isa()), name(from));
+    auto transform_start = Clock::now();
+    if (*target != from)
+      progress({{"event", "progress"}, {"stage", "transforming"}, {"to", name(*target)}});
+    WireStream out = stream_for_isa(stream, *target, options_.exes, options_.transform);
+    double transform_ms = ms_since(transform_start);
+    progress({{"event", "progress"}, {"stage", "restoring"}, {"isa", name(*target)}});
+    next = start_restored(options_.exes, out, timeout_of(request, 30000));
+    retire(child_);
+    child_ = std::move(next);
+    migrations_++;
+    return {{"ok", true},
+            {"from", name(from)},
+            {"to", name(*target)},
+            {"pid", child_.pid},
+            {"stream_bytes", bytes.size()},
+            {"memory_bytes", out.present_bytes()},
+            {"park_ms", parked.parked_ms},
+            {"stream_ms", streamed_ms - parked.parked_ms},
+            {"transform_ms", transform_ms},
+            {"total_ms", ms_since(start)}};
+  } catch (const Error &e) {
+    resume(child_);
+    fail("migration to {} failed, the program goes on on {}: {}", name(*target), name(from), e.what());
+  }
+}
+
+nlohmann::json Supervisor::checkpoint(const nlohmann::json &request, const Progress &progress) {
+  std::string dir = request.value("dir", "");
+  if (dir.empty())
+    fail("checkpoint needs a directory");
+  auto start = Clock::now();
+  progress({{"event", "progress"}, {"stage", "parking"}, {"pid", child_.pid}});
+  std::vector<uint8_t> bytes = park(child_, timeout_of(request, 10000)).bytes;
+  try {
+    WireStream stream = parse_wire(bytes);
+    progress({{"event", "progress"}, {"stage", "writing"}, {"dir", dir}});
+    write_checkpoint(stream, options_.exes.for_isa(child_.isa), dir);
+  } catch (const Error &e) {
+    resume(child_);
+    fail("checkpoint failed, the program goes on: {}", e.what());
+  }
+  resume(child_);
+  return {{"ok", true}, {"dir", dir}, {"stream_bytes", bytes.size()}, {"total_ms", ms_since(start)}};
+}
+
+} // namespace xisa::process
