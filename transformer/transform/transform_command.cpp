@@ -121,7 +121,13 @@ void add_transform_command(CLI::App &app) {
   cmd->add_option("--to-exe", opts->to_exe,
                   "destination executable (default: the source's path with the .<isa> suffix)");
   cmd->add_flag("--json", opts->json, "print the result as JSON");
-  cmd->callback([opts] { run(*opts); });
+  cmd->callback([opts] {
+    try {
+      run(*opts);
+    } catch (const fs::filesystem_error &e) {
+      fail("{}", e.what());
+    }
+  });
 }
 
 } // namespace xisa::cli
