@@ -67,8 +67,9 @@ uint64_t mig_return(Isa isa, unsigned fn) {
 }
 uint64_t base_return(Isa isa) { return kExeStart + 0x800 + 0x10 * static_cast<int>(isa); }
 
-uint64_t tp_of_self(Isa isa) {
-  return isa == Isa::X86_64 ? kTlsSelf : isa == Isa::AArch64 ? kTlsSelf + 200 : kTlsSelf + 200 + 0x7000;
+uint64_t tp_of_self(Isa isa, uint64_t shift) {
+  uint64_t self = kTlsSelf + shift;
+  return isa == Isa::X86_64 ? self : isa == Isa::AArch64 ? self + 200 : self + 200 + 0x7000;
 }
 int32_t tp_offset(Isa isa) {
   return isa == Isa::X86_64 ? -int32_t(kTlsSize) : isa == Isa::AArch64 ? 16 : -0x7000;
@@ -136,42 +137,45 @@ transform::Program make_program(Isa isa, std::array<uint8_t, 16> build_id) {
                             isa == Isa::PPC64LE ? 0x10008000 : 0, 0x3000);
 }
 
-images::Memory make_memory() {
+images::Memory make_memory(unsigned threads) {
   images::Memory memory;
   // Source code pages of the executable, which a destination must not get.
   memory.append(kExeStart, std::vector<uint8_t>(2 * images::kPageSize, 0xcc));
-  memory.append(kTlsArea, std::vector<uint8_t>(2 * images::kPageSize));
-  memory.append(kStackTop - kStackBytes, std::vector<uint8_t>(kStackBytes));
+  for (unsigned t = 0; t < threads; ++t)
+    memory.append(kTlsArea + t * kThreadShift, std::vector<uint8_t>(2 * images::kPageSize));
+  for (unsigned t = 0; t < threads; ++t)
+    memory.append(kStackTop - kStackBytes + t * kThreadShift, std::vector<uint8_t>(kStackBytes));
   return memory;
 }
 
-static void write_tls(Isa isa, images::Memory &memory) {
-  uint64_t tp = tp_of_self(isa);
+static void write_tls(Isa isa, images::Memory &memory, uint64_t shift) {
+  uint64_t tp = tp_of_self(isa, shift);
+  uint64_t self = kTlsSelf + shift, dtv = kDtv + shift;
   uint64_t tls = tp + tp_offset(isa);
   for (uint64_t i = 0; i < kTlsSize; i += 8)
     memory.store64(tls + i, 0x7700 + i);
   bool x86 = isa == Isa::X86_64;
   uint64_t part2 = x86 ? 48 : 32;
-  memory.store64(kTlsSelf, kTlsSelf);
-  memory.store64(kTlsSelf + (x86 ? 8 : 192), kDtv);
-  memory.store64(kTlsSelf + (x86 ? 40 : 184), 0xcafe); // canary
-  memory.store64(kTlsSelf + part2, 4242);             // tid
-  memory.store64(kTlsSelf + part2 + 88, kTlsSelf + part2 + 88);
-  memory.store64(kDtv, 1);
-  memory.store64(kDtv + 8, tls + (isa == Isa::PPC64LE ? 0x8000 : 0));
+  memory.store64(self, self);
+  memory.store64(self + (x86 ? 8 : 192), dtv);
+  memory.store64(self + (x86 ? 40 : 184), 0xcafe); // canary
+  memory.store64(self + part2, 4242);             // tid
+  memory.store64(self + part2 + 88, self + part2 + 88);
+  memory.store64(dtv, 1);
+  memory.store64(dtv + 8, tls + (isa == Isa::PPC64LE ? 0x8000 : 0));
 }
 
-RegFile write_stack(Isa isa, size_t depth, images::Memory &memory) {
+RegFile write_stack(Isa isa, size_t depth, images::Memory &memory, uint64_t shift) {
   const Shape &s = shape(isa);
-  write_tls(isa, memory);
+  write_tls(isa, memory, shift);
   RegFile regs;
-  regs.tp = tp_of_self(isa);
+  regs.tp = tp_of_self(isa, shift);
   if (isa == Isa::PPC64LE)
     regs.set(13, regs.tp);
   // Frames from the outermost in: each saves what its caller keeps in
   // registers, then puts its own values where the shape says.
-  uint64_t cfa = kBaseFp - 0x20;
-  uint64_t ra = base_return(isa), caller_fp = kBaseFp;
+  uint64_t cfa = kBaseFp + shift - 0x20;
+  uint64_t ra = base_return(isa), caller_fp = kBaseFp + shift;
   for (size_t k = depth; k-- > 0;) {
     unsigned fn = function_of_frame(k);
     uint64_t sp = cfa - frame_bytes(s, fn), fp = fp_of(s, fn, cfa);
@@ -210,23 +214,32 @@ RegFile write_stack(Isa isa, size_t depth, images::Memory &memory) {
 static constexpr uint32_t kVmaRegular = 1u << 0, kVmaFilePrivate = 1u << 6,
                           kVmaAnonPrivate = 1u << 9;
 
-images::ImageSet make_parked_set(Isa isa, size_t depth) {
+images::ImageSet make_parked_set(Isa isa, size_t depth, unsigned threads) {
   images::ImageSet set;
   images::Process p;
-  p.pstree = {100, 1, 100, 100, {100}};
-  p.memory = make_memory();
-  transform::RegFile regs = write_stack(isa, depth, p.memory);
-  p.threads.push_back({100, transform::thread_info(isa, regs), 0, "prog"});
+  p.pstree = {100, 1, 100, 100, {}};
+  p.memory = make_memory(threads);
+  for (unsigned t = 0; t < threads; ++t) {
+    transform::RegFile regs = write_stack(isa, depth, p.memory, t * kThreadShift);
+    p.pstree.threads.push_back(100 + t);
+    p.threads.push_back({100 + t, transform::thread_info(isa, regs), 0, "prog"});
+  }
   p.mm.exe_file_id = kExeFileId;
   p.mm.mm_saved_auxv = {16, 0xfff, 0, 0};
   p.mm.vmas = {
       {kExeStart, kExeStart + 0x2000, 0, kExeFileId, PROT_READ | PROT_EXEC,
        MAP_PRIVATE, kVmaRegular | kVmaFilePrivate, -1, {}, {}},
-      {kTlsArea, kTlsArea + 0x2000, 0, 0, PROT_READ | PROT_WRITE,
-       MAP_PRIVATE | MAP_ANONYMOUS, kVmaRegular | kVmaAnonPrivate, -1, {}, {}},
-      {kStackTop - kStackBytes, kStackTop, 0, 0, PROT_READ | PROT_WRITE,
-       MAP_PRIVATE | MAP_ANONYMOUS, kVmaRegular | kVmaAnonPrivate, -1, {}, {}},
   };
+  for (unsigned t = 0; t < threads; ++t) {
+    uint64_t shift = t * kThreadShift;
+    p.mm.vmas.push_back({kTlsArea + shift, kTlsArea + shift + 0x2000, 0, 0, PROT_READ | PROT_WRITE,
+                         MAP_PRIVATE | MAP_ANONYMOUS, kVmaRegular | kVmaAnonPrivate, -1, {}, {}});
+    p.mm.vmas.push_back({kStackTop - kStackBytes + shift, kStackTop + shift, 0, 0,
+                         PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+                         kVmaRegular | kVmaAnonPrivate, -1, {}, {}});
+  }
+  std::sort(p.mm.vmas.begin(), p.mm.vmas.end(),
+            [](const images::Vma &a, const images::Vma &b) { return a.start < b.start; });
   set.files.regular.push_back(
       {kExeFileId, 0, 0, "/synthetic/prog." + std::string(name(isa)), 0, 0, {}, {}, {}, {}});
   set.processes.push_back(std::move(p));
@@ -240,10 +253,10 @@ static void require(uint64_t got, uint64_t want, const std::string &what) {
 }
 
 std::vector<FrameValues> read_stack(Isa isa, size_t depth, const RegFile &regs,
-                                    const images::Memory &memory) {
+                                    const images::Memory &memory, uint64_t shift) {
   const Shape &s = shape(isa);
   require(regs.pc, mig_return(isa, function_of_frame(0)), "pc");
-  require(regs.tp, tp_of_self(isa), "thread pointer");
+  require(regs.tp, tp_of_self(isa, shift), "thread pointer");
   std::vector<FrameValues> out;
   uint64_t cfa = regs.get(s.sp);
   // Where the register values of frame k are: the save slot of the nearest
@@ -280,7 +293,7 @@ std::vector<FrameValues> read_stack(Isa isa, size_t depth, const RegFile &regs,
     v.v4 = v4;
     out.push_back(v);
   }
-  require(memory.load64(cfas.back() + s.fp_save), kBaseFp, "base frame pointer");
+  require(memory.load64(cfas.back() + s.fp_save), kBaseFp + shift, "base frame pointer");
   return out;
 }
 

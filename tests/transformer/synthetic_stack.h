@@ -25,6 +25,8 @@ inline constexpr uint64_t kTlsSize = 64;
 inline constexpr uint64_t kDtv = kTlsArea + 0x1000;
 inline constexpr uint64_t kExeStart = 0x400000;
 inline constexpr uint32_t kExeFileId = 7;
+// Thread t's stack and TLS area sit t * kThreadShift above thread 0's.
+inline constexpr uint64_t kThreadShift = 0x200000;
 
 // The live values of one frame, as 64-bit patterns (v2 is a double).
 struct FrameValues {
@@ -40,17 +42,19 @@ transform::Program make_program(Isa isa, std::array<uint8_t, 16> build_id = {1, 
 // A parked thread of `depth` frames: frame k runs function k % kFunctions,
 // parked at its migration-point call when innermost. Writes the stack and
 // the TLS area into memory; returns the registers.
-transform::RegFile write_stack(Isa isa, size_t depth, images::Memory &memory);
-// Memory with two pages of code, the TLS area and the stack (zeroed).
-images::Memory make_memory();
+transform::RegFile write_stack(Isa isa, size_t depth, images::Memory &memory,
+                               uint64_t shift = 0);
+// Memory with two pages of code, and the TLS area and stack (zeroed) of
+// `threads` threads.
+images::Memory make_memory(unsigned threads = 1);
 // A one-process image set parked in write_stack's stack, with mappings for
 // the executable (file kExeFileId), the TLS area and the stack.
-images::ImageSet make_parked_set(Isa isa, size_t depth);
+images::ImageSet make_parked_set(Isa isa, size_t depth, unsigned threads = 1);
 
 // Reads the live values of every frame back, walking the frame chain by the
 // formulas; checks pc, thread pointer, return addresses, saved frame
 // pointers and back chains on the way (std::runtime_error if one is off).
 std::vector<FrameValues> read_stack(Isa isa, size_t depth, const transform::RegFile &regs,
-                                    const images::Memory &memory);
+                                    const images::Memory &memory, uint64_t shift = 0);
 
 } // namespace xisa::test

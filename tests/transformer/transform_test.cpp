@@ -19,12 +19,12 @@ using testing::HasSubstr;
 
 namespace {
 
-void expect_frames(const ImageSet &set, Isa isa, size_t depth) {
+void expect_frames(const ImageSet &set, Isa isa, size_t depth, unsigned thread = 0) {
   const Process &p = set.processes.front();
-  ASSERT_EQ(isa_of(p.threads.front().info), isa);
-  transform::RegFile regs = transform::reg_file(p.threads.front().info);
+  ASSERT_EQ(isa_of(p.threads.at(thread).info), isa);
+  transform::RegFile regs = transform::reg_file(p.threads[thread].info);
   std::vector<test::FrameValues> got;
-  ASSERT_NO_THROW(got = test::read_stack(isa, depth, regs, p.memory));
+  ASSERT_NO_THROW(got = test::read_stack(isa, depth, regs, p.memory, thread * test::kThreadShift));
   ASSERT_EQ(got.size(), depth);
   for (size_t k = 0; k < depth; ++k) {
     test::FrameValues want = test::values_for_frame(k);
@@ -36,18 +36,19 @@ void expect_frames(const ImageSet &set, Isa isa, size_t depth) {
 }
 
 // Musl's descriptor after the move: fields where the destination expects them.
-void expect_thread_area(const Memory &m, Isa isa) {
+void expect_thread_area(const Memory &m, Isa isa, unsigned thread = 0) {
   bool x86 = isa == Isa::X86_64;
-  uint64_t self = test::kTlsSelf, part2 = self + (x86 ? 48 : 32);
+  uint64_t shift = thread * test::kThreadShift, dtv = test::kDtv + shift;
+  uint64_t self = test::kTlsSelf + shift, part2 = self + (x86 ? 48 : 32);
   EXPECT_EQ(m.load64(self), self);
-  EXPECT_EQ(m.load64(self + (x86 ? 8 : 192)), test::kDtv) << "dtv";
+  EXPECT_EQ(m.load64(self + (x86 ? 8 : 192)), dtv) << "dtv";
   EXPECT_EQ(m.load64(self + (x86 ? 40 : 184)), 0xcafeu) << "canary";
   EXPECT_EQ(m.load64(part2), 4242u) << "tid";
   EXPECT_EQ(m.load64(part2 + 88), part2 + 88) << "robust list head";
   uint64_t tls = x86 ? self - test::kTlsSize : self + 200 + (isa == Isa::AArch64 ? 16 : 0);
   for (uint64_t i = 0; i < test::kTlsSize; i += 8)
     EXPECT_EQ(m.load64(tls + i), 0x7700 + i) << "TLS word " << i;
-  EXPECT_EQ(m.load64(test::kDtv + 8), tls + (isa == Isa::PPC64LE ? 0x8000 : 0)) << "dtv[1]";
+  EXPECT_EQ(m.load64(dtv + 8), tls + (isa == Isa::PPC64LE ? 0x8000 : 0)) << "dtv[1]";
 }
 
 using Case = std::tuple<Isa, Isa, size_t>;
@@ -91,6 +92,17 @@ TEST(Transform, RoundTripThroughAllIsas) {
                                    test::make_program(hops[i]));
   expect_frames(set, Isa::X86_64, depth);
   expect_thread_area(set.processes.front().memory, Isa::X86_64);
+}
+
+TEST(Transform, EveryThreadWithItsOwnStackAndTls) {
+  ImageSet set = test::make_parked_set(Isa::PPC64LE, 16, 3);
+  transform::Report report = transform::transform_image_set(
+      set, test::make_program(Isa::PPC64LE), test::make_program(Isa::AArch64));
+  ASSERT_EQ(report.threads.size(), 3u);
+  for (unsigned t = 0; t < 3; ++t) {
+    expect_frames(set, Isa::AArch64, 16, t);
+    expect_thread_area(set.processes.front().memory, Isa::AArch64, t);
+  }
 }
 
 TEST(Transform, ImagesSurviveWriteAndRead) {
