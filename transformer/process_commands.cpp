@@ -5,6 +5,8 @@
 #include "process/control.h"
 #include "process/supervisor.h"
 #include "support/error.h"
+#include "transform/image_transform.h"
+#include "transform/transform_command.h"
 #if XISA_TRANSFORM_COMMAND
 #include "transform/transform_command.h"
 #endif
@@ -18,6 +20,16 @@ namespace xisa::cli {
 namespace {
 
 using process::Executables;
+
+// Cross-ISA: the stream becomes CRIU images, the transformer rewrites them
+// for the destination build, and they become a stream again.
+process::WireStream transform_stream(const process::WireStream &stream, Isa to, const Executables &exes) {
+  const std::filesystem::path &src = exes.for_isa(stream.isa());
+  const std::filesystem::path &dst = exes.for_isa(to);
+  images::ImageSet set = process::images_from_wire(stream, src);
+  transform::transform_image_set(set, transform::load_program(src), transform::load_program(dst));
+  return process::wire_from_images(set, dst);
+}
 
 // Exits the xisa process with the program's status once it ends.
 [[noreturn]] void supervise(process::SupervisorOptions options, process::Child child) {
@@ -70,7 +82,7 @@ void add_run(CLI::App &app) {
     Executables exes = process::find_executables(args->program);
     Isa isa = args->isa.empty() ? (exes.by_isa.count(host_isa()) ? host_isa() : exes.by_isa.begin()->first)
                                 : isa_option(args->isa);
-    process::SupervisorOptions options{exes, std::nullopt, !args->quiet, {}};
+    process::SupervisorOptions options{exes, std::nullopt, !args->quiet, transform_stream};
     if (!args->pidfile.empty())
       options.pidfile = args->pidfile;
     supervise(std::move(options), process::start_program(exes, isa, run->remaining()));
@@ -135,7 +147,7 @@ void add_restore(CLI::App &app) {
     Executables exes = process::find_executables(exe);
     process::WireStream stream = process::wire_from_images(set, exe);
     Isa isa = args->isa.empty() ? stream.isa() : isa_option(args->isa);
-    process::SupervisorOptions options{exes, std::nullopt, !args->quiet, {}};
+    process::SupervisorOptions options{exes, std::nullopt, !args->quiet, transform_stream};
     if (!args->pidfile.empty())
       options.pidfile = args->pidfile;
     stream = process::stream_for_isa(stream, isa, exes, options.transform);

@@ -247,8 +247,12 @@ static void adopt_runtime_state(const struct xisa_thread *t, const struct rt_sta
   area->nr_parked = 0;
   area->nr_running = 1;
   area->isa = rt_wire_isa();
-  if (t->tid_addr)
-    *(int32_t *)t->tid_addr = (int32_t)tid;
+  /* musl's tid field, where this ISA's musl keeps it relative to the
+   * restored thread pointer. */
+  if (own->tid_offset) {
+    area->thread[slot].tid_addr = t->regs.tp + (uint64_t)own->tid_offset;
+    *(int32_t *)area->thread[slot].tid_addr = (int32_t)tid;
+  }
   rt.config = own->config;
   rt.kstack_addr = own->kstack_addr;
   rt.page_size = own->page_size;
