@@ -1,11 +1,12 @@
-/* AArch64 entry points of the runtime (AAPCS64). Offsets follow
+/* AArch64 entry points of the runtime (AAPCS64), each in its own section
+ * like the C code (-ffunction-sections) so the layout step can place it. Offsets follow
  * struct xisa_regs: pc 0, sp 8, tp 16, ctl 24, gpr[i] 32 + 8 i,
  * fpr[i] 288 + 8 i. */
 #define AREA 1056 /* sizeof(struct xisa_regs), a multiple of 16 */
 #define GPR(n) (32 + 8 * (n))
 #define FPR(n) (288 + 8 * (n))
 
-  .text
+  .section .text.__xisa_mig_point, "ax", %progbits
   .globl __xisa_mig_point
   .type __xisa_mig_point, %function
 /* Called by instrumented code when __xisa_poll is set. Saves the registers
@@ -40,6 +41,7 @@ __xisa_mig_point:
   .cfi_endproc
   .size __xisa_mig_point, . - __xisa_mig_point
 
+  .section .text.__xisa_resume, "ax", %progbits
   .globl __xisa_resume
   .type __xisa_resume, %function
 /* __xisa_resume(const struct xisa_regs *): also sets the thread pointer. */
@@ -64,6 +66,7 @@ __xisa_resume:
   ret
   .size __xisa_resume, . - __xisa_resume
 
+  .section .text.__xisa_start_main, "ax", %progbits
   .globl __xisa_start_main
   .type __xisa_start_main, %function
 /* __xisa_start_main(argc, argv, envp, top, base_frame_out): __real_main on
@@ -83,6 +86,7 @@ __xisa_base_ret_main:
   brk #0
   .size __xisa_start_main, . - __xisa_start_main
 
+  .section .text.__xisa_call_thread, "ax", %progbits
   .globl __xisa_call_thread
   .type __xisa_call_thread, %function
 /* void *__xisa_call_thread(fn, arg, base_frame_out): fn(arg) above a base

@@ -1,4 +1,5 @@
-/* ppc64le entry points of the runtime (ELFv2 ABI). Offsets follow
+/* ppc64le entry points of the runtime (ELFv2 ABI), each in its own section
+ * like the C code (-ffunction-sections) so the layout step can place it. Offsets follow
  * struct xisa_regs: pc 0, sp 8, tp 16, ctl 24, gpr[i] 32 + 8 i,
  * fpr[i] 288 + 8 i, vr[i] 544 + 16 i. */
 #define HDR 32                 /* minimal ELFv2 frame header for our callee */
@@ -15,7 +16,7 @@
 #define LOAD_VR(n) li 11, VR(n); lvx n, 3, 11
 
   .abiversion 2
-  .text
+  .section .text.__xisa_mig_point, "ax", @progbits
   .globl __xisa_mig_point
   .type __xisa_mig_point, @function
 /* Called by instrumented code when __xisa_poll is set. Saves the registers
@@ -51,6 +52,7 @@ __xisa_mig_point:
   blr
   .size __xisa_mig_point, . - __xisa_mig_point
 
+  .section .text.__xisa_resume, "ax", @progbits
   .globl __xisa_resume
   .type __xisa_resume, @function
 /* __xisa_resume(const struct xisa_regs *): 16-byte aligned argument; also
@@ -74,6 +76,7 @@ __xisa_resume:
   blr
   .size __xisa_resume, . - __xisa_resume
 
+  .section .text.__xisa_start_main, "ax", @progbits
   .globl __xisa_start_main
   .type __xisa_start_main, @function
 /* __xisa_start_main(argc, argv, envp, top, base_frame_out): __real_main on
@@ -98,6 +101,7 @@ __xisa_base_ret_main:
   trap
   .size __xisa_start_main, . - __xisa_start_main
 
+  .section .text.__xisa_call_thread, "ax", @progbits
   .globl __xisa_call_thread
   .type __xisa_call_thread, @function
 /* void *__xisa_call_thread(fn, arg, base_frame_out): fn(arg) above a base

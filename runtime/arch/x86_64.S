@@ -1,9 +1,10 @@
-/* x86-64 entry points of the runtime (SysV ABI). Offsets follow
+/* x86-64 entry points of the runtime (SysV ABI), each in its own section
+ * like the C code (-ffunction-sections) so the layout step can place it. Offsets follow
  * struct xisa_regs: pc 0, sp 8, tp 16, ctl 24, gpr[i] 32 + 8 i. */
 #define AREA 1064 /* sizeof(struct xisa_regs) + 8 keeps %rsp 16-aligned at the call */
 #define GPR(n) (32 + 8 * (n))
 
-  .text
+  .section .text.__xisa_mig_point, "ax", @progbits
   .globl __xisa_mig_point
   .type __xisa_mig_point, @function
 /* Called by instrumented code when __xisa_poll is set. Saves the registers
@@ -32,6 +33,7 @@ __xisa_mig_point:
   .cfi_endproc
   .size __xisa_mig_point, . - __xisa_mig_point
 
+  .section .text.__xisa_resume, "ax", @progbits
   .globl __xisa_resume
   .type __xisa_resume, @function
 /* __xisa_resume(const struct xisa_regs *): the thread pointer is already set. */
@@ -48,6 +50,7 @@ __xisa_resume:
   jmp *0(%rdi)
   .size __xisa_resume, . - __xisa_resume
 
+  .section .text.__xisa_start_main, "ax", @progbits
   .globl __xisa_start_main
   .type __xisa_start_main, @function
 /* __xisa_start_main(argc, argv, envp, top, base_frame_out): __real_main on
@@ -70,6 +73,7 @@ __xisa_base_ret_main:
   ud2
   .size __xisa_start_main, . - __xisa_start_main
 
+  .section .text.__xisa_call_thread, "ax", @progbits
   .globl __xisa_call_thread
   .type __xisa_call_thread, @function
 /* void *__xisa_call_thread(fn, arg, base_frame_out): fn(arg) above a base
