@@ -16,7 +16,7 @@ std::vector<std::string> unmerge_args(const std::string &path) {
   if (!object)
     fail("{}: {}", path, llvm::toString(object.takeError()));
   std::set<std::string> names;
-  for (const llvm::object::ELFSectionRef &section : object->sections()) {
+  for (llvm::object::ELFSectionRef section : object->sections()) {
     uint64_t flags = section.getFlags();
     if (!(flags & llvm::ELF::SHF_MERGE) || !(flags & llvm::ELF::SHF_ALLOC))
       continue;

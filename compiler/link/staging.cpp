@@ -14,7 +14,6 @@ namespace xisa::link {
 namespace {
 
 struct Stager {
-  const Toolchain &tc;
   const LinkRequest &request;
   const TempDir &tmp;
   StagedLink out;
@@ -90,7 +89,7 @@ bool archive_defines(const std::string &path, llvm::StringRef symbol) {
 } // namespace
 
 StagedLink stage_inputs(const Toolchain &tc, const LinkRequest &request, const TempDir &tmp) {
-  Stager s{tc, request, tmp, {}};
+  Stager s{request, tmp, {}};
   if (request.start_files) {
     s.add_system("crt1.o", Toolchain::musl_lib);
     s.add_system("crti.o", Toolchain::musl_lib);
