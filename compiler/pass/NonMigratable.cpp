@@ -55,6 +55,9 @@ std::optional<StringRef> nonMigratableReason(const Function &function) {
         return StringRef("musttail call");
       if (isa<VAStartInst>(call) || isa<VACopyInst>(call))
         return StringRef("va_list state");
+      // Records sit right after a call; an invoke ends its block.
+      if (isa<InvokeInst>(call) && mayReachMigrationPoint(*call))
+        return StringRef("invoke (exception handling)");
     }
   return std::nullopt;
 }

@@ -1,5 +1,5 @@
 // Finds functions whose frames cannot be rebuilt on another ISA (dynamic
-// allocas, inline asm, va_list state, musttail calls),
+// allocas, inline asm, va_list state, musttail calls, invokes),
 // warns about each through the diagnostic handler, and records it in the
 // object's `.xisa.nonmig` section. Such functions get no migration points and
 // no call-site records.
