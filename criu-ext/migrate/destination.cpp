@@ -27,7 +27,6 @@
 #include <fmt/chrono.h>
 
 #include <chrono>
-#include <csignal>
 #include <filesystem>
 #include <thread>
 #include <unistd.h>
