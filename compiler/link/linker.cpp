@@ -39,7 +39,7 @@ static Command lld_command(const Toolchain &tc, const LinkRequest &request,
   Command cmd = {tc.lld(), "-m", emulation(isa), "-static", "--eh-frame-hdr", "-z",
                  "max-page-size=65536", "-z", "norelro", "-T", script, "-o", output};
   if (staged.runtime_wraps)
-    cmd.insert(cmd.end(), {"--wrap=main", "--wrap=pthread_create"});
+    cmd.push_back("--wrap=pthread_create");
   for (const std::string &dir : request.lib_dirs)
     cmd.push_back("-L" + dir);
   cmd.insert(cmd.end(), request.linker_flags.begin(), request.linker_flags.end());

@@ -119,8 +119,7 @@ StagedLink stage_inputs(const Toolchain &tc, const LinkRequest &request, const T
         continue;
       }
       s.add(isa, *rt, "libxisa_rt.a");
-      wraps = wraps && archive_defines(*rt, "__wrap_main") &&
-              archive_defines(*rt, "__wrap_pthread_create");
+      wraps = wraps && archive_defines(*rt, "__wrap_pthread_create");
     }
     s.out.runtime_wraps = wraps;
     for (Isa isa : request.targets) {

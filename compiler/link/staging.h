@@ -17,7 +17,8 @@ struct StagedLink {
   std::map<Isa, std::vector<std::string>> args;
   // Path of each file given to a linker -> its ISA-independent name.
   std::map<std::string, std::string> logical_name;
-  // The runtime defines __wrap_main and __wrap_pthread_create.
+  // The runtime defines __wrap_pthread_create (main needs no wrap: the pass
+  // renames the program's main to __real_main and the runtime defines main).
   bool runtime_wraps = false;
 };
 

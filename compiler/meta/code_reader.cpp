@@ -157,7 +157,8 @@ std::vector<std::pair<unsigned, Origin>> CodeReader::Impl::effects(const MCInst 
   case Isa::X86_64: {
     // reg <- [base + disp] with no index register (operands: dst, base, scale, index, disp, seg).
     static const StringSet<> loads = {"MOV64rm", "MOV32rm", "MOVSDrm", "MOVSSrm", "MOVAPSrm",
-                                      "MOVUPSrm", "MOVSDrm_alt", "MOVSSrm_alt"};
+                                      "MOVUPSrm", "MOVSDrm_alt", "MOVSSrm_alt", "MOVAPDrm",
+                                      "MOVUPDrm", "MOVDQArm", "MOVDQUrm"};
     if (loads.contains(name) && n == 6 && reg(3) < 0 && imm(2) == 1)
       load({0}, 1, imm(4), 0);
     else if (instrs->get(inst.getOpcode()).isMoveReg() && n == 2)
@@ -170,11 +171,15 @@ std::vector<std::pair<unsigned, Origin>> CodeReader::Impl::effects(const MCInst 
                                               {"LDRSui", 4}, {"LDRQui", 16}};
     static const StringMap<int64_t> pair = {{"LDPXi", 8}, {"LDPWi", 4}, {"LDPDi", 8},
                                             {"LDPSi", 4}, {"LDPQi", 16}};
+    // ldur: the same loads with an unscaled (negative-capable) offset.
+    static const StringSet<> unscaled = {"LDURXi", "LDURWi", "LDURDi", "LDURSi", "LDURQi"};
     if ((name == "ORRWrs" || name == "ORRXrs") && n == 4 && inst.getOperand(1).isReg() &&
         StringRef(registers->getName(inst.getOperand(1).getReg())).ends_with("ZR") && imm(3) == 0)
       copy(0, 2);
     else if (auto it = single.find(name); it != single.end() && n == 3)
       load({0}, 1, imm(2) * it->second, 0);
+    else if (unscaled.contains(name) && n == 3)
+      load({0}, 1, imm(2), 0);
     else if (auto it = pair.find(name); it != pair.end() && n == 4)
       load({0, 1}, 2, imm(3) * it->second, it->second);
     else if (instrs->get(inst.getOpcode()).isMoveReg() && n == 2)

@@ -23,12 +23,19 @@ uint64_t callSiteId(const Function &function, unsigned ordinal) {
   return xxh3_64bits(key);
 }
 
-// Stackmap operands must be first-class scalars or vectors; an aggregate
-// (an ABI-coerced struct argument, say) is recorded element by element. The
-// extracts sit before the call so nothing new runs between the return
-// address and the stackmap point.
+// Stackmap operands must be scalars the backend can legalize on every ISA:
+// an aggregate (an ABI-coerced struct argument, say) or a vector (the
+// vectorizer's <2 x double>, which the ppc64 and x86 backends cannot widen
+// as a stackmap operand) is recorded element by element. The extracts sit
+// before the call so nothing new runs between the return address and the
+// stackmap point.
 static void appendScalars(Value *value, IRBuilder<> &before, SmallVectorImpl<Value *> &out) {
   Type *type = value->getType();
+  if (auto *vector = dyn_cast<FixedVectorType>(type)) {
+    for (unsigned i = 0; i < vector->getNumElements(); ++i)
+      appendScalars(before.CreateExtractElement(value, i), before, out);
+    return;
+  }
   if (!type->isAggregateType()) {
     out.push_back(value);
     return;

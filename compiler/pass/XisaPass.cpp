@@ -19,6 +19,14 @@ namespace xisa::pass {
 
 PreservedAnalyses XisaPass::run(Module &module, ModuleAnalysisManager &) {
   bool changed = false;
+  // The runtime's `main` runs the program's main above a base frame it owns.
+  // Renaming here rather than with lld's --wrap=main matters: --wrap also
+  // redirects the defining object's own references, so main's stackmap
+  // records would name the runtime's function.
+  if (Function *main = module.getFunction("main"); main && !main->isDeclaration()) {
+    main->setName("__real_main");
+    changed = true;
+  }
   for (Function &function : module) {
     if (function.isDeclaration() || isRuntimeFunction(function))
       continue;

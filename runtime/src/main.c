@@ -1,4 +1,4 @@
-/* __wrap_main: the program's real main runs on a runtime-owned stack above a
+/* main: the program's real main runs on a runtime-owned stack above a
  * known base frame, with argv and envp copied off the kernel-made stack, so a
  * destination that has its own kernel stack can take over every frame. */
 #include "rt.h"
@@ -39,7 +39,7 @@ static int find_exe_path(void) {
   return 0;
 }
 
-int __wrap_main(int argc, char **argv, char **envp) {
+int main(int argc, char **argv, char **envp) {
   int marker;
   rt.kstack_addr = (uint64_t)&marker;
   rt_read_config();
