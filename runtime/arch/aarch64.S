@@ -80,7 +80,6 @@ __xisa_start_main:
   mov x29, sp
   str x29, [x4]
   bl __real_main
-  .globl __xisa_base_ret_main
 __xisa_base_ret_main:
   bl exit
   brk #0
@@ -98,7 +97,6 @@ __xisa_call_thread:
   mov x9, x0
   mov x0, x1
   blr x9
-  .globl __xisa_base_ret_thread
 __xisa_base_ret_thread:
   ldp x29, x30, [sp], #16
   ret

@@ -93,7 +93,6 @@ __xisa_start_main:
   mr 1, 6
   std 1, 0(7)
   bl __real_main
-  .globl __xisa_base_ret_main
 __xisa_base_ret_main:
   nop
   bl exit
@@ -116,7 +115,6 @@ __xisa_call_thread:
   mtctr 12
   mr 3, 4
   bctrl
-  .globl __xisa_base_ret_thread
 __xisa_base_ret_thread:
   ld 2, 24(1)
   addi 1, 1, HDR

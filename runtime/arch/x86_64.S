@@ -65,7 +65,9 @@ __xisa_start_main:
   mov %rsp, %rbp
   mov %rbp, (%r8)
   call __real_main
-  .globl __xisa_base_ret_main
+/* Local: a return label inside this function, not an entity of its own,
+   so it need not (and cannot) share one address on every ISA. The
+   transformer finds it in the symbol table. */
 __xisa_base_ret_main:
   mov %eax, %edi
   and $-16, %rsp
@@ -85,7 +87,6 @@ __xisa_call_thread:
   mov %rdi, %rax
   mov %rsi, %rdi
   call *%rax
-  .globl __xisa_base_ret_thread
 __xisa_base_ret_thread:
   pop %rbp
   ret
