@@ -103,3 +103,23 @@ __xisa_base_ret_thread:
   .size __xisa_call_thread, . - __xisa_call_thread
 
   .section .note.GNU-stack, "", %progbits
+
+/* Signal return trampolines, replacing musl's restore.o: there the two
+   symbols share one section at offsets that differ per ISA, which no layout
+   can align. Each gets its own section here. */
+  .section .text.__restore,"ax",@progbits
+  .globl __restore
+  .hidden __restore
+  .type __restore,%function
+__restore:
+  mov x8, #139 /* rt_sigreturn */
+  svc 0
+  .size __restore, .-__restore
+  .section .text.__restore_rt,"ax",@progbits
+  .globl __restore_rt
+  .hidden __restore_rt
+  .type __restore_rt,%function
+__restore_rt:
+  mov x8, #139 /* rt_sigreturn */
+  svc 0
+  .size __restore_rt, .-__restore_rt

@@ -93,3 +93,15 @@ __xisa_base_ret_thread:
   .size __xisa_call_thread, . - __xisa_call_thread
 
   .section .note.GNU-stack, "", @progbits
+
+/* Signal return trampolines, replacing musl's restore.o: there the two
+   symbols share one section at offsets that differ per ISA, which no layout
+   can align. Each gets its own section here. */
+  .section .text.__restore_rt,"ax",@progbits
+  .globl __restore_rt
+  .hidden __restore_rt
+  .type __restore_rt,@function
+__restore_rt:
+  mov $15, %rax /* rt_sigreturn */
+  syscall
+  .size __restore_rt, .-__restore_rt
