@@ -122,7 +122,7 @@ TEST_F(MetaTest, ReadsCallSitesAtReturnAddresses) {
     std::set<std::string> names;
     for (const meta::Function &function : meta.functions)
       names.insert(function.name);
-    for (const char *expected : {"fib", "loop", "local", "sorter", "main"})
+    for (const char *expected : {"fib", "loop", "local", "sorter", "__real_main"})
       EXPECT_TRUE(names.count(expected)) << name(isa) << " lacks " << expected;
     EXPECT_FALSE(names.count("vla")) << "non-migratable functions have no records";
     EXPECT_FALSE(names.count("g")) << "leaf functions have no records";
