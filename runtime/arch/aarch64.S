@@ -1,4 +1,6 @@
-/* AArch64 entry points of the runtime (AAPCS64), each in its own section
+/* Every code section states its 4-byte alignment: the assembler leaves it
+ * at 1, and the layout step honours what sections say.
+ * AArch64 entry points of the runtime (AAPCS64), each in its own section
  * like the C code (-ffunction-sections) so the layout step can place it. Offsets follow
  * struct xisa_regs: pc 0, sp 8, tp 16, ctl 24, gpr[i] 32 + 8 i,
  * fpr[i] 288 + 8 i. */
@@ -7,6 +9,7 @@
 #define FPR(n) (288 + 8 * (n))
 
   .section .text.__xisa_mig_point, "ax", %progbits
+  .p2align 2
   .globl __xisa_mig_point
   .type __xisa_mig_point, %function
 /* Called by instrumented code when __xisa_poll is set. Saves the registers
@@ -42,6 +45,7 @@ __xisa_mig_point:
   .size __xisa_mig_point, . - __xisa_mig_point
 
   .section .text.__xisa_resume, "ax", %progbits
+  .p2align 2
   .globl __xisa_resume
   .type __xisa_resume, %function
 /* __xisa_resume(const struct xisa_regs *): also sets the thread pointer. */
@@ -67,6 +71,7 @@ __xisa_resume:
   .size __xisa_resume, . - __xisa_resume
 
   .section .text.__xisa_start_main, "ax", %progbits
+  .p2align 2
   .globl __xisa_start_main
   .type __xisa_start_main, %function
 /* __xisa_start_main(argc, argv, envp, top, base_frame_out): __real_main on
@@ -86,6 +91,7 @@ __xisa_base_ret_main:
   .size __xisa_start_main, . - __xisa_start_main
 
   .section .text.__xisa_call_thread, "ax", %progbits
+  .p2align 2
   .globl __xisa_call_thread
   .type __xisa_call_thread, %function
 /* void *__xisa_call_thread(fn, arg, base_frame_out): fn(arg) above a base
@@ -108,6 +114,7 @@ __xisa_base_ret_thread:
    symbols share one section at offsets that differ per ISA, which no layout
    can align. Each gets its own section here. */
   .section .text.__restore,"ax",@progbits
+  .p2align 2
   .globl __restore
   .hidden __restore
   .type __restore,%function
@@ -116,6 +123,7 @@ __restore:
   svc 0
   .size __restore, .-__restore
   .section .text.__restore_rt,"ax",@progbits
+  .p2align 2
   .globl __restore_rt
   .hidden __restore_rt
   .type __restore_rt,%function
