@@ -23,6 +23,9 @@ import tempfile
 import time
 import traceback
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common"))
+from agent_process import start_agent  # noqa: E402
+
 TAG = f"{os.getpid() % 100000}"
 HOST_NS = f"xt-agent-{TAG}"
 CLIENT_NS = f"xt-client-{TAG}"
@@ -85,20 +88,7 @@ class World:
 
     def start_agent(self, config):
         self.log = os.path.join(self.dir, f"agent-{time.monotonic_ns()}.log")
-        log = open(self.log, "w")
-        self.agent = subprocess.Popen(
-            ["nsenter", f"--net=/run/netns/{HOST_NS}", self.xisa, "agent", "--config", config],
-            stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            text = open(self.log).read()
-            if "listening on" in text:
-                self.port = int(text.split("listening on ")[1].split()[0].rsplit(":", 1)[1])
-                return
-            if self.agent.poll() is not None:
-                raise AssertionError(f"agent exited ({self.agent.returncode}):\n{text}")
-            time.sleep(0.1)
-        raise AssertionError("agent did not report its port within 20 s:\n" + open(self.log).read())
+        self.agent, self.port = start_agent(self.xisa, HOST_NS, config, self.log, timeout=20)
 
     def stop_agent(self):
         if self.agent and self.agent.poll() is None:

@@ -21,8 +21,12 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common"))
+from agent_process import start_agent  # noqa: E402
 
 TAG = f"{os.getpid() % 100000}"
 SUBNET = f"10.{210 + os.getpid() % 40}.{os.getpid() % 250}"
@@ -100,21 +104,8 @@ class Host:
         env.pop("XISA_MIGRATE_FAULT", None)
         if fault:
             env["XISA_MIGRATE_FAULT"] = fault
-        with open(self.log, "w") as log:
-            self.agent = subprocess.Popen(
-                ["nsenter", f"--net=/run/netns/{self.ns}", self.world.xisa, "agent",
-                 "--config", config],
-                stdout=log, stderr=subprocess.STDOUT, start_new_session=True, env=env)
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            text = open(self.log).read()
-            if "listening on" in text:
-                self.port = int(text.split("listening on ")[1].split()[0].rsplit(":", 1)[1])
-                return
-            if self.agent.poll() is not None:
-                raise AssertionError(f"agent {self.letter} exited ({self.agent.returncode}):\n{text}")
-            time.sleep(0.05)
-        raise AssertionError(f"agent {self.letter} did not start:\n" + open(self.log).read())
+        self.agent, self.port = start_agent(self.world.xisa, self.ns, config, self.log,
+                                            timeout=30, what=f"agent {self.letter}", env=env)
 
     def stop_agent(self):
         if self.agent and self.agent.poll() is None:
