@@ -205,15 +205,19 @@ def gbench_rows(bench_bin, dirs, work):
                     "--benchmark_report_aggregates_only=true",
                     f"--benchmark_out={out_json}", "--benchmark_out_format=json"],
                    check=True, stdout=subprocess.DEVNULL)
-    rows = []
+    rows, failed = [], set()
     for b in json.loads(out_json.read_text())["benchmarks"]:
+        name = b["run_name"]
+        if b.get("error_occurred"):
+            # A failed benchmark has no aggregates: one row per name says why.
+            if name not in failed:
+                failed.add(name)
+                rows.append(row(name, "", f"failed: {b.get('error_message', '')[:200]}", ""))
+            continue
         if b.get("aggregate_name") != "median":
             continue
-        if "error_occurred" in b:
-            rows.append(row(b["run_name"], "", f"failed: {b.get('error_message', '')[:200]}", ""))
-            continue
         frames = int(b["frames"]) if "frames" in b else ""
-        rows.append(row(b["run_name"], frames, f"{b['real_time']:.1f} {b['time_unit']}",
+        rows.append(row(name, frames, f"{b['real_time']:.1f} {b['time_unit']}",
                         f"{b['cpu_time']:.1f} {b['time_unit']}"))
     return rows
 
@@ -229,7 +233,7 @@ def transform_command_rows(xisa, dirs, work, reps):
                     out, wall, cpu = run_timed([xisa, "transform", "--to", to, "--json", d,
                                                 work / "transformed"])
                 except RuntimeError as e:
-                    error = str(e).splitlines()[-1][:200]
+                    error = str(e).split("error: ", 1)[-1][:200]
                     break
                 walls.append(wall)
                 cpus.append(cpu)
@@ -252,10 +256,12 @@ def transform_section(xisa, bench_bin, programs, work, reps):
         "## (b) Transformation time against stack depth",
         "",
         "Real checkpoints: programs/recurse.c parked with 1, 16 and 256 user frames",
-        "(`xisa checkpoint` on x86_64). checkpoint_transform_bench (Google Benchmark) hops",
-        "each image set in place between x86_64 and the other ISA, one",
-        "`transform_image_set` per iteration (both directions alternate); medians of 5",
+        "(`xisa checkpoint` on x86_64). checkpoint_transform_bench (Google Benchmark)",
+        "transforms a fresh copy of each image set (copied with the timer paused) from x86_64 to",
+        "another ISA with one `transform_image_set` per iteration; medians of 5",
         "repetitions. LoadProgram = reading one executable's metadata (`load_program`).",
+        "(Debian's libbenchmark warns that it was built as DEBUG; that concerns the",
+        "harness, not the code measured, which is RelWithDebInfo.)",
         "Goal: 16 frames under 50 us on x86-64.",
         "",
         "| benchmark | frames | wall | CPU |",
