@@ -21,20 +21,74 @@ link::Command clang_command(const link::Toolchain &tc, const Options &opts, Isa 
                        "-isystem",
                        link::Toolchain::musl_include(isa),
                        "-fno-pic",
-                       "-fno-pie"};
-  if (tc.pass_plugin)
-    cmd.push_back("-fpass-plugin=" + *tc.pass_plugin);
+                       "-fno-pie",
+                       // x86's rule everywhere, so that code means the same
+                       // on every ISA; before the user's flags, which win.
+                       "-fsigned-char"};
   cmd.insert(cmd.end(), opts.compile_flags.begin(), opts.compile_flags.end());
   // After the user's flags, so that they always hold.
   cmd.insert(cmd.end(), {"-ffunction-sections", "-fdata-sections", "-fno-omit-frame-pointer",
                          "-fno-common"});
-  cmd.push_back(action);
+  if (action == "-emit-llvm")
+    // The front end only: xisa-opt optimizes.
+    cmd.insert(cmd.end(), {"-emit-llvm", "-c", "-Xclang", "-disable-llvm-passes"});
+  else if (action == "-E")
+    cmd.push_back(action);
+  else
+    // Code generation of xisa-opt's output: clang must not optimize again,
+    // or the target's cost model would undo the agreement between ISAs.
+    cmd.insert(cmd.end(), {action, "-Xclang", "-disable-llvm-passes",
+                           "-Wno-unused-command-line-argument"});
   if (source == "-")
     cmd.insert(cmd.end(), {"-x", "c"});
   cmd.push_back(source);
   if (!output.empty())
     cmd.insert(cmd.end(), {"-o", output});
   return cmd;
+}
+
+// The level of the last -O flag, as xisa-opt takes it (gcc: -O is -O1,
+// none is -O0).
+static std::string optimization_level(const Options &opts) {
+  std::string level = "0";
+  for (const std::string &flag : opts.compile_flags)
+    if (flag.starts_with("-O"))
+      level = flag.size() == 2 ? "1" : flag.substr(2);
+  return level == "4" ? "3" : level;
+}
+
+static void run_all(const std::vector<link::Command> &commands, const std::vector<Isa> &isas,
+                    const char *step, const std::string &source, bool verbose) {
+  std::vector<int> codes = link::run_parallel(commands, verbose);
+  for (size_t i = 0; i < codes.size(); ++i)
+    if (codes[i] != 0)
+      fail("{} {} for {} failed (exit {})", step, source, name(isas[i]), codes[i]);
+}
+
+void compile(const link::Toolchain &tc, const Options &opts, const std::string &source,
+             const std::vector<Isa> &isas, const std::string &action,
+             const std::vector<std::string> &outputs, const link::TempDir &tmp) {
+  if (!tc.pass_plugin || !tc.optimizer)
+    fail("{}/XisaPass.so or {}/xisa-opt is missing: build the XisaPass and xisa-opt targets",
+         tc.xisa_lib, tc.xisa_lib);
+  std::string stem = fs::path(outputs.front()).filename().string();
+  std::vector<link::Command> frontends, codegens;
+  link::Command middle = {*tc.optimizer, "--plugin", *tc.pass_plugin, "-O",
+                          optimization_level(opts)};
+  for (size_t i = 0; i < isas.size(); ++i) {
+    std::string dir = std::string(name(isas[i])) + "/";
+    std::string raw = tmp.file(dir + stem + ".bc"), optimized = tmp.file(dir + stem + ".opt.bc");
+    frontends.push_back(clang_command(tc, opts, isas[i], "-emit-llvm", source, raw));
+    middle.insert(middle.end(), {raw, optimized});
+    codegens.push_back(clang_command(tc, opts, isas[i], action, optimized, outputs[i]));
+  }
+  if (!opts.dep_flags.empty()) {
+    link::Command &first = frontends.front();
+    first.insert(first.end(), opts.dep_flags.begin(), opts.dep_flags.end());
+  }
+  run_all(frontends, isas, "compiling", source, opts.verbose);
+  link::run_checked(middle, opts.verbose);
+  run_all(codegens, isas, "generating code of", source, opts.verbose);
 }
 
 // gcc's rule for -MD without -MF: the output's name with .d for its suffix.
@@ -47,30 +101,23 @@ void compile_fat_object(const link::Toolchain &tc, const Options &opts, const st
                         const std::string &output, const link::TempDir &tmp) {
   Isa host = host_isa();
   std::string stem = fs::path(output).filename().string();
-  std::vector<link::Command> commands;
+  std::vector<Isa> isas = {host};
+  std::vector<std::string> objects = {tmp.file(std::string(name(host)) + "/" + stem)};
   std::vector<std::pair<Isa, std::string>> foreign;
-  std::string host_obj = tmp.file(std::string(name(host)) + "/" + stem);
-  link::Command host_cmd = clang_command(tc, opts, host, "-c", source, host_obj);
-  if (!opts.dep_flags.empty()) {
-    host_cmd.insert(host_cmd.end(), opts.dep_flags.begin(), opts.dep_flags.end());
-    if (opts.wants_deps && !opts.has_dep_file)
-      host_cmd.insert(host_cmd.end(), {"-MF", dep_file_for(output)});
-    if (!opts.has_dep_target)
-      host_cmd.insert(host_cmd.end(), {"-MT", output});
-  }
-  commands.push_back(host_cmd);
   for (Isa isa : opts.targets) {
     if (isa == host)
       continue;
-    std::string obj = tmp.file(std::string(name(isa)) + "/" + stem);
-    commands.push_back(clang_command(tc, opts, isa, "-c", source, obj));
-    foreign.emplace_back(isa, obj);
+    isas.push_back(isa);
+    objects.push_back(tmp.file(std::string(name(isa)) + "/" + stem));
+    foreign.emplace_back(isa, objects.back());
   }
-  std::vector<int> codes = link::run_parallel(commands, opts.verbose);
-  for (size_t i = 0; i < codes.size(); ++i)
-    if (codes[i] != 0)
-      fail("compiling {} for {} failed (clang exit {})", source,
-           i == 0 ? name(host) : name(foreign[i - 1].first), codes[i]);
+  Options host_deps = opts;
+  if (opts.wants_deps && !opts.has_dep_file)
+    host_deps.dep_flags.insert(host_deps.dep_flags.end(), {"-MF", dep_file_for(output)});
+  if (!opts.dep_flags.empty() && !opts.has_dep_target)
+    host_deps.dep_flags.insert(host_deps.dep_flags.end(), {"-MT", output});
+  compile(tc, host_deps, source, isas, "-c", objects, tmp);
+  const std::string &host_obj = objects.front();
 
   std::string targets;
   for (Isa isa : opts.targets)
@@ -84,7 +131,7 @@ void compile_fat_object(const link::Toolchain &tc, const Options &opts, const st
       cmd.push_back(obj);
       unmerge.push_back(std::move(cmd));
     }
-  codes = link::run_parallel(unmerge, opts.verbose);
+  std::vector<int> codes = link::run_parallel(unmerge, opts.verbose);
   for (size_t i = 0; i < codes.size(); ++i)
     if (codes[i] != 0)
       fail("{} failed (exit {}): {}", tc.objcopy(), codes[i], link::command_text(unmerge[i]));

@@ -28,16 +28,24 @@ std::string default_output(const std::string &source, const char *suffix) {
   return fs::path(source).stem().string() + suffix;
 }
 
-// -E and -S: one host-ISA clang run per source.
-void host_only(const link::Toolchain &tc, const driver::Options &opts, const char *action,
-               const char *suffix) {
+// -E: one host-ISA clang run per source.
+void preprocess(const link::Toolchain &tc, const driver::Options &opts) {
   for (const driver::Input *source : sources_of(opts)) {
-    std::string output = opts.output ? *opts.output
-                         : *suffix ? default_output(source->path, suffix)
-                                   : std::string();
-    link::Command cmd = driver::clang_command(tc, opts, host_isa(), action, source->path, output);
+    link::Command cmd =
+        driver::clang_command(tc, opts, host_isa(), "-E", source->path, opts.output.value_or(""));
     cmd.insert(cmd.end(), opts.dep_flags.begin(), opts.dep_flags.end());
     link::run_checked(cmd, opts.verbose);
+  }
+}
+
+// -S: host-ISA assembly, through the same middle end as objects.
+void assemble(const link::Toolchain &tc, const driver::Options &opts) {
+  link::TempDir tmp("xisa-cc");
+  for (const driver::Input *source : sources_of(opts)) {
+    if (source->kind == driver::Input::Kind::Stdin)
+      fail("-S from stdin is not supported; write the source to a file");
+    std::string output = opts.output ? *opts.output : default_output(source->path, ".s");
+    driver::compile(tc, opts, source->path, {host_isa()}, "-S", {output}, tmp);
   }
 }
 
@@ -105,10 +113,10 @@ int run(const std::vector<std::string> &args) {
   }
   switch (opts.mode) {
   case driver::Mode::Preprocess:
-    host_only(tc, opts, "-E", "");
+    preprocess(tc, opts);
     break;
   case driver::Mode::Assemble:
-    host_only(tc, opts, "-S", ".s");
+    assemble(tc, opts);
     break;
   case driver::Mode::Compile:
     compile_only(tc, opts);

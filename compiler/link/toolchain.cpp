@@ -37,6 +37,9 @@ Toolchain find_toolchain(const std::string &self) {
   std::string plugin = t.xisa_lib + "/XisaPass.so";
   if (fs::exists(plugin))
     t.pass_plugin = plugin;
+  std::string optimizer = t.xisa_lib + "/xisa-opt";
+  if (fs::exists(optimizer))
+    t.optimizer = optimizer;
   return t;
 }
 

@@ -14,6 +14,7 @@ struct Toolchain {
   std::string resource_include; // clang's own headers (stddef.h, ...)
   std::string xisa_lib;         // <dir of xisa-cc>/../lib/xisa
   std::optional<std::string> pass_plugin; // XisaPass.so when built
+  std::optional<std::string> optimizer;   // xisa-opt (the middle end) when built
 
   std::string clang() const { return llvm_bin + "/clang"; }
   std::string lld() const { return llvm_bin + "/ld.lld"; }

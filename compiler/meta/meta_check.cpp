@@ -17,20 +17,13 @@ std::string hex(const std::array<uint8_t, 16> &bytes) {
   return out;
 }
 
-bool sameSizes(const CallSite &a, const CallSite &b) {
+bool sameTypes(const CallSite &a, const CallSite &b) {
   if (a.live_values.size() != b.live_values.size())
     return false;
   for (size_t i = 0; i < a.live_values.size(); ++i)
-    if (!same_value_size(a.live_values[i].size, b.live_values[i].size))
+    if (a.live_values[i].type != b.live_values[i].type)
       return false;
   return true;
-}
-
-std::string sizes(const CallSite &site) {
-  std::string out;
-  for (const LiveValue &value : site.live_values)
-    out += fmt::format("{}{}", out.empty() ? "" : ",", value.size);
-  return "[" + out + "]";
 }
 
 void compareInfo(const std::vector<Metadata> &all, std::vector<std::string> &out) {
@@ -51,13 +44,12 @@ void compareInfo(const std::vector<Metadata> &all, std::vector<std::string> &out
 
 } // namespace
 
-// Stackmap sizes are location sizes: small integers may sit in 4- or 8-byte
-// locations, and x86-64 reports a double held in %xmm (or its spill slot) as
-// 16 bytes where AArch64 and ppc64 report 8. Consumers copy the low
-// min(size) bytes. (A 16-byte long double against ppc64's 8-byte one passes
-// this test too; the pass should record IR sizes to tell them apart.)
-bool same_value_size(uint16_t a, uint16_t b) {
-  return a == b || (a <= 4 && b <= 4) || (std::min(a, b) == 8 && std::max(a, b) == 16);
+std::string type_list(const std::vector<LiveValue> &values) {
+  std::string out;
+  for (const LiveValue &value : values)
+    out += fmt::format("{}{}{}", out.empty() ? "" : ",", value_class_prefix(value.type.value_class),
+                       value.type.bits);
+  return "[" + out + "]";
 }
 
 std::vector<std::string> compare(const std::vector<Metadata> &all) {
@@ -92,10 +84,10 @@ std::vector<std::string> compare(const std::vector<Metadata> &all) {
         referenceIndex = i;
         continue;
       }
-      if (!sameSizes(*site, *reference))
+      if (!sameTypes(*site, *reference))
         out.push_back(fmt::format("call-site id {:#018x}: live values {} in {} but {} in {}", id,
-                                  sizes(*reference), all[referenceIndex].path, sizes(*site),
-                                  all[i].path));
+                                  type_list(reference->live_values), all[referenceIndex].path,
+                                  type_list(site->live_values), all[i].path));
     }
   }
   return out;

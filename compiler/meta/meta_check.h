@@ -8,11 +8,8 @@
 
 namespace xisa::meta {
 
-// Whether live values of `a` and `b` bytes can be the same IR value on two
-// ISAs: equal sizes, or both at most 4 bytes (x86-64 keeps i1/i8/i16 values
-// in byte or word registers, AArch64 and ppc64 in 32-bit ones; the low bytes
-// carry the value, so consumers copy min(a, b) bytes).
-bool same_value_size(uint16_t a, uint16_t b);
+// "[i32,p64,f64]": the types of `values`, for messages.
+std::string type_list(const std::vector<LiveValue> &values);
 
 // Every difference between the executables, one line each (empty: they
 // agree). `executables` holds one Metadata per ISA.

@@ -5,6 +5,7 @@
 #pragma once
 #include "meta/xisa_info.h"
 #include "support/isa.h"
+#include "support/value_type.h"
 
 #include <cstdint>
 #include <optional>
@@ -23,10 +24,11 @@ enum class LocationKind : uint8_t {
 
 struct LiveValue {
   LocationKind kind = LocationKind::Constant;
-  uint16_t size = 0;      // bytes the value occupies at its location
+  uint16_t size = 0;      // bytes of the location (register or slot) holding it
   uint16_t dwarf_reg = 0; // DWARF register number of this ISA
   int32_t offset = 0;     // Direct, Indirect
   uint64_t constant = 0;  // Constant
+  ValueType type;         // the IR type: the same on every ISA
 };
 
 // Where a frame keeps the caller's value of a callee-saved register.

@@ -114,7 +114,7 @@ Metadata read(const std::string &path) {
       site.id = record.id;
       site.record_address = record.record_address;
       site.function = functionIndex[record.function_address];
-      site.live_values = std::move(record.locations);
+      site.live_values = std::move(record.live_values);
       code.resolve(site, record.function_address);
       site.frame = frames.at(site.return_address - 1);
       meta.call_sites.push_back(std::move(site));

@@ -92,8 +92,18 @@ void parseBlob(llvm::ArrayRef<uint8_t> blob, std::vector<StackMapRecord> &out) {
       converted.function_address = function.getFunctionAddress();
       converted.function_stack_size = function.getStackSize();
       converted.record_address = function.getFunctionAddress() + record->getInstructionOffset();
+      // XisaPass writes each live value's location, then its type.
+      std::vector<LiveValue> locations;
       for (const auto &location : record->locations())
-        converted.locations.push_back(convert(parser, location));
+        locations.push_back(convert(parser, location));
+      for (size_t k = 0; k < locations.size(); k += 2) {
+        if (k + 1 == locations.size() || locations[k + 1].kind != LocationKind::Constant ||
+            !decode_value_type(locations[k + 1].constant, locations[k].type))
+          fail(".llvm_stackmaps: call site {:#x} gives no type for live value {}; it was not "
+               "written by this version of XisaPass: rebuild with xisa-cc",
+               converted.id, k / 2);
+        converted.live_values.push_back(locations[k]);
+      }
       out.push_back(std::move(converted));
     }
   }

@@ -14,7 +14,7 @@ struct StackMapRecord {
   uint64_t function_address = 0;
   uint64_t function_stack_size = 0;
   uint64_t record_address = 0; // function_address + instruction offset
-  std::vector<LiveValue> locations;
+  std::vector<LiveValue> live_values; // with their types
 };
 
 // Throws xisa::Error if a blob is truncated or of another version.

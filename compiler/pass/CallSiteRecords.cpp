@@ -3,6 +3,8 @@
 #include "Liveness.h"
 #include "RuntimeAbi.h"
 
+#include "support/value_type.h"
+
 #include "llvm/IR/IRBuilder.h"
 #include "llvm/IR/Instructions.h"
 #include "llvm/IR/Module.h"
@@ -23,6 +25,17 @@ uint64_t callSiteId(const Function &function, unsigned ordinal) {
   return xxh3_64bits(key);
 }
 
+// Every live scalar is an integer, a floating-point value or a pointer
+// (64-bit on all three ISAs).
+static ValueType valueType(Type &type) {
+  if (type.isPointerTy())
+    return {ValueClass::Pointer, 64};
+  if (type.isFloatingPointTy())
+    return {ValueClass::Float, uint16_t(type.getPrimitiveSizeInBits().getFixedValue())};
+  return {ValueClass::Integer, uint16_t(type.getIntegerBitWidth())};
+}
+
+// Each live value is followed by its type (support/value_type.h).
 // Stackmap operands must be scalars the backend can legalize on every ISA:
 // an aggregate (an ABI-coerced struct argument, say) or a vector (the
 // vectorizer's <2 x double>, which the ppc64 and x86 backends cannot widen
@@ -38,12 +51,25 @@ static void appendScalars(Value *value, IRBuilder<> &before, SmallVectorImpl<Val
   }
   if (!type->isAggregateType()) {
     out.push_back(value);
+    out.push_back(before.getInt64(encode_value_type(valueType(*type))));
     return;
   }
   unsigned count = isa<StructType>(type) ? type->getStructNumElements()
                                          : type->getArrayNumElements();
   for (unsigned i = 0; i < count; ++i)
     appendScalars(before.CreateExtractValue(value, i), before, out);
+}
+
+// A frame can sit at a call that never returns (exit() running atexit
+// handlers), so its record is needed; but the AArch64 backend drops a
+// stackmap that follows a noreturn call. The call loses the attribute and a
+// trap follows the record, which also keeps the return address inside the
+// function rather than at the next one's start.
+static void keepRecordAfterNoReturn(CallInst &call, CallInst &record) {
+  call.removeFnAttr(Attribute::NoReturn);
+  if (Function *callee = call.getCalledFunction())
+    callee->removeFnAttr(Attribute::NoReturn);
+  IRBuilder<>(record.getNextNode()).CreateIntrinsic(Intrinsic::trap, {}, {});
 }
 
 unsigned recordCallSites(Function &function) {
@@ -69,7 +95,9 @@ unsigned recordCallSites(Function &function) {
                                          before.getInt32(0)};
     for (Value *value : live[i])
       appendScalars(value, before, operands);
-    IRBuilder<>(calls[i]->getNextNode()).CreateCall(stackmap, operands);
+    CallInst *record = IRBuilder<>(calls[i]->getNextNode()).CreateCall(stackmap, operands);
+    if (calls[i]->doesNotReturn())
+      keepRecordAfterNoReturn(*calls[i], *record);
   }
   return calls.size();
 }

@@ -42,6 +42,9 @@ private:
 } // namespace
 
 std::optional<StringRef> nonMigratableReason(const Function &function) {
+  // Set by xisa-opt when the ISAs disagree on this function's records.
+  if (Attribute forced = function.getFnAttribute(kNonMigratableAttribute); forced.isValid())
+    return forced.getValueAsString();
   for (const BasicBlock &block : function)
     for (const Instruction &inst : block) {
       if (const auto *alloca = dyn_cast<AllocaInst>(&inst); alloca && !alloca->isStaticAlloca())

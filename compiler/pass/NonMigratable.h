@@ -11,6 +11,10 @@
 
 namespace xisa::pass {
 
+// A function attribute whose value is the reason a caller (xisa-opt)
+// decided that the function cannot be migrated.
+inline constexpr const char kNonMigratableAttribute[] = "xisa-nonmigratable";
+
 // Why `function` cannot be migrated, or nullopt if it can.
 std::optional<llvm::StringRef> nonMigratableReason(const llvm::Function &function);
 

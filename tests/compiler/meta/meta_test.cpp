@@ -200,7 +200,12 @@ TEST_F(MetaTest, CheckReportsBuildIdAndCallSiteDifferences) {
     all.push_back(meta::read(prog(isa).string()));
   all[1].info->build_id[3] = 0;
   all[2].call_sites.pop_back();
-  all[0].call_sites.front().live_values.push_back({meta::LocationKind::Constant, 8, 0, 0, 7});
+  meta::LiveValue extra;
+  extra.kind = meta::LocationKind::Constant;
+  extra.type = {ValueClass::Integer, 64};
+  extra.size = 8;
+  extra.constant = 7;
+  all[0].call_sites.front().live_values.push_back(extra);
   std::vector<std::string> differences = meta::compare(all);
   // The extra value shows against both other ISAs.
   ASSERT_EQ(differences.size(), 4u);

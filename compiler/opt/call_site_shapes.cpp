@@ -1,0 +1,89 @@
+#include "call_site_shapes.h"
+
+#include "llvm/IR/Constants.h"
+#include "llvm/IR/IntrinsicInst.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <set>
+
+using namespace llvm;
+
+namespace xisa::opt {
+
+// Where a live value comes from: arguments by position, instructions by
+// opcode. Two ISAs with equal types but different origins (an ABI-lowered
+// struct argument against a load, say) would otherwise pass unnoticed.
+static void describeOrigin(const Value &value, raw_ostream &out) {
+  if (const auto *argument = dyn_cast<Argument>(&value))
+    out << "arg" << argument->getArgNo();
+  else if (const auto *inst = dyn_cast<Instruction>(&value))
+    out << inst->getOpcodeName();
+  else if (isa<Constant>(value))
+    out << "const";
+  else
+    out << "value";
+}
+
+CallSiteShapes collectShapes(const Module &module) {
+  CallSiteShapes shapes;
+  for (const Function &function : module) {
+    if (function.isDeclaration())
+      continue;
+    std::vector<std::string> &records = shapes[function.getName().str()];
+    for (const BasicBlock &block : function)
+      for (const Instruction &inst : block) {
+        const auto *call = dyn_cast<IntrinsicInst>(&inst);
+        if (!call || call->getIntrinsicID() != Intrinsic::experimental_stackmap)
+          continue;
+        std::string record;
+        raw_string_ostream out(record);
+        out << cast<ConstantInt>(call->getArgOperand(0))->getZExtValue() << ":";
+        for (unsigned i = 2; i < call->arg_size(); ++i) {
+          const Value &live = *call->getArgOperand(i);
+          out << " " << *live.getType() << " ";
+          describeOrigin(live, out);
+        }
+        records.push_back(std::move(record));
+      }
+  }
+  return shapes;
+}
+
+// The first difference between two functions' records, in words.
+static std::string firstDifference(const std::vector<std::string> &a, const std::string &aName,
+                                   const std::vector<std::string> &b, const std::string &bName) {
+  if (a.size() != b.size())
+    return "its call sites differ between ISAs: " + std::to_string(a.size()) + " on " + aName +
+           ", " + std::to_string(b.size()) + " on " + bName;
+  for (size_t i = 0; i < a.size(); ++i)
+    if (a[i] != b[i])
+      return "the live values of its call site " + std::to_string(i) + " differ between ISAs: {" +
+             a[i] + "} on " + aName + ", {" + b[i] + "} on " + bName;
+  return {};
+}
+
+std::vector<Disagreement> findDisagreements(const std::vector<CallSiteShapes> &shapes,
+                                            const std::vector<std::string> &names) {
+  std::set<std::string> functions;
+  for (const CallSiteShapes &module : shapes)
+    for (const auto &[function, records] : module)
+      functions.insert(function);
+
+  static const std::vector<std::string> kAbsent;
+  std::vector<Disagreement> found;
+  for (const std::string &function : functions) {
+    for (size_t i = 1; i < shapes.size(); ++i) {
+      auto first = shapes[0].find(function), other = shapes[i].find(function);
+      const std::vector<std::string> &a = first == shapes[0].end() ? kAbsent : first->second;
+      const std::vector<std::string> &b = other == shapes[i].end() ? kAbsent : other->second;
+      std::string difference = firstDifference(a, names[0], b, names[i]);
+      if (!difference.empty()) {
+        found.push_back({function, difference});
+        break;
+      }
+    }
+  }
+  return found;
+}
+
+} // namespace xisa::opt

@@ -1,0 +1,29 @@
+// What each function's call-site records look like after XisaPass, in a
+// form comparable across ISAs: the frames of a function can be rebuilt on
+// another ISA only if both have the same call sites, in the same order,
+// with live values of the same type and origin.
+#pragma once
+#include "llvm/IR/Module.h"
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace xisa::opt {
+
+// Function name -> one line per record: "id: type origin, ...".
+using CallSiteShapes = std::map<std::string, std::vector<std::string>>;
+
+CallSiteShapes collectShapes(const llvm::Module &module);
+
+struct Disagreement {
+  std::string function;
+  std::string reason; // for the warning and the .xisa.nonmig record
+};
+
+// Functions whose shapes differ between modules (or that have records in
+// one module and are absent from another). `names[i]` labels `shapes[i]`.
+std::vector<Disagreement> findDisagreements(const std::vector<CallSiteShapes> &shapes,
+                                            const std::vector<std::string> &names);
+
+} // namespace xisa::opt

@@ -1,0 +1,43 @@
+// The IR type of a live value, as XisaPass records it next to the value in
+// each stackmap record (design.md, "Migration metadata"). Stackmap locations
+// only give the size of the register or slot holding a value, which differs
+// between ISAs (an i8 in an 8-byte ppc64 register, a double in a 16-byte
+// xmm); the type is what the ISAs agree on, and what tells a transformer how
+// many bytes are the value. Header-only: the pass plugin links no xisa code.
+#pragma once
+#include <cstdint>
+
+namespace xisa {
+
+enum class ValueClass : uint8_t { Integer = 0, Float = 1, Pointer = 2 };
+
+struct ValueType {
+  ValueClass value_class = ValueClass::Integer;
+  uint16_t bits = 0;
+
+  friend bool operator==(const ValueType &, const ValueType &) = default;
+};
+
+// The record's constant operand: class in bits 16..23, width in bits 0..15.
+inline constexpr uint64_t encode_value_type(ValueType type) {
+  return uint64_t(type.value_class) << 16 | type.bits;
+}
+
+inline constexpr bool decode_value_type(uint64_t code, ValueType &type) {
+  uint64_t value_class = code >> 16;
+  if (value_class > uint64_t(ValueClass::Pointer) || (code & 0xffff) == 0)
+    return false;
+  type = {ValueClass(value_class), uint16_t(code & 0xffff)};
+  return true;
+}
+
+inline const char *value_class_prefix(ValueClass value_class) {
+  switch (value_class) {
+  case ValueClass::Integer: return "i";
+  case ValueClass::Float: return "f";
+  case ValueClass::Pointer: return "p";
+  }
+  return "?";
+}
+
+} // namespace xisa
