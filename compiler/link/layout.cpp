@@ -177,6 +177,7 @@ Layout compute_layout(const std::map<Isa, LinkMap> &maps) {
   Layout layout;
   uint64_t cursor = kImageBase + kHeaderRoom;
   Segment segment = Segment::ReadOnly;
+  const OutputSpec *previous = nullptr; // of the last present section
   for (const OutputSpec &spec : output_specs()) {
     uint64_t align = 1;
     uint64_t size = 0;
@@ -197,10 +198,11 @@ Layout compute_layout(const std::map<Isa, LinkMap> &maps) {
     if (!present)
       continue;
     uint64_t start = align_up(cursor, align);
-    // lld starts .tbss right at the end of .tdata, whatever address the
-    // script gives: pad .tdata so that is where .tbss belongs.
-    if (std::string_view(spec.name) == ".tbss" && !layout.sections.empty() &&
-        layout.sections.back().name == ".tdata") {
+    // lld starts .tbss right at the end of the section before it (.tdata,
+    // or .rodata in a program without initialised TLS), whatever address
+    // the script gives: pad that section so that is where .tbss belongs.
+    if (std::string_view(spec.name) == ".tbss" && previous && previous->aligned &&
+        previous->segment == spec.segment) {
       layout.sections.back().end = start;
       cursor = start;
     }
@@ -212,6 +214,7 @@ Layout compute_layout(const std::map<Isa, LinkMap> &maps) {
     if (std::string_view(spec.name) != ".tbss")
       cursor = placement.end;
     layout.sections.push_back(std::move(placement));
+    previous = &spec;
   }
   return layout;
 }

@@ -162,6 +162,20 @@ TEST(Layout, TlsSectionsKeepOneSizeAndBssFollowsTdata) {
       << "aligned sections are padded to one end";
 }
 
+TEST(Layout, TbssAfterRodataStartsWhereRodataEnds) {
+  // No .tdata: lld puts .tbss right after .rodata, so .rodata must end at
+  // .tbss's aligned address (else lld warns and .tbss is misaligned).
+  LinkMap map;
+  map.sections.push_back({".rodata", 0, 0x13, 1, {input("a.o", "", ".rodata.s", 0x13, 1, {{"s", 0}})}});
+  map.sections.push_back({".tbss", 0, 8, 8, {input("a.o", "", ".tbss.t", 8, 8, {{"t", 0}})}});
+  Layout layout = compute_layout({{Isa::X86_64, map}, {Isa::PPC64LE, map}});
+  ASSERT_EQ(layout.sections.size(), 2u);
+  const SectionPlacement &rodata = layout.sections[0], &tbss = layout.sections[1];
+  EXPECT_EQ(tbss.address % 8, 0u);
+  EXPECT_GT(tbss.address, rodata.address + 0x12);
+  EXPECT_EQ(rodata.end, tbss.address);
+}
+
 TEST(LinkerScript, MeasureScriptKeepsMetadataSections) {
   std::string script = linker_script(nullptr, Isa::AArch64, {});
   EXPECT_NE(script.find("__xisa_stackmaps_start = .;"), std::string::npos);
