@@ -43,6 +43,8 @@ int main(int argc, char **argv, char **envp) {
   int marker;
   rt.kstack_addr = (uint64_t)&marker;
   rt_read_config();
+  memcpy(__xisa_park_area.magic, XISA_PARK_MAGIC, sizeof __xisa_park_area.magic);
+  __xisa_park_area.version = XISA_WIRE_VERSION;
   __xisa_park_area.isa = rt_wire_isa();
   long tid = rt_gettid();
   rt.tid_offset = rt_find_tid_offset(rt_thread_pointer(), tid);

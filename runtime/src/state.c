@@ -8,10 +8,9 @@
 
 volatile int32_t __xisa_poll;
 __thread char *__xisa_ssp __attribute__((tls_model("initial-exec")));
-struct xisa_park_area __xisa_park_area = {
-    .magic = XISA_PARK_MAGIC,
-    .version = XISA_WIRE_VERSION,
-};
+/* Zero-initialised so it takes no room in the executable (.bss); main
+ * writes its magic and version. */
+struct xisa_park_area __xisa_park_area;
 struct rt_state rt;
 __thread struct xisa_thread *rt_self __attribute__((tls_model("initial-exec")));
 
