@@ -140,19 +140,20 @@ def row(*cells, width=0):
 
 # (a) ---------------------------------------------------------------------
 
-LATENCY_CASES = [(0, "loop"), (10000, "loop"), (100000, "loop"),
-                 (1000, "nopoints"), (10000, "nopoints"), (100000, "nopoints")]
+LATENCY_CASES = [(0, "loop", "api"), (0, "loop", "signal"), (10000, "loop", "api"),
+                 (100000, "loop", "api"), (1000, "nopoints", "api"), (10000, "nopoints", "api"),
+                 (100000, "nopoints", "api")]
 
 
 def latency_rows(xisa, exe, isa, rounds, cases):
     rows = []
-    for gap, mode in cases:
-        out, _, _ = run_timed([xisa, "run", "--quiet", "--isa", isa, exe, str(rounds + 1),
-                               str(gap), mode])
+    for gap, mode, request in cases:
+        out, _, _ = run_timed([xisa, "run", "--quiet", "--isa", isa, exe, rounds + 1, gap, mode,
+                               request])
         samples = [list(map(float, l.split())) for l in out.splitlines() if l.strip()]
         first, rest = samples[0], samples[1:]
         col = lambda i: [s[i] for s in rest]
-        rows.append(row(isa, mode, gap, f"{median(col(0)):.0f}", f"{min(col(0)):.0f}",
+        rows.append(row(isa, request, mode, gap, f"{median(col(0)):.0f}", f"{min(col(0)):.0f}",
                         f"{quantile(col(0), 0.9):.0f}", f"{median(col(1)):.0f} .. {median(col(2)):.0f}",
                         f"{median(col(3)) / 1e3:.1f}", f"{first[3] / 1e3:.0f}"))
     return rows
@@ -162,24 +163,25 @@ def latency_section(xisa, programs, rounds):
     rows = latency_rows(xisa, programs["latency"], HOST, rounds, LATENCY_CASES)
     # qemu-user delivers the request at its own pace; one case shows it.
     try:
-        rows += latency_rows(xisa, programs["latency"], "aarch64", rounds, [(0, "loop")])
+        rows += latency_rows(xisa, programs["latency"], "aarch64", rounds, [(0, "loop", "api")])
     except RuntimeError as e:
-        rows.append(row("aarch64", "loop", 0, f"failed: {str(e)[:200]}", width=9))
+        rows.append(row("aarch64", "api", "loop", 0, f"failed: {str(e)[:200]}", width=10))
     return [
         "## (a) Request to parked",
         "",
         "programs/latency.c under `xisa run`: a worker thread runs busy work in stretches of",
         "GAP us of CPU time, in an instrumented loop (`loop`) or in a function without",
         "migration points (`nopoints`, like libc); the main thread calls",
-        "`xisa_request_migration()` and watches `__xisa_park_area.nr_parked` (wire.h) until",
+        "`xisa_request_migration()` (`api`) or sends itself the request signal (`signal`,",
+        "SIGUSR2 under `xisa run`) and watches `__xisa_park_area.nr_parked` (wire.h) until",
         "the worker has parked. Wall = request to parked. CPU = the worker's own CPU time",
         "from the request to its park, bracketed (lower .. upper bound; medians): the",
         "figure a loaded machine does not stretch. Resumed = request to running again",
         "(park, stream to the supervisor, resume). The first request of each process is",
         f"left out of the other columns and shown on its own. {rounds} requests per row.",
         "",
-        "| ISA | code | GAP us | wall us (median) | wall us (min) | wall us (p90) | CPU us | resumed ms | first resumed ms |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+        "| ISA | request | code | GAP us | wall us (median) | wall us (min) | wall us (p90) | CPU us | resumed ms | first resumed ms |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
         *rows,
     ]
 
@@ -344,7 +346,18 @@ def migrate_once(xisa, work, exe, src, dst, size):
         reply = program.request("migrate", "--to", dst)
         if reply.get("ok") and not still_running(program):
             reply = {"ok": False, "error": f"moved, then ended: {program.err.read_text()[-200:]}"}
+        said = runtime_message(program.err.read_text())
+        if not reply.get("ok") and said:
+            reply["error"] += f" [the destination said: {said}]"
         return reply
+
+
+def runtime_message(stderr):
+    """The last message of an xisa runtime in a program's stderr (they end
+    without a newline, so the supervisor's next message may follow)."""
+    if "xisa runtime: " not in stderr:
+        return ""
+    return stderr.rsplit("xisa runtime: ", 1)[1].split("xisa: ", 1)[0].strip()
 
 
 def migrate_section(xisa, programs, work, reps):
@@ -354,7 +367,7 @@ def migrate_section(xisa, programs, work, reps):
         for _ in range(reps):
             reply = migrate_once(xisa, work, programs["workload"], src, dst, size)
             if not reply.get("ok"):
-                error = " ".join(reply.get("error", "").split())[:300]
+                error = " ".join(reply.get("error", "").split())[:400]
                 break  # the same failure again would only cost time
             replies.append(reply)
         col = lambda key: median([r[key] for r in replies])
