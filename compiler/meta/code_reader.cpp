@@ -29,9 +29,10 @@ namespace {
 
 // Where a register's value at the stackmap point was at the return address.
 struct Origin {
-  enum Kind { Register, Memory, Clobbered } kind;
+  enum Kind { Register, Memory, Constant, Clobbered } kind;
   unsigned reg;   // Register: that register; Memory: the base register
-  int64_t offset; // Memory: [reg + offset]
+  int64_t offset; // Memory: [reg + offset]; Constant: the value
+  uint16_t bytes = 0; // Memory: bytes loaded when narrower than the register
 };
 
 } // namespace
@@ -129,7 +130,8 @@ static int normalizedDwarfReg(Isa isa, int reg) {
 
 // What `inst` leaves in the registers it writes, for the few kinds of
 // instruction the register allocator puts between a call and its stackmap:
-// copies and reloads from the frame. Anything else yields Clobbered.
+// copies, reloads from the frame (also narrow, extending ones) and
+// rematerialized constants. Anything else yields Clobbered.
 std::vector<std::pair<unsigned, Origin>> CodeReader::Impl::effects(const MCInst &inst) const {
   std::vector<std::pair<unsigned, Origin>> out;
   auto reg = [&](unsigned operand) {
@@ -151,6 +153,16 @@ std::vector<std::pair<unsigned, Origin>> CodeReader::Impl::effects(const MCInst 
       offset += size;
     }
   };
+  // A zero- or sign-extending reload of a `bytes`-wide slot.
+  auto narrowLoad = [&](unsigned dst, unsigned base, int64_t offset, uint16_t bytes) {
+    if (reg(dst) >= 0 && reg(base) >= 0)
+      out.emplace_back(reg(dst), Origin{Origin::Memory, unsigned(reg(base)), offset, bytes});
+  };
+  // A constant rematerialized after the call.
+  auto constant = [&](unsigned dst, int64_t value) {
+    if (reg(dst) >= 0)
+      out.emplace_back(reg(dst), Origin{Origin::Constant, 0, value});
+  };
   StringRef name = instrs->getName(inst.getOpcode());
   unsigned n = inst.getNumOperands();
   switch (isa) {
@@ -159,8 +171,18 @@ std::vector<std::pair<unsigned, Origin>> CodeReader::Impl::effects(const MCInst 
     static const StringSet<> loads = {"MOV64rm", "MOV32rm", "MOVSDrm", "MOVSSrm", "MOVAPSrm",
                                       "MOVUPSrm", "MOVSDrm_alt", "MOVSSrm_alt", "MOVAPDrm",
                                       "MOVUPDrm", "MOVDQArm", "MOVDQUrm"};
-    if (loads.contains(name) && n == 6 && reg(3) < 0 && imm(2) == 1)
+    static const StringMap<uint16_t> narrow = {
+        {"MOVZX32rm8", 1}, {"MOVZX32rm16", 2}, {"MOVSX32rm8", 1}, {"MOVSX32rm16", 2},
+        {"MOVZX64rm8", 1}, {"MOVZX64rm16", 2}, {"MOVSX64rm8", 1}, {"MOVSX64rm16", 2},
+        {"MOVSX64rm32", 4}};
+    static const StringSet<> immediates = {"MOV32ri", "MOV64ri", "MOV64ri32"};
+    bool plainAddress = n == 6 && reg(3) < 0 && imm(2) == 1;
+    if (loads.contains(name) && plainAddress)
       load({0}, 1, imm(4), 0);
+    else if (auto it = narrow.find(name); it != narrow.end() && plainAddress)
+      narrowLoad(0, 1, imm(4), it->second);
+    else if (immediates.contains(name) && n == 2 && inst.getOperand(1).isImm())
+      constant(0, imm(1));
     else if (instrs->get(inst.getOpcode()).isMoveReg() && n == 2)
       copy(0, 1);
     break;
@@ -173,6 +195,9 @@ std::vector<std::pair<unsigned, Origin>> CodeReader::Impl::effects(const MCInst 
                                             {"LDPSi", 4}, {"LDPQi", 16}};
     // ldur: the same loads with an unscaled (negative-capable) offset.
     static const StringSet<> unscaled = {"LDURXi", "LDURWi", "LDURDi", "LDURSi", "LDURQi"};
+    static const StringMap<int64_t> narrowScaled = {{"LDRBBui", 1}, {"LDRHHui", 2},
+                                                    {"LDRSBWui", 1}, {"LDRSHWui", 2},
+                                                    {"LDRSWui", 4}};
     if ((name == "ORRWrs" || name == "ORRXrs") && n == 4 && inst.getOperand(1).isReg() &&
         StringRef(registers->getName(inst.getOperand(1).getReg())).ends_with("ZR") && imm(3) == 0)
       copy(0, 2);
@@ -182,6 +207,12 @@ std::vector<std::pair<unsigned, Origin>> CodeReader::Impl::effects(const MCInst 
       load({0}, 1, imm(2), 0);
     else if (auto it = pair.find(name); it != pair.end() && n == 4)
       load({0, 1}, 2, imm(3) * it->second, it->second);
+    else if (auto it = narrowScaled.find(name); it != narrowScaled.end() && n == 3)
+      narrowLoad(0, 1, imm(2) * it->second, it->second);
+    else if ((name == "MOVZWi" || name == "MOVZXi") && n == 3 && imm(2) == 0)
+      constant(0, imm(1));
+    else if ((name == "FMOVDr" || name == "FMOVSr") && n == 2)
+      copy(0, 1);
     else if (instrs->get(inst.getOpcode()).isMoveReg() && n == 2)
       copy(0, 1);
     break;
@@ -189,10 +220,20 @@ std::vector<std::pair<unsigned, Origin>> CodeReader::Impl::effects(const MCInst 
   case Isa::PPC64LE: {
     // `mr` is or dst, src, src; D-form loads are (dst, displacement, base).
     static const StringSet<> loads = {"LD", "LWZ", "LWA", "LFD", "LFS"};
+    static const StringMap<uint16_t> narrow = {{"LBZ", 1}, {"LBZ8", 1}, {"LHZ", 2},
+                                               {"LHZ8", 2}, {"LHA", 2}, {"LHA8", 2}};
     if ((name == "OR8" || name == "OR") && n == 3 && reg(1) == reg(2))
       copy(0, 1);
+    else if (name == "FMR" && n == 2)
+      copy(0, 1);
+    else if (name == "XXLOR" && n == 3 && reg(1) == reg(2))
+      copy(0, 1); // the VSX register move
     else if (loads.contains(name) && n == 3)
       load({0}, 2, imm(1), 0);
+    else if (auto it = narrow.find(name); it != narrow.end() && n == 3)
+      narrowLoad(0, 2, imm(1), it->second);
+    else if ((name == "LI" || name == "LI8") && n == 2)
+      constant(0, imm(1));
     else if (instrs->get(inst.getOpcode()).isMoveReg() && n == 2)
       copy(0, 1);
     break;
@@ -260,6 +301,11 @@ void CodeReader::resolve(CallSite &site, uint64_t function_address) const {
     if (it == origin.end())
       continue;
     const Origin &from = it->second;
+    if (from.kind == Origin::Constant && value.kind == LocationKind::Register) {
+      value.kind = LocationKind::Constant;
+      value.constant = static_cast<uint64_t>(from.offset);
+      continue;
+    }
     if (from.kind == Origin::Clobbered || value.kind != LocationKind::Register)
       fail("call site {:#x}: live value {} (DWARF register {}) is computed between the return "
            "address {:#x} and the stackmap point {:#x}; its location at the return address is "
@@ -269,6 +315,8 @@ void CodeReader::resolve(CallSite &site, uint64_t function_address) const {
     if (from.kind == Origin::Memory) {
       value.kind = LocationKind::Indirect;
       value.offset = static_cast<int32_t>(from.offset);
+      if (from.bytes)
+        value.size = from.bytes;
     }
   }
 }
