@@ -29,18 +29,18 @@ CallSiteShapes collectShapes(const Module &module) {
   for (const Function &function : module) {
     if (function.isDeclaration())
       continue;
-    std::vector<std::string> &records = shapes[function.getName().str()];
+    std::vector<RecordShape> &records = shapes[function.getName().str()];
     for (const BasicBlock &block : function)
       for (const Instruction &inst : block) {
         const auto *call = dyn_cast<IntrinsicInst>(&inst);
         if (!call || call->getIntrinsicID() != Intrinsic::experimental_stackmap)
           continue;
-        std::string record;
-        raw_string_ostream out(record);
-        out << cast<ConstantInt>(call->getArgOperand(0))->getZExtValue() << ":";
-        for (unsigned i = 2; i < call->arg_size(); ++i) {
+        RecordShape record{cast<ConstantInt>(call->getArgOperand(0))->getZExtValue(), {}};
+        raw_string_ostream out(record.values);
+        // Values only: each is followed by its type code, which its type fixes.
+        for (unsigned i = 2; i < call->arg_size(); i += 2) {
           const Value &live = *call->getArgOperand(i);
-          out << " " << *live.getType() << " ";
+          out << (i == 2 ? "" : ", ") << *live.getType() << " ";
           describeOrigin(live, out);
         }
         records.push_back(std::move(record));
@@ -50,15 +50,15 @@ CallSiteShapes collectShapes(const Module &module) {
 }
 
 // The first difference between two functions' records, in words.
-static std::string firstDifference(const std::vector<std::string> &a, const std::string &aName,
-                                   const std::vector<std::string> &b, const std::string &bName) {
+static std::string firstDifference(const std::vector<RecordShape> &a, const std::string &aName,
+                                   const std::vector<RecordShape> &b, const std::string &bName) {
   if (a.size() != b.size())
     return "its call sites differ between ISAs: " + std::to_string(a.size()) + " on " + aName +
            ", " + std::to_string(b.size()) + " on " + bName;
   for (size_t i = 0; i < a.size(); ++i)
     if (a[i] != b[i])
-      return "the live values of its call site " + std::to_string(i) + " differ between ISAs: {" +
-             a[i] + "} on " + aName + ", {" + b[i] + "} on " + bName;
+      return "the live values of its call site " + std::to_string(i) + " differ between ISAs: (" +
+             a[i].values + ") on " + aName + ", (" + b[i].values + ") on " + bName;
   return {};
 }
 
@@ -69,13 +69,13 @@ std::vector<Disagreement> findDisagreements(const std::vector<CallSiteShapes> &s
     for (const auto &[function, records] : module)
       functions.insert(function);
 
-  static const std::vector<std::string> kAbsent;
+  static const std::vector<RecordShape> kAbsent;
   std::vector<Disagreement> found;
   for (const std::string &function : functions) {
     for (size_t i = 1; i < shapes.size(); ++i) {
       auto first = shapes[0].find(function), other = shapes[i].find(function);
-      const std::vector<std::string> &a = first == shapes[0].end() ? kAbsent : first->second;
-      const std::vector<std::string> &b = other == shapes[i].end() ? kAbsent : other->second;
+      const std::vector<RecordShape> &a = first == shapes[0].end() ? kAbsent : first->second;
+      const std::vector<RecordShape> &b = other == shapes[i].end() ? kAbsent : other->second;
       std::string difference = firstDifference(a, names[0], b, names[i]);
       if (!difference.empty()) {
         found.push_back({function, difference});

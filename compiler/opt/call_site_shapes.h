@@ -11,8 +11,16 @@
 
 namespace xisa::opt {
 
-// Function name -> one line per record: "id: type origin, ...".
-using CallSiteShapes = std::map<std::string, std::vector<std::string>>;
+// One record: its id and its live values, "type origin" each
+// ("ptr arg0, i64 phi").
+struct RecordShape {
+  uint64_t id = 0;
+  std::string values;
+  friend bool operator==(const RecordShape &, const RecordShape &) = default;
+};
+
+// Function name -> its records in IR order.
+using CallSiteShapes = std::map<std::string, std::vector<RecordShape>>;
 
 CallSiteShapes collectShapes(const llvm::Module &module);
 
