@@ -31,7 +31,7 @@ packages=(
   libprotobuf-c-dev protobuf-c-compiler libprotobuf-dev protobuf-compiler python3-protobuf
   musl-dev musl-dev:arm64 musl-dev:ppc64el
   gcc-aarch64-linux-gnu gcc-powerpc64le-linux-gnu
-  qemu-user valgrind
+  qemu-user valgrind gdb-multiarch
   runc iptables iproute2 procps psmisc util-linux busybox-static
   patch libnl-3-dev libnet1-dev libcap-dev libbsd-dev libgnutls28-dev libnftables-dev uuid-dev libdrm-dev
 )

@@ -57,17 +57,8 @@ enum { kMaxFrames = 100000 };
 int rt_frames_are_safe(const struct xisa_regs *regs, uint64_t base_frame) {
   if (!__xisa_stackmaps_start || __xisa_stackmaps_end <= __xisa_stackmaps_start)
     return 1;
-  /* The innermost frame is a migration point the pass emitted, so it always
-   * has a record; if it has none, the metadata does not describe this
-   * binary and cannot judge the other frames either. */
-  if (!is_call_site(regs->pc)) {
-    static int warned;
-    if (!warned++)
-      rt_message("the stackmaps do not describe this program's migration points; parking without "
-                 "checking its frames",
-                 "", "");
-    return 1;
-  }
+  if (!is_call_site(regs->pc))
+    return 0;
 #if defined(__powerpc64__)
   /* Back chain: each frame's first word is its caller's stack pointer; the
    * return address into a frame sits in that frame's LR save slot. */

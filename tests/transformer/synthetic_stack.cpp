@@ -133,8 +133,11 @@ transform::Program make_program(Isa isa, std::array<uint8_t, 16> build_id) {
   m.info = info;
   std::vector<transform::LoadSegment> loads = {{kExeStart, 0x2000, 0, 0x2000, 5},
                                                {kExeStart + 0x2000, 0x1000, 0x2000, 0x1000, 3}};
-  return transform::Program(std::move(m), loads, {{"__xisa_base_ret_main", base_return(isa)}},
-                            isa == Isa::PPC64LE ? 0x10008000 : 0, 0x3000);
+  return transform::Program(std::move(m), {loads,
+                                           {{"__xisa_base_ret_main", base_return(isa)}},
+                                           isa == Isa::PPC64LE ? 0x10008000 : 0u,
+                                           0x3000,
+                                           {}});
 }
 
 images::Memory make_memory(unsigned threads) {
@@ -209,10 +212,6 @@ RegFile write_stack(Isa isa, size_t depth, images::Memory &memory, uint64_t shif
   regs.pc = ra;
   return regs;
 }
-
-// CRIU's vma_entry.status bits.
-static constexpr uint32_t kVmaRegular = 1u << 0, kVmaFilePrivate = 1u << 6,
-                          kVmaAnonPrivate = 1u << 9;
 
 images::ImageSet make_parked_set(Isa isa, size_t depth, unsigned threads) {
   images::ImageSet set;

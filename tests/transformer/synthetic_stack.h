@@ -27,6 +27,9 @@ inline constexpr uint64_t kExeStart = 0x400000;
 inline constexpr uint32_t kExeFileId = 7;
 // Thread t's stack and TLS area sit t * kThreadShift above thread 0's.
 inline constexpr uint64_t kThreadShift = 0x200000;
+// CRIU's vma_entry.status bits.
+inline constexpr uint32_t kVmaRegular = 1u << 0, kVmaFilePrivate = 1u << 6,
+                          kVmaAnonPrivate = 1u << 9;
 
 // The live values of one frame, as 64-bit patterns (v2 is a double).
 struct FrameValues {

@@ -158,13 +158,45 @@ TEST(Transform, SameIsaKeepsAnUnlabelledBaseReturn) {
   ImageSet set = test::make_parked_set(Isa::AArch64, 3);
   transform::Program arm = test::make_program(Isa::AArch64);
   meta::Metadata m = arm.meta();
-  transform::Program unlabelled(m, arm.loads(), {}, 0, 0);
+  transform::Program unlabelled(m, {arm.loads(), {}});
   transform::transform_image_set(set, unlabelled, unlabelled);
   transform::RegFile regs = transform::reg_file(set.processes[0].threads[0].info);
   // The outermost frame (function 2) saves the return address at CFA - 8.
   uint64_t outer_cfa = test::kBaseFp - 0x20;
   EXPECT_EQ(set.processes[0].memory.load64(outer_cfa - 8), arm.base_return("__xisa_base_ret_main"));
   EXPECT_EQ(regs.pc, arm.meta().call_sites[1].return_address);
+}
+
+TEST(Transform, ConstantsAndGotComeFromTheDestination) {
+  // A data segment after the code: [+0x2000, +0x4000) from the file, then
+  // the heap; one run of dumped pages spans both mappings.
+  ImageSet set = test::make_parked_set(Isa::X86_64, 2);
+  Process &p = set.processes.front();
+  uint64_t data = test::kExeStart + 0x2000, heap = test::kExeStart + 0x4000;
+  p.mm.vmas.insert(p.mm.vmas.begin() + 1,
+                   {{data, heap, 0x2000, test::kExeFileId, PROT_READ | PROT_WRITE, MAP_PRIVATE,
+                     test::kVmaRegular | test::kVmaFilePrivate, -1, {}, {}},
+                    {heap, heap + 0x1000, 0, 0, PROT_READ | PROT_WRITE,
+                     MAP_PRIVATE | MAP_ANONYMOUS, test::kVmaRegular | test::kVmaAnonPrivate, -1, {}, {}}});
+  p.memory.ensure(data + 0x1000, 0x2000);
+  p.memory.write(data + 0x1000, std::vector<uint8_t>(0x2000, 0xaa));
+
+  transform::Program arm = test::make_program(Isa::AArch64);
+  std::vector<uint8_t> got(16, 0x11), rodata(24, 0x22);
+  transform::Program dst(arm.meta(), {arm.loads(),
+                                      {{"__xisa_base_ret_main", arm.base_return("__xisa_base_ret_main")}},
+                                      0,
+                                      0,
+                                      {{data + 0x100, got}, {data + 0x1010, rodata}}});
+  transform::transform_image_set(set, test::make_program(Isa::X86_64), dst);
+  const Memory &m = p.memory;
+  std::vector<uint8_t> bytes(24);
+  m.read(data + 0x100, {bytes.data(), 16}); // a page the source never dirtied
+  EXPECT_EQ(std::vector<uint8_t>(bytes.begin(), bytes.begin() + 16), got);
+  m.read(data + 0x1010, bytes);
+  EXPECT_EQ(bytes, rodata);
+  EXPECT_EQ(m.load64(data + 0x1008), 0xaaaaaaaaaaaaaaaaull) << "program data next to a constant";
+  EXPECT_EQ(m.load64(heap), 0xaaaaaaaaaaaaaaaaull) << "heap";
 }
 
 TEST(TransformRefuses, CorruptFrameChain) {
@@ -181,14 +213,14 @@ TEST(TransformRefuses, CallSiteMissingInDestination) {
   transform::Program src = test::make_program(Isa::X86_64);
   meta::Metadata m = test::make_program(Isa::AArch64).meta();
   std::erase_if(m.call_sites, [](const meta::CallSite &s) { return s.id == 1001; });
-  transform::Program dst(m, {}, {{"__xisa_base_ret_main", 0x400810}}, 0, 0);
+  transform::Program dst(m, {{}, {{"__xisa_base_ret_main", 0x400810}}});
   expect_refused(test::make_parked_set(Isa::X86_64, 2), src, dst, "call site 0x3e9 (frame 0) has no record");
 }
 
 TEST(TransformRefuses, FrameTooSmallForItsSaveSlots) {
   meta::Metadata m = test::make_program(Isa::AArch64).meta();
   m.functions[0].stack_size = 16; // its saves reach 32 bytes below the CFA
-  transform::Program dst(m, {}, {{"__xisa_base_ret_main", 0x400810}}, 0, 0);
+  transform::Program dst(m, {{}, {{"__xisa_base_ret_main", 0x400810}}});
   expect_refused(test::make_parked_set(Isa::X86_64, 4), test::make_program(Isa::X86_64), dst,
                  "the metadata's frame size is wrong");
 }
@@ -199,7 +231,7 @@ TEST(TransformRefuses, CallerSavedRegisterLocation) {
   meta::Metadata m = test::make_program(Isa::X86_64).meta();
   for (meta::CallSite &s : m.call_sites)
     s.live_values[2] = {meta::LocationKind::Register, 16, 17, 0, 0};
-  transform::Program src(m, {}, {{"__xisa_base_ret_main", 0x400800}}, 0, 0);
+  transform::Program src(m, {{}, {{"__xisa_base_ret_main", 0x400800}}});
   expect_refused(test::make_parked_set(Isa::X86_64, 2), src, test::make_program(Isa::AArch64),
                  "which a call does not preserve");
 }

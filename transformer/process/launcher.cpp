@@ -73,8 +73,9 @@ Executables find_executables(const std::filesystem::path &given) {
 }
 
 pid_t launch(const LaunchSpec &spec) {
+  bool native = spec.isa == host_isa();
   std::vector<std::string> argv_text;
-  if (spec.isa != host_isa())
+  if (!native)
     argv_text.emplace_back(info(spec.isa).qemu);
   argv_text.push_back(spec.exe.string());
   argv_text.insert(argv_text.end(), spec.args.begin(), spec.args.end());
@@ -110,7 +111,12 @@ pid_t launch(const LaunchSpec &spec) {
   sigemptyset(&none);
   sigprocmask(SIG_SETMASK, &none, nullptr);
   signal(SIGPIPE, SIG_DFL);
-  personality(ADDR_NO_RANDOMIZE);
+  // Fixed addresses, and mappings where a restore on any ISA can put them
+  // back: a native process maps bottom-up from a third of the address space
+  // (0x2aaaaaaab000), qemu-user guests map from 0x4000000000 or 0x5500000000;
+  // none of these meets the host mappings of a qemu-user process, which keep
+  // the default top-down layout.
+  personality(ADDR_NO_RANDOMIZE | (native ? ADDR_COMPAT_LAYOUT : 0));
   for (int fd : spec.pass_fds)
     fcntl(fd, F_SETFD, 0);
   execvpe(argv[0], argv.data(), envp.data());

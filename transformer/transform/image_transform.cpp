@@ -6,6 +6,7 @@
 
 #include <sys/mman.h>
 
+#include <algorithm>
 #include <cstring>
 
 namespace xisa::transform {
@@ -87,16 +88,33 @@ static size_t remap_executable(Process &p, const Program &dst) {
   return dropped;
 }
 
+// Constants and the GOT are the destination's, not the source's.
+static void install_constant_data(Process &p, const Program &dst) {
+  for (const ConstantData &data : dst.constant_data()) {
+    p.memory.ensure(data.vaddr, data.bytes.size());
+    p.memory.write(data.vaddr, data.bytes);
+  }
+}
+
+// Whether [start, end) is covered by mappings; a run of dumped pages may
+// span adjacent ones (file-backed .data followed by the heap).
+static bool is_mapped(const std::vector<Vma> &vmas, uint64_t start, uint64_t end) {
+  while (start < end) {
+    auto vma = std::find_if(vmas.begin(), vmas.end(),
+                            [start](const Vma &v) { return start >= v.start && start < v.end; });
+    if (vma == vmas.end())
+      return false;
+    start = vma->end;
+  }
+  return true;
+}
+
 static void check_pages_mapped(const Process &p) {
-  for (const PageRun &run : p.memory.runs) {
-    bool inside = false;
-    for (const Vma &vma : p.mm.vmas)
-      inside |= run.vaddr >= vma.start && run.end() <= vma.end;
-    if (!inside)
+  for (const PageRun &run : p.memory.runs)
+    if (!is_mapped(p.mm.vmas, run.vaddr, run.end()))
       fail("process {}: pages [{:#x}, {:#x}) lie outside every mapping after the transformation "
            "(the destination stack outgrew its mapping?)",
            p.pstree.pid, run.vaddr, run.end());
-  }
 }
 
 static ThreadReport transform_thread(Thread &thread, Memory &memory, const Program &src,
@@ -127,6 +145,7 @@ Report transform_image_set(ImageSet &set, const Program &src, const Program &dst
     for (Thread &thread : p.threads)
       report.threads.push_back(transform_thread(thread, p.memory, src, dst));
     report.exe_pages_dropped += remap_executable(p, dst);
+    install_constant_data(p, dst);
     // The saved auxiliary vector describes the source machine (hwcaps,
     // platform); the destination kernel provides its own.
     p.mm.mm_saved_auxv.clear();

@@ -6,10 +6,7 @@
 
 namespace xisa::transform {
 
-Program::Program(meta::Metadata meta, std::vector<LoadSegment> loads,
-                 std::map<std::string, uint64_t> base_returns, uint64_t toc, uint64_t file_size)
-    : meta_(std::move(meta)), loads_(std::move(loads)), base_returns_(std::move(base_returns)),
-      toc_(toc), file_size_(file_size) {
+Program::Program(meta::Metadata meta, ElfFacts elf) : meta_(std::move(meta)), elf_(std::move(elf)) {
   std::sort(meta_.call_sites.begin(), meta_.call_sites.end(),
             [](const meta::CallSite &a, const meta::CallSite &b) {
               return a.return_address < b.return_address;
@@ -43,15 +40,15 @@ const meta::Function &Program::function_of(const meta::CallSite &site) const {
 }
 
 std::string Program::base_return_name(uint64_t address) const {
-  for (const auto &[name, at] : base_returns_)
+  for (const auto &[name, at] : elf_.base_returns)
     if (at == address)
       return name;
   return "";
 }
 
 uint64_t Program::base_return(const std::string &name) const {
-  auto it = base_returns_.find(name);
-  if (it == base_returns_.end())
+  auto it = elf_.base_returns.find(name);
+  if (it == elf_.base_returns.end())
     fail("{} has no base-frame label {}: it was not linked with the same xisa runtime", path(),
          name);
   return it->second;

@@ -17,6 +17,25 @@ struct LoadSegment {
   uint32_t prot = 0; // PROT_*
 };
 
+// Bytes of a writable segment that the program never writes but that differ
+// per ISA: constants (the layout puts .rodata in the data segment, and
+// musl's jump tables and literal pools are per ISA) and the linker's tables
+// (.got, ppc64's .toc and .branch_lt). A restored process gets the
+// destination executable's.
+struct ConstantData {
+  uint64_t vaddr = 0;
+  std::vector<uint8_t> bytes;
+};
+
+// What the transformer reads from the ELF file besides the metadata.
+struct ElfFacts {
+  std::vector<LoadSegment> loads;
+  std::map<std::string, uint64_t> base_returns; // base-return label -> address
+  uint64_t toc = 0;                             // ppc64 TOC pointer, else 0
+  uint64_t file_size = 0;
+  std::vector<ConstantData> constant_data;
+};
+
 // Return addresses in the runtime's base frames (where user code returns to
 // when a thread's outermost function returns) are global labels whose names
 // start with this; the same name marks the same point on every ISA.
@@ -25,15 +44,15 @@ inline constexpr const char *kBaseReturnPrefix = "__xisa_base_ret";
 class Program {
 public:
   // Takes metadata and ELF facts as they are; call sites are indexed here.
-  Program(meta::Metadata meta, std::vector<LoadSegment> loads,
-          std::map<std::string, uint64_t> base_returns, uint64_t toc, uint64_t file_size);
+  Program(meta::Metadata meta, ElfFacts elf);
 
   const meta::Metadata &meta() const { return meta_; }
   Isa isa() const { return meta_.isa; }
   const std::string &path() const { return meta_.path; }
-  const std::vector<LoadSegment> &loads() const { return loads_; }
-  uint64_t toc() const { return toc_; }
-  uint64_t file_size() const { return file_size_; }
+  const std::vector<LoadSegment> &loads() const { return elf_.loads; }
+  uint64_t toc() const { return elf_.toc; }
+  uint64_t file_size() const { return elf_.file_size; }
+  const std::vector<ConstantData> &constant_data() const { return elf_.constant_data; }
 
   const meta::CallSite *at_return_address(uint64_t address) const;
   const meta::CallSite *with_id(uint64_t id) const;
@@ -47,10 +66,7 @@ public:
 
 private:
   meta::Metadata meta_;
-  std::vector<LoadSegment> loads_;
-  std::map<std::string, uint64_t> base_returns_;
-  uint64_t toc_ = 0;
-  uint64_t file_size_ = 0;
+  ElfFacts elf_;
   std::unordered_map<uint64_t, uint32_t> by_id_;
   std::vector<uint64_t> return_addresses_; // parallel to meta_.call_sites
 };

@@ -27,6 +27,18 @@ struct ElfFile {
   }
 };
 
+// See ConstantData.
+constexpr std::string_view kConstantSections[] = {".rodata",     ".data.rel.ro", ".got",
+                                                  ".got.plt",    ".toc",         ".branch_lt",
+                                                  ".init_array", ".fini_array"};
+
+bool is_constant_section(std::string_view section) {
+  for (std::string_view name : kConstantSections)
+    if (section == name)
+      return true;
+  return false;
+}
+
 uint32_t prot_of(const GElf_Phdr &ph) {
   return (ph.p_flags & PF_R ? PROT_READ : 0) | (ph.p_flags & PF_W ? PROT_WRITE : 0) |
          (ph.p_flags & PF_X ? PROT_EXEC : 0);
@@ -46,18 +58,17 @@ Program load_program(const std::string &path) {
   if (!file.elf || elf_kind(file.elf) != ELF_K_ELF)
     fail("{} is not an ELF file", path);
 
-  std::vector<LoadSegment> loads;
+  ElfFacts facts;
   size_t count = 0;
   if (elf_getphdrnum(file.elf, &count) != 0)
     fail("{}: cannot read program headers: {}", path, elf_errmsg(-1));
   for (size_t i = 0; i < count; ++i) {
     GElf_Phdr ph;
     if (gelf_getphdr(file.elf, int(i), &ph) && ph.p_type == PT_LOAD)
-      loads.push_back({ph.p_vaddr, ph.p_memsz, ph.p_offset, ph.p_filesz, prot_of(ph)});
+      facts.loads.push_back({ph.p_vaddr, ph.p_memsz, ph.p_offset, ph.p_filesz, prot_of(ph)});
   }
 
-  std::map<std::string, uint64_t> base_returns;
-  uint64_t toc = 0, got = 0;
+  uint64_t got = 0;
   size_t shstrndx = 0;
   elf_getshdrstrndx(file.elf, &shstrndx);
   for (Elf_Scn *scn = nullptr; (scn = elf_nextscn(file.elf, scn));) {
@@ -67,6 +78,14 @@ Program load_program(const std::string &path) {
     const char *section = elf_strptr(file.elf, shstrndx, sh.sh_name);
     if (section && std::string_view(section) == ".got")
       got = sh.sh_addr;
+    if (section && is_constant_section(section) && sh.sh_type != SHT_NOBITS &&
+        (sh.sh_flags & SHF_WRITE) && sh.sh_size) {
+      Elf_Data *data = elf_getdata(scn, nullptr);
+      if (!data || data->d_size != sh.sh_size)
+        fail("{}: cannot read section {}: {}", path, section, elf_errmsg(-1));
+      const auto *bytes = static_cast<const uint8_t *>(data->d_buf);
+      facts.constant_data.push_back({sh.sh_addr, {bytes, bytes + data->d_size}});
+    }
     if (sh.sh_type != SHT_SYMTAB)
       continue;
     Elf_Data *data = elf_getdata(scn, nullptr);
@@ -79,20 +98,21 @@ Program load_program(const std::string &path) {
         continue;
       std::string_view n(name);
       if (n.starts_with(kBaseReturnPrefix))
-        base_returns[std::string(n)] = sym.st_value;
+        facts.base_returns[std::string(n)] = sym.st_value;
       else if (n == ".TOC.")
-        toc = sym.st_value;
+        facts.toc = sym.st_value;
     }
   }
   // lld defines .TOC. as .got + 0x8000 but may leave the symbol out.
-  if (meta.isa == Isa::PPC64LE && !toc) {
+  if (meta.isa == Isa::PPC64LE && !facts.toc) {
     if (!got)
       fail("{}: a ppc64le executable without .TOC. or .got; cannot set the TOC register", path);
-    toc = got + 0x8000;
+    facts.toc = got + 0x8000;
   }
   std::error_code ec;
   uint64_t size = std::filesystem::file_size(path, ec);
-  return Program(std::move(meta), std::move(loads), std::move(base_returns), toc, ec ? 0 : size);
+  facts.file_size = ec ? 0 : size;
+  return Program(std::move(meta), std::move(facts));
 }
 
 } // namespace xisa::transform
