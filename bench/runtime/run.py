@@ -27,6 +27,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
 HOST = os.uname().machine
+OTHER_ISAS = [isa for isa in ["x86_64", "aarch64", "ppc64le"] if isa != HOST]
 
 
 def median(values):
@@ -80,13 +81,14 @@ class Supervised:
                 self.proc.wait()
 
     def wait_ready(self, timeout=120):
+        """Until the program has printed "ready" and the supervisor listens
+        (it opens its socket after starting the program)."""
+        socket = Path(os.environ["XDG_RUNTIME_DIR"]) / "xisa" / f"{self.handle}.sock"
         deadline = time.monotonic() + timeout
-        while "ready" not in self.out.read_text():
+        while "ready" not in self.out.read_text() or not socket.exists():
             if self.proc.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"program did not get ready: {self.err.read_text()[-500:]}")
             time.sleep(0.02)
-        # The control socket exists once the supervisor polls, before the
-        # program prints; nothing more to wait for.
 
     def child_pid(self):
         children = Path(f"/proc/{self.handle}/task/{self.handle}/children").read_text().split()
@@ -227,7 +229,7 @@ def gbench_rows(bench_bin, dirs, work):
 def transform_command_rows(xisa, dirs, work, reps):
     rows = []
     for d in dirs:
-        for to in ["aarch64", "ppc64le"]:
+        for to in OTHER_ISAS:
             walls, cpus, own = [], [], []
             error = ""
             for _ in range(reps):
@@ -241,9 +243,9 @@ def transform_command_rows(xisa, dirs, work, reps):
                 cpus.append(cpu)
                 own.append(json.loads(out)["milliseconds"])
             if error:
-                rows.append(row(d.name, f"x86_64 -> {to}", f"failed: {error}", width=5))
+                rows.append(row(d.name, f"{HOST} -> {to}", f"failed: {error}", width=5))
             else:
-                rows.append(row(d.name, f"x86_64 -> {to}", f"{median(own):.1f}",
+                rows.append(row(d.name, f"{HOST} -> {to}", f"{median(own):.1f}",
                                 f"{median(walls):.1f}", f"{median(cpus):.1f}"))
     return rows
 
@@ -411,7 +413,9 @@ def machine_lines():
     commit = subprocess.run(["git", "-C", REPO, "rev-parse", "--short", "HEAD"],
                             capture_output=True, text=True).stdout.strip()
     return [f"Machine: {os.cpu_count()} x {model}, {int(mem) // 2**20} GiB, "
-            f"{os.uname().sysname} {os.uname().release}; commit {commit}."]
+            f"{os.uname().sysname} {os.uname().release}.",
+            f"Source: HEAD {commit} at the time of the run (the build directory holds",
+            "whatever the working tree was when it was last built)."]
 
 
 def main():
