@@ -27,7 +27,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
 HOST = os.uname().machine
-OTHER_ISAS = [isa for isa in ["x86_64", "aarch64", "ppc64le"] if isa != HOST]
+ISAS = ["x86_64", "aarch64", "ppc64le"]
+OTHER_ISAS = [isa for isa in ISAS if isa != HOST]
 
 
 def median(values):
@@ -193,8 +194,8 @@ def latency_section(xisa, programs, rounds):
 DEPTHS = [1, 16, 256]
 
 
-def take_checkpoint(xisa, work, exe, argv, directory):
-    with Supervised(xisa, work, HOST, [exe, *argv]) as program:
+def take_checkpoint(xisa, work, isa, exe, argv, directory):
+    with Supervised(xisa, work, isa, [exe, *argv]) as program:
         program.wait_ready()
         if directory.exists():
             shutil.rmtree(directory)
@@ -251,18 +252,20 @@ def transform_command_rows(xisa, dirs, work, reps):
 
 
 def transform_section(xisa, bench_bin, programs, work, reps):
-    dirs = []
+    dirs = {}
     for depth in DEPTHS:
-        directory = work / "checkpoints" / f"depth-{depth}"
-        take_checkpoint(xisa, work, programs["recurse"], [depth], directory)
-        dirs.append(directory)
+        for isa in ISAS:
+            directory = work / "checkpoints" / isa / f"depth-{depth}"
+            take_checkpoint(xisa, work, isa, programs["recurse"], [depth], directory)
+            dirs[isa, depth] = directory
     return [
         "## (b) Transformation time against stack depth",
         "",
         "Real checkpoints: programs/recurse.c parked with 1, 16 and 256 user frames",
-        "(`xisa checkpoint` on x86_64). checkpoint_transform_bench (Google Benchmark)",
-        "transforms a fresh copy of each image set (copied with the timer paused) from x86_64 to",
-        "another ISA with one `transform_image_set` per iteration; medians of 5",
+        "(`xisa checkpoint` on each ISA; aarch64 and ppc64le under qemu-user).",
+        "checkpoint_transform_bench (Google Benchmark) transforms a fresh copy of each",
+        "image set (copied with the timer paused) from its ISA to another one with one",
+        "`transform_image_set` per iteration, on this x86-64 machine; medians of 5",
         "repetitions. LoadProgram = reading one executable's metadata (`load_program`).",
         "(Debian's libbenchmark warns that it was built as DEBUG; that concerns the",
         "harness, not the code measured, which is RelWithDebInfo.)",
@@ -270,15 +273,15 @@ def transform_section(xisa, bench_bin, programs, work, reps):
         "",
         "| benchmark | frames | wall | CPU |",
         "| --- | --- | --- | --- |",
-        *gbench_rows(bench_bin, dirs, work),
+        *gbench_rows(bench_bin, list(dirs.values()), work),
         "",
-        "The whole `xisa transform --to ISA IN OUT` command (read images, load both",
-        f"executables' metadata, transform, write images), median of {reps}; its own",
-        "timer, the wall time seen from outside, and its CPU time:",
+        f"The whole `xisa transform --to ISA IN OUT` command on the {HOST} checkpoints",
+        "(read images, load both executables' metadata, transform, write images),",
+        f"median of {reps}; its own timer, the wall time seen from outside, and its CPU time:",
         "",
         "| checkpoint | direction | own ms | wall ms | CPU ms |",
         "| --- | --- | --- | --- | --- |",
-        *transform_command_rows(xisa, dirs, work, reps),
+        *transform_command_rows(xisa, [dirs[HOST, depth] for depth in DEPTHS], work, reps),
     ]
 
 
