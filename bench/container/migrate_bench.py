@@ -48,26 +48,43 @@ def one(world, server, size, mode):
     return report
 
 
+def ms(value):
+    return "?" if value is None else f"{value:.1f}"
+
+
 def write_results(path, command, rows):
     with open(path, "w") as f:
         f.write("# Container migration: downtime and total time against memory size\n\n")
         f.write(f"Command (as root, from the source tree): `{command}`\n\n")
         f.write(f"Run {datetime.datetime.utcnow():%Y-%m-%d %H:%M} UTC on {platform.node()}, "
-                f"{os.cpu_count()} cores, kernel {platform.release()}; hosts are network "
-                "namespaces on this one machine joined by veth and bridges, so the wire is "
-                "memory-speed and shared with the CPU work.\n\n")
-        f.write("Downtime: from the start of the source's `runc checkpoint` until the "
-                "destination's `runc restore` returned (an upper bound: it includes runc's and "
-                "CRIU's start-up before the freeze). Total: until every page had arrived and "
-                "the source copy was gone. Wire: image files plus page-server traffic. "
-                "CRIU restore: CRIU's own restore time from its stats-restore image.\n\n")
-        f.write("| memory MiB | mode | downtime ms | dump ms | restore ms | CRIU restore ms | "
-                "total ms | images MiB | pages MiB | pages faulted | pages pushed |\n")
-        f.write("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
+                f"{os.cpu_count()} cores, kernel {platform.release()}, load average "
+                f"{os.getloadavg()[0]:.1f} at the end; hosts are network namespaces on this one "
+                "machine joined by veth and bridges, so the wire is memory-speed and shared with "
+                "the CPU work.\n\n")
+        f.write("Downtime: from the moment the source CRIU starts freezing the container (its "
+                "dump.log) to the moment the destination CRIU resumed the restored tasks (its "
+                "restore.log), both in wall-clock time (CRIU patch 0003 logs the wall clock at "
+                "log start). Its phases: freeze (CRIU's stats-dump freezing time), dump (freeze "
+                "until the task state without lazy memory is written), transfer (until every "
+                "image file reached the destination), start (network up, lazy-pages daemon "
+                "released and listening), restore (CRIU restore until the tasks resumed). Not "
+                "in the downtime: prepare (bundle sent, destination placed the container and "
+                "started a gated `runc restore` and `criu lazy-pages`) and pre-freeze (runc's "
+                "and CRIU's start-up on the source); the container runs during both. Total: "
+                "from the start until every page had arrived and the source copy was gone. "
+                "Wire: image files plus page-server traffic (the bundle is sent too, not "
+                "counted).\n\n")
+        f.write("| memory MiB | mode | downtime ms | freeze | dump | transfer | start | restore | "
+                "prepare ms | pre-freeze ms | total ms | images MiB | pages MiB | pages faulted "
+                "| pages pushed |\n")
+        f.write("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
         for size, mode, r in rows:
-            f.write(f"| {size} | {mode} | {r['downtime_ms']:.1f} | {r['dump_ms']:.1f} | "
-                    f"{r['restore_ms']:.1f} | {r.get('criu_restore_ms', 0):.1f} | "
-                    f"{r['total_ms']:.1f} | {r['image_bytes'] / 2**20:.2f} | "
+            p = r.get("phases_ms", {})
+            f.write(f"| {size} | {mode} | {ms(r.get('downtime_ms'))} | {ms(p.get('freeze'))} | "
+                    f"{ms(p.get('dump'))} | {ms(p.get('transfer'))} | "
+                    f"{ms(p.get('restore_start'))} | {ms(p.get('restore'))} | "
+                    f"{ms(r.get('prepare_ms'))} | {ms(r.get('before_freeze_ms'))} | "
+                    f"{ms(r.get('total_ms'))} | {r['image_bytes'] / 2**20:.2f} | "
                     f"{r['page_bytes'] / 2**20:.2f} | {r['pages_faulted']} | "
                     f"{r['pages_pushed']} |\n")
 
@@ -91,9 +108,9 @@ def main():
         for size in sizes:
             for mode in ("postcopy", "stopcopy"):
                 r = one(world, server, size, mode)
-                print(f"{size:5} MiB {mode:8}: downtime {r['downtime_ms']:8.1f} ms, total "
-                      f"{r['total_ms']:8.1f} ms, wire {(r['image_bytes'] + r['page_bytes']) / 2**20:8.1f} MiB",
-                      flush=True)
+                print(f"{size:5} MiB {mode:8}: downtime {ms(r.get('downtime_ms')):>8} ms, "
+                      f"total {ms(r.get('total_ms')):>8} ms, wire "
+                      f"{(r['image_bytes'] + r['page_bytes']) / 2**20:8.1f} MiB", flush=True)
                 rows.append((size, mode, r))
                 write_results(args.out, command, rows)  # a partial run still leaves numbers
     finally:

@@ -50,6 +50,8 @@ ChildOptions criu_child(std::string log_path, int status_fd) {
   return options;
 }
 
+ChildOptions restore_child() { return criu_child(""); }
+
 Child::Child(const std::vector<std::string> &argv, const ChildOptions &options)
     : what_(fmt::format("{}", fmt::join(argv, " "))) {
   std::vector<std::string> args = argv;

@@ -19,6 +19,9 @@ struct ChildOptions {
 
 // runc or CRIU with CRIU's environment (migration.h), output to log_path.
 ChildOptions criu_child(std::string log_path, int status_fd = -1);
+// `runc restore`: its stdio becomes the restored container's, which agents
+// keep on /dev/null (agent/runc.h); errors are in CRIU's restore.log.
+ChildOptions restore_child();
 
 class Child {
 public:

@@ -42,14 +42,6 @@ std::unique_ptr<StatsEntry, Unpacked> read_stats(const std::string &path) {
 
 } // namespace
 
-std::optional<DumpStats> read_dump_stats(const std::string &work_dir) {
-  auto entry = read_stats(work_dir + "/stats-dump");
-  if (!entry || !entry->dump)
-    return std::nullopt;
-  const DumpStatsEntry &d = *entry->dump;
-  return DumpStats{d.freezing_time, d.frozen_time, d.memdump_time, d.pages_written, d.pages_lazy};
-}
-
 std::optional<RestoreStats> read_restore_stats(const std::string &work_dir) {
   auto entry = read_stats(work_dir + "/stats-restore");
   if (!entry || !entry->restore)
@@ -72,6 +64,21 @@ LazyStats read_lazy_stats(const std::string &log_path) {
       stats.pages_total += std::stoull(m[1]);
   }
   return stats;
+}
+
+std::optional<double> criu_log_wall_time(const std::string &log_path, std::string_view marker) {
+  static const std::regex stamp(R"(^\((\d+\.\d+)\) )");
+  static const std::regex anchor(R"(Wall clock at log start: (\d+\.\d+))");
+  std::ifstream in(log_path);
+  std::optional<double> start;
+  for (std::string line; std::getline(in, line);) {
+    std::smatch m;
+    if (std::regex_search(line, m, anchor))
+      start = std::stod(m[1]); // a log started again (RPC mode) anchors anew
+    else if (start && line.find(marker) != std::string::npos && std::regex_search(line, m, stamp))
+      return *start + std::stod(m[1]);
+  }
+  return std::nullopt;
 }
 
 } // namespace xisa::migrate

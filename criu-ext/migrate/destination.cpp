@@ -1,10 +1,11 @@
 // migrate_in: the destination agent's side of a migration (migration.h).
 //
-// Receives the image set and the user bundle as files, places the container
-// in a slice as `run` would (same admission, derived bundle and network
-// namespace), re-plumbs its address, and restores it with runc; in
-// post-copy, `criu lazy-pages` first connects to the source's page relay and
-// then feeds the restored tasks' page faults and pushes the rest.
+// Receives the user bundle, places the container in a slice as `run` would
+// (same admission, derived bundle and network namespace), re-plumbs its
+// address and starts the restore, all before the source freezes the
+// container; then receives the image set and lets the restore go. In
+// post-copy, `criu lazy-pages` connects to the source's page relay and
+// feeds the restored tasks' page faults and pushes the rest.
 //
 // The image set is plain files in <state_dir>/migrated/<name>/images before
 // the restore: that is where a transformer for hosts of different ISAs
@@ -18,6 +19,7 @@
 #include "migrate/container_network.h"
 #include "migrate/criu_stats.h"
 #include "migrate/file_set.h"
+#include "migrate/images_gate.h"
 #include "migrate/migrate_ops.h"
 #include "migrate/migration.h"
 #include "support/error.h"
@@ -27,7 +29,11 @@
 #include <fmt/chrono.h>
 
 #include <chrono>
+#include <csignal>
 #include <filesystem>
+#include <fstream>
+#include <optional>
+#include <sys/mount.h>
 #include <thread>
 #include <unistd.h>
 
@@ -42,6 +48,9 @@ using Clock = std::chrono::steady_clock;
 
 // How long `criu lazy-pages` may take to connect and open its socket.
 constexpr auto kLazyDaemonStart = std::chrono::seconds(10);
+// The source freezes and dumps after our "ready": a stop-and-copy dump of
+// GiBs takes minutes on a loaded host.
+constexpr unsigned kImagesTimeoutS = 600;
 // Progress while pages are pushed keeps the source's read timeout happy.
 constexpr auto kHeartbeat = std::chrono::seconds(1);
 
@@ -66,7 +75,47 @@ const agent::SliceConfig &place_in_slice(const agent::Agent &agent, const std::s
   fail("no slice on agent {} has room for the container: {}", agent.config.name, refusals);
 }
 
+double wall_now() {
+  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+// runc restore reads the container's stdio from descriptors.json in the
+// image set before it starts CRIU, so a restore started ahead of the images
+// needs it first. Agents give every container /dev/null stdio (agent/runc.h),
+// so it is known; the real one is checked when the images arrive.
+const json kAgentStdio = {"/dev/null", "/dev/null", "/dev/null"};
+
+// The pre-started runc restore and lazy daemon of a migration, by process
+// group, so that the next migration of the name can end them if this agent
+// dies: they give up at their gate then, but a runc restore still cleaning
+// up would delete the next one's runc state.
+std::string prestarted_file(const std::string &dir) { return dir + "/prestarted.pids"; }
+
+// Ends the process groups an earlier agent left in dir, once it is sure they
+// are them (their command line names dir): they fail at their closed gate
+// and clean up by themselves, so they get some seconds before SIGKILL.
+void end_leftover_prestarted(const std::string &dir) {
+  std::ifstream in(prestarted_file(dir));
+  for (pid_t pid; in >> pid;) {
+    std::string proc = "/proc/" + std::to_string(pid);
+    std::ifstream cmdline(proc + "/cmdline");
+    std::string args((std::istreambuf_iterator<char>(cmdline)), std::istreambuf_iterator<char>());
+    if (args.find(dir) == std::string::npos)
+      continue;
+    for (int i = 0; i < 1000 && fs::exists(proc); ++i) {
+      if (i == 500)
+        ::kill(-pid, SIGKILL);
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+  }
+}
+
 // One container arriving at this agent.
+//
+// prepare() runs while the container still runs on the source: bundle,
+// slice, network namespace (host end down), and `criu lazy-pages` and
+// `runc restore` started but held at their images gates. finish() runs in
+// the downtime: images in, gates open, restore done.
 struct Incoming {
   agent::Agent &agent;
   proto::Connection &conn;
@@ -75,6 +124,8 @@ struct Incoming {
   Mode mode = Mode::PostCopy;
   std::string dir; // migrated_bundle_dir: images/ and bundle/
   bool placed = false;
+  std::optional<ImagesGate> lazy_gate = {}, restore_gate = {};
+  std::optional<Child> lazy = {}, runc_restore = {};
 
   std::string images() const { return dir + "/images"; }
 
@@ -87,6 +138,10 @@ struct Incoming {
 
   // Undoes everything after a failure; the container must not run here.
   void undo() {
+    runc_restore.reset(); // kills a restore still waiting at its gate
+    lazy.reset();
+    restore_gate.reset();
+    lazy_gate.reset();
     std::lock_guard lock(agent.mutex);
     run_quietly(runc({"delete", "--force", record.name}));
     agent::remove_container_net(record.net);
@@ -106,58 +161,121 @@ struct Incoming {
       fs::resize_file(images() + "/pstree.img", 3);
   }
 
-  void wait_for_lazy_socket(Child &lazy) const {
+  void wait_for_lazy_socket() {
     Clock::time_point deadline = Clock::now() + kLazyDaemonStart;
     while (!fs::exists(images() + "/lazy-pages.socket")) {
-      if (lazy.poll() >= 0 || Clock::now() > deadline)
+      if (lazy->poll() >= 0 || Clock::now() > deadline)
         fail("criu lazy-pages did not start: {}", log_tail(images() + "/lazy.log"));
-      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
     }
   }
 
-  json restore(const json &request);
+  // A CRIU that ended before its gate opened does not know the gate: it is
+  // not built with scripts/criu-patches (run scripts/setup-criu.sh).
+  static void check_still_waiting(Child &child, const std::string &log) {
+    if (child.poll() >= 0)
+      fail("{} ended before the image set arrived (a CRIU without the images gate of "
+           "scripts/criu-patches? run scripts/setup-criu.sh): {}",
+           child.what(), log_tail(log));
+  }
+
+  void check_descriptors() const {
+    std::ifstream in(images() + "/descriptors.json");
+    json stdio = json::parse(in, nullptr, false);
+    if (stdio != kAgentStdio)
+      fail("container '{}' has stdio {} on the source, but agents restore only containers with "
+           "/dev/null stdio",
+           record.name, stdio.is_discarded() ? "that runc did not record" : stdio.dump());
+  }
+
+  void prepare(const json &request);
+  json finish();
 };
 
-json Incoming::restore(const json &request) {
+void Incoming::prepare(const json &request) {
   receive_file_set(conn, request.value("files", json()), dir);
-  apply_fault_hook();
+  fs::create_directories(images());
   agent::write_agent_bundle(dir + "/bundle", record.agent_bundle,
                             {slice, record.cgroups_path, record.memory, record.net.netns_path()});
+  // An agent that died in a migration of this name leaves its namespace and
+  // runc state behind; admission found the name free, so they are leftovers.
+  // (end_leftover_prestarted has ended its processes.) A restore that died
+  // early leaves a state directory without state.json and with the rootfs
+  // still mounted for CRIU, which runc delete does not know but runc restore
+  // refuses as "already exists".
+  run_quietly(runc({"delete", "--force", record.name}));
+  std::string runc_state = agent.store.runc_root() + "/" + record.name;
+  ::umount2((runc_state + "/criu-root").c_str(), MNT_DETACH);
+  fs::remove_all(runc_state);
+  agent::remove_container_net(record.net);
   agent::create_container_net(record.net);
+  // Down until the images arrive: the source still answers for the address.
+  set_host_link(record.net.host_veth, false);
   configure_network(ContainerNetwork::from_json(request.value("network", json::object())),
                     record.net.netns_path(), record.net.host_veth);
-  proto::send_progress(conn, {{"phase", "restore"}, {"slice", slice->name}});
+  std::ofstream(images() + "/descriptors.json") << kAgentStdio.dump();
 
-  std::optional<Child> lazy;
   if (mode == Mode::PostCopy) {
     proto::Endpoint source = proto::parse_endpoint(request.value("page_server", ""));
+    lazy_gate.emplace(dir + "/lazy.gate");
+    ChildOptions options = criu_child(dir + "/lazy.out");
+    options.env.push_back(lazy_gate->env());
     lazy.emplace(std::vector<std::string>{criu_path(), "lazy-pages", "--page-server", "--address",
                                           source.host, "--port", std::to_string(source.port),
                                           "--images-dir", images(), "--work-dir", images(),
                                           "-v4", "--log-file", "lazy.log"},
-                 criu_child(images() + "/lazy.out"));
-    wait_for_lazy_socket(*lazy);
+                 options);
   }
-  Clock::time_point start = Clock::now();
   std::vector<std::string> args = {"restore", "--detach", "--tcp-established", "--image-path",
                                    images(), "--work-path", images(), "--bundle",
                                    record.agent_bundle};
   if (lazy)
     args.push_back("--lazy-pages");
   args.push_back(record.name);
-  Child runc_restore(runc(args), criu_child(images() + "/runc.out"));
-  if (runc_restore.wait() != 0)
+  restore_gate.emplace(dir + "/restore.gate");
+  ChildOptions options = restore_child();
+  options.env.push_back(restore_gate->env());
+  runc_restore.emplace(runc(args), options);
+  std::ofstream(prestarted_file(dir)) << runc_restore->pid() << ' ' << (lazy ? lazy->pid() : 0);
+  proto::send_progress(conn, {{"phase", "ready"}, {"slice", slice->name}});
+}
+
+json Incoming::finish() {
+  conn.set_read_timeout(kImagesTimeoutS);
+  json images_message = conn.read_message();
+  conn.set_read_timeout(0);
+  receive_file_set(conn, images_message.value("files", json()), dir);
+  double received_at = wall_now();
+  apply_fault_hook();
+  check_descriptors();
+  check_still_waiting(*runc_restore, images() + "/restore.log");
+  set_host_link(record.net.host_veth, true);
+  if (lazy) {
+    check_still_waiting(*lazy, images() + "/lazy.log");
+    lazy_gate->open();
+    wait_for_lazy_socket();
+  }
+  double restore_at = wall_now();
+  restore_gate->open();
+  if (runc_restore->wait() != 0)
     fail("restore of '{}' failed: {}", record.name, log_tail(images() + "/restore.log"));
-  double restore_ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
   {
     std::lock_guard lock(agent.mutex);
     agent.store.save(record);
   }
-  proto::send_progress(conn, {{"phase", "running"}, {"restore_ms", restore_ms}});
-  spdlog::info("container {} restored in slice {} ({:.1f} ms)", record.name, slice->name,
-               restore_ms);
+  std::optional<double> resumed_at =
+      criu_log_wall_time(images() + "/restore.log", kResumedLine);
+  json times = {{"images_received_at", received_at},
+                {"restore_started_at", restore_at},
+                {"resumed_at", resumed_at ? json(*resumed_at) : json()}};
+  json running = times;
+  running["phase"] = "running";
+  proto::send_progress(conn, running);
+  spdlog::info("container {} restored in slice {} ({:.1f} ms after its images arrived)",
+               record.name, slice->name, (resumed_at.value_or(wall_now()) - received_at) * 1e3);
 
-  json result = {{"restore_ms", restore_ms}, {"slice", slice->name}};
+  json result = times;
+  result["slice"] = slice->name;
   if (auto stats = read_restore_stats(images()))
     result["criu_restore_ms"] = stats->restore_us / 1000.0;
   if (lazy) {
@@ -176,10 +294,12 @@ json Incoming::restore(const json &request) {
     if (lazy->wait() != 0) {
       // The source went away before every page arrived: the container's
       // memory is incomplete, so it must not go on running.
+      std::string why = log_tail(images() + "/lazy.log");
+      lazy.reset();
       undo();
       fail("the source was lost during post-copy; container '{}' had missing pages and was "
            "stopped here: {}",
-           record.name, log_tail(images() + "/lazy.log"));
+           record.name, why);
     }
     LazyStats pages = read_lazy_stats(images() + "/lazy.log");
     result["pages_faulted"] = pages.pages_faulted;
@@ -188,6 +308,7 @@ json Incoming::restore(const json &request) {
                  result["pages_faulted"].get<uint64_t>(), result["pages_pushed"].get<uint64_t>());
   }
   fs::remove_all(images());
+  fs::remove(prestarted_file(dir));
   return result;
 }
 
@@ -220,8 +341,11 @@ void op_migrate_check(agent::Agent &agent, proto::Connection &conn, const json &
 
 void op_migrate_in(agent::Agent &agent, proto::Connection &conn, const json &request) {
   std::string name = request.value("name", "");
-  Incoming in{agent, conn, {}, nullptr, parse_mode(request.value("mode", "postcopy")),
-              migrated_bundle_dir(agent, name), false};
+  Incoming in{.agent = agent,
+              .conn = conn,
+              .record = {},
+              .mode = parse_mode(request.value("mode", "postcopy")),
+              .dir = migrated_bundle_dir(agent, name)};
   {
     std::lock_guard lock(agent.mutex);
     in.slice = &admit(agent, request);
@@ -241,11 +365,13 @@ void op_migrate_in(agent::Agent &agent, proto::Connection &conn, const json &req
     agent.containers.emplace(name, r);
     in.placed = true;
   }
+  end_leftover_prestarted(in.dir);
   fs::remove_all(in.dir);
   fs::create_directories(in.dir);
   json result;
   try {
-    result = in.restore(request);
+    in.prepare(request);
+    result = in.finish();
   } catch (...) {
     in.undo();
     throw;

@@ -28,16 +28,32 @@ void print_progress(const json &event) {
   fmt::print(stderr, "... {}: {}{}\n", where, phase, detail);
 }
 
+// A time in ms, or "?" where a CRIU log lacked the mark it is measured from.
+std::string ms(const json &value) {
+  return value.is_number() ? fmt::format("{:9.1f} ms", value.get<double>()) : "        ? ms";
+}
+
 void print_report(const json &r) {
   auto number = [&](const char *key) { return r.value(key, 0.0); };
+  const json &phases = r.value("phases_ms", json::object());
+  auto phase = [&](const char *key) { return ms(phases.value(key, json())); };
   fmt::print("migrated {} from {} to {} ({})\n", r.value("name", "?"), r.value("from", "?"),
              r.value("to", "?"), r.value("mode", "?"));
-  fmt::print("  downtime     {:9.1f} ms  (source frozen until the destination runs it)\n",
-             number("downtime_ms"));
-  fmt::print("  total        {:9.1f} ms  (until every page arrived and the source was gone)\n",
-             number("total_ms"));
-  fmt::print("  dump         {:9.1f} ms\n", number("dump_ms"));
-  fmt::print("  restore      {:9.1f} ms\n", number("restore_ms"));
+  fmt::print("  downtime     {}  (frozen on the source until its tasks ran again here)\n",
+             ms(r.value("downtime_ms", json())));
+  fmt::print("    freeze     {}\n", phase("freeze"));
+  fmt::print("    dump       {}  (from the freeze: task state without lazy memory)\n",
+             phase("dump"));
+  fmt::print("    transfer   {}  (images to the destination)\n", phase("transfer"));
+  fmt::print("    start      {}  (network up, lazy-pages daemon ready)\n",
+             phase("restore_start"));
+  fmt::print("    restore    {}  (CRIU restores the tasks)\n", phase("restore"));
+  fmt::print("  prepare      {}  (before the freeze: bundle sent, destination ready)\n",
+             ms(r.value("prepare_ms", json())));
+  fmt::print("  pre-freeze   {}  (runc and CRIU start-up on the source, container running)\n",
+             ms(r.value("before_freeze_ms", json())));
+  fmt::print("  total        {}  (until every page arrived and the source was gone)\n",
+             ms(r.value("total_ms", json())));
   fmt::print("  on the wire  {:9.0f} KiB images + {:.0f} KiB pages\n",
              number("image_bytes") / 1024, number("page_bytes") / 1024);
   fmt::print("  pages        {:9.0f} faulted, {:.0f} pushed\n", number("pages_faulted"),

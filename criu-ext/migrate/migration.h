@@ -8,13 +8,22 @@
 //   migrate_check  source agent -> destination agent, before the dump:
 //       the migrate_in fields without files; {"ok": true, "slice"} if the
 //       destination can take the container (ISA, name, slice room, bridge).
-//   migrate_in   source agent -> destination agent
-//       {"name", "slice"?, "mode", "isa", "memory", "network": {...},
-//        "page_server": "HOST:PORT" (postcopy), "files": [manifest]} + bytes
-//       (file_set.h: "images/..." the CRIU image set, "bundle/..." the
-//       container's user bundle). Progress {"phase": "running"} the moment
-//       the container runs there; final {"ok": true, ...} with the restore's
-//       and the lazy-pages daemon's counts once every page has arrived.
+//   migrate_in   source agent -> destination agent, in two messages:
+//       1. {"name", "slice"?, "mode", "isa", "memory", "network": {...},
+//          "page_server": "HOST:PORT" (postcopy), "files": [manifest]} + bytes
+//          (file_set.h: "bundle/..." the container's user bundle), sent while
+//          the container still runs on the source. The destination places
+//          it, builds its network (host end down) and starts `runc restore`
+//          (and `criu lazy-pages`) held at an images gate (images_gate.h),
+//          then sends progress {"phase": "ready"}.
+//       2. After the dump: {"images": true, "files": [manifest]} + bytes
+//          ("images/..." the CRIU image set). Progress {"phase": "running",
+//          "images_received_at", "restore_started_at", "resumed_at"} (wall
+//          clock, seconds) the moment the container runs there; final
+//          {"ok": true, ...} with the same times and the restore's and the
+//          lazy-pages daemon's counts once every page has arrived. If the
+//          source closes the connection instead of sending 2, the
+//          destination undoes everything.
 #pragma once
 #include <cstdint>
 #include <string>

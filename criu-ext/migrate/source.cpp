@@ -1,10 +1,12 @@
 // migrate_out: the source agent's side of a migration (migration.h).
 //
-// Post-copy: `runc checkpoint --lazy-pages` freezes the container and dumps
-// everything but its memory; the small image set and the bundle go to the
-// destination, whose `criu lazy-pages` then pulls pages through our
-// PageRelay while the container already runs there. Stop-and-copy: a full
-// dump, shipped whole.
+// First the bundle goes to the destination, which places the container and
+// starts its restore, held back until the images come (images_gate.h); the
+// container runs here meanwhile. Post-copy: `runc checkpoint --lazy-pages`
+// then freezes the container and dumps everything but its memory; the small
+// image set goes to the destination, whose `criu lazy-pages` pulls pages
+// through our PageRelay while the container already runs there.
+// Stop-and-copy: a full dump, shipped whole.
 //
 // Nothing is lost: until the destination says the container runs, every
 // failure brings the container back here (post-copy: the relay makes CRIU
@@ -42,11 +44,48 @@ namespace xisa::migrate {
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
-double ms_between(Clock::time_point from, Clock::time_point to) {
-  return std::chrono::duration<double, std::milli>(to - from).count();
+double wall_now() {
+  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
+
+// When a migration's steps happened, in wall-clock seconds. The downtime
+// runs from the freeze (the source CRIU's log) to the moment the restored
+// tasks resumed (the destination CRIU's log, in the destination's reply);
+// phases that span both hosts assume their clocks agree (one machine in the
+// tests and benchmarks; NTP between real hosts).
+struct Timeline {
+  double started_at = wall_now(), dump_started_at = 0, dumped_at = 0, running_seen_at = 0,
+         done_at = 0;
+
+  // The report's times in ms; null where a log lacked the mark.
+  json report(const std::string &work_dir, const json &dest_reply) const {
+    auto at = [&](const char *key) -> std::optional<double> {
+      const json &v = dest_reply.value(key, json());
+      return v.is_number() ? std::optional<double>(v.get<double>()) : std::nullopt;
+    };
+    auto ms = [](std::optional<double> from, std::optional<double> to) {
+      return from && to ? json((*to - *from) * 1e3) : json();
+    };
+    std::string dump_log = work_dir + "/dump.log";
+    std::optional<double> freezing = criu_log_wall_time(dump_log, kFreezeStartLine),
+                          frozen = criu_log_wall_time(dump_log, kFrozenLine),
+                          received = at("images_received_at"), started = at("restore_started_at"),
+                          resumed = at("resumed_at");
+    return {{"downtime_ms", ms(freezing, resumed)},
+            {"phases_ms",
+             {{"freeze", ms(freezing, frozen)},
+              {"dump", ms(frozen, dumped_at)},
+              {"transfer", ms(dumped_at, received)},
+              {"restore_start", ms(received, started)},
+              {"restore", ms(started, resumed)}}},
+            {"prepare_ms", ms(started_at, dump_started_at)},
+            {"before_freeze_ms", ms(dump_started_at, freezing)},
+            {"running_seen_ms", ms(freezing, running_seen_at)},
+            {"total_ms", ms(started_at, done_at)},
+            {"image_bytes", dest_reply.value("image_bytes", uint64_t{0})},
+            {"criu_restore_ms", dest_reply.value("criu_restore_ms", 0.0)}};
+  }
+};
 
 // How long CRIU may take to freeze and dump before we give up on it.
 constexpr int kDumpTimeoutMs = 120'000;
@@ -175,27 +214,60 @@ struct Outgoing {
     }
   }
 
-  // Ships the image set and bundle to the destination and follows it;
-  // on_running is called the moment the container runs there. Returns the
-  // destination's final reply.
-  json hand_over(const std::string &page_server, const std::function<void()> &on_running) const {
+  // Sends migrate_in with the bundle and waits until the destination has
+  // placed the container and started its restore, held back until the
+  // images come. The container still runs here meanwhile.
+  proto::Connection open_destination(const std::string &page_server) const {
     FileSet files = bundle_files();
+    progress({{"phase", "prepare"}, {"bytes", files.total_bytes}, {"to", to.text()}});
+    try {
+      proto::Connection dest = proto::connect_to(to);
+      dest.set_read_timeout(kDestinationTimeoutS);
+      json request = describe("migrate_in");
+      request["token"] = agent.token;
+      request["page_server"] = page_server;
+      send_file_set(dest, request, files);
+      for (;;) {
+        json event = dest.read_message();
+        if (event.contains("ok")) // an answer before "ready" is a refusal
+          fail("{}", event.value("error", event.dump()));
+        forward(event);
+        if (event.value("phase", "") == "ready")
+          return dest;
+      }
+    } catch (const Error &e) {
+      fail("migration of '{}' to {} failed before the container stopped, and it still runs on "
+           "agent {}: {}",
+           record.name, to.text(), agent.config.name, e.what());
+    }
+  }
+
+  void forward(const json &event) const {
+    json forwarded = event;
+    forwarded["from"] = "destination";
+    forwarded.erase("event");
+    progress(forwarded);
+  }
+
+  // Ships the image set to the prepared destination and follows it;
+  // on_running is called the moment the container runs there. Returns the
+  // destination's final reply with its timestamps and the bytes sent.
+  json hand_over(proto::Connection &dest, const std::function<void()> &on_running) const {
+    FileSet files;
     add_tree(files, images(), "images");
     progress({{"phase", "transfer"}, {"bytes", files.total_bytes}, {"to", to.text()}});
-    proto::Connection dest = proto::connect_to(to);
-    dest.set_read_timeout(kDestinationTimeoutS);
-    json request = describe("migrate_in");
-    request["token"] = agent.token;
-    request["page_server"] = page_server;
-    send_file_set(dest, request, files);
+    send_file_set(dest, {{"images", true}}, files);
+    json running;
     proto::Reply reply = proto::wait_reply(dest, [&](const json &event) {
-      json forwarded = event;
-      forwarded["from"] = "destination";
-      forwarded.erase("event");
-      if (event.value("phase", "") == "running")
+      if (event.value("phase", "") == "running") {
+        running = event;
         on_running();
-      progress(forwarded);
+      }
+      forward(event);
     });
+    for (const auto &[key, value] : running.items())
+      if (key.ends_with("_at"))
+        reply.body[key] = value;
     reply.body["image_bytes"] = files.total_bytes;
     return reply.body;
   }
@@ -228,8 +300,11 @@ struct Outgoing {
 json Outgoing::postcopy() {
   PageRelay relay(agent.config.listen.host);
   uint16_t criu_port = free_loopback_port();
+  Timeline times;
+  proto::Connection dest =
+      open_destination(agent.config.listen.host + ":" + std::to_string(relay.port()));
   Pipe status;
-  Clock::time_point start = Clock::now();
+  times.dump_started_at = wall_now();
   Child dump(runc({"checkpoint", "--lazy-pages", "--page-server",
                    "127.0.0.1:" + std::to_string(criu_port), "--status-fd", "3",
                    "--tcp-established", "--image-path", images(), "--work-path", work(),
@@ -237,16 +312,17 @@ json Outgoing::postcopy() {
              criu_child(work() + "/runc.out", status.write));
   if (!wait_for_lazy_dump(status, dump))
     fail_kept("CRIU's dump failed: " + log_tail(work() + "/dump.log"));
-  Clock::time_point dumped = Clock::now();
+  times.dumped_at = wall_now();
   relay.start({"127.0.0.1", criu_port});
 
-  std::optional<Clock::time_point> running;
+  bool running = false;
   json dest_reply;
   try {
     set_host_link(network.host_veth, false);
-    dest_reply = hand_over(agent.config.listen.host + ":" + std::to_string(relay.port()), [&] {
+    dest_reply = hand_over(dest, [&] {
       relay.commit();
-      running = Clock::now();
+      running = true;
+      times.running_seen_at = wall_now();
       if (injected_fault() == "source-exit-in-postcopy") {
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
         spdlog::warn("XISA_MIGRATE_FAULT=source-exit-in-postcopy: exiting as if killed");
@@ -276,35 +352,35 @@ json Outgoing::postcopy() {
     std::lock_guard lock(agent.mutex);
     run_quietly(runc({"kill", record.name, "KILL"}));
   }
-  Clock::time_point done = Clock::now();
+  times.done_at = wall_now();
   forget();
 
-  json report = {{"downtime_ms", ms_between(start, *running)},
-                 {"dump_ms", ms_between(start, dumped)},
-                 {"total_ms", ms_between(start, done)},
-                 {"image_bytes", dest_reply.value("image_bytes", uint64_t{0})},
-                 {"page_bytes", relay.bytes_to_destination() + relay.bytes_from_destination()},
-                 {"restore_ms", dest_reply.value("restore_ms", 0.0)},
-                 {"criu_restore_ms", dest_reply.value("criu_restore_ms", 0.0)},
-                 {"pages_faulted", dest_reply.value("pages_faulted", uint64_t{0})},
-                 {"pages_pushed", dest_reply.value("pages_pushed", uint64_t{0})}};
+  json report = times.report(work(), dest_reply);
+  report["page_bytes"] = relay.bytes_to_destination() + relay.bytes_from_destination();
+  report["pages_faulted"] = dest_reply.value("pages_faulted", uint64_t{0});
+  report["pages_pushed"] = dest_reply.value("pages_pushed", uint64_t{0});
   return report;
 }
 
 json Outgoing::stopcopy() {
-  Clock::time_point start = Clock::now();
+  Timeline times;
+  proto::Connection dest = open_destination("");
+  times.dump_started_at = wall_now();
   Child dump(runc({"checkpoint", "--tcp-established", "--image-path", images(), "--work-path",
                    work(), record.name}),
              criu_child(work() + "/runc.out"));
   if (dump.wait() != 0)
     fail_kept("CRIU's dump failed: " + log_tail(work() + "/dump.log"));
-  Clock::time_point dumped = Clock::now();
+  times.dumped_at = wall_now();
 
-  std::optional<Clock::time_point> running;
+  bool running = false;
   json dest_reply;
   try {
     set_host_link(network.host_veth, false);
-    dest_reply = hand_over("", [&] { running = Clock::now(); });
+    dest_reply = hand_over(dest, [&] {
+      running = true;
+      times.running_seen_at = wall_now();
+    });
   } catch (const Error &e) {
     if (running) {
       forget();
@@ -314,26 +390,19 @@ json Outgoing::stopcopy() {
     // The dump stopped the container: bring it back from the same images.
     Child restore(runc({"restore", "--detach", "--tcp-established", "--image-path", images(),
                         "--work-path", work(), "--bundle", record.agent_bundle, record.name}),
-                  criu_child(work() + "/runc.out"));
+                  restore_child());
     if (restore.wait() != 0)
       fail_kept(std::string(e.what()) + "; restoring it here failed too: " +
                 log_tail(work() + "/restore.log"));
     set_host_link(network.host_veth, true);
     fail_kept(e.what());
   }
-  Clock::time_point done = Clock::now();
+  times.done_at = wall_now();
   forget();
-  json report = {{"downtime_ms", ms_between(start, *running)},
-                 {"dump_ms", ms_between(start, dumped)},
-                 {"total_ms", ms_between(start, done)},
-                 {"image_bytes", dest_reply.value("image_bytes", uint64_t{0})},
-                 {"page_bytes", 0},
-                 {"restore_ms", dest_reply.value("restore_ms", 0.0)},
-                 {"criu_restore_ms", dest_reply.value("criu_restore_ms", 0.0)},
-                 {"pages_faulted", 0},
-                 {"pages_pushed", 0}};
-  if (auto stats = read_dump_stats(work()))
-    report["criu_freezing_ms"] = stats->freezing_us / 1000.0;
+  json report = times.report(work(), dest_reply);
+  report["page_bytes"] = 0;
+  report["pages_faulted"] = 0;
+  report["pages_pushed"] = 0;
   return report;
 }
 

@@ -4,6 +4,7 @@
 
 #include <cerrno>
 #include <charconv>
+#include <functional>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -52,63 +53,57 @@ struct AddrList {
   }
 };
 
-void resolve(const Endpoint &ep, bool passive, AddrList &out) {
+// Resolves ep and tries each of its addresses with a new socket until
+// use(fd, address) succeeds; returns that socket. On failure, returns -1
+// with errno from the last attempt.
+int first_usable_socket(const Endpoint &ep, bool passive,
+                        const std::function<bool(int, const addrinfo &)> &use) {
   addrinfo hints{};
   hints.ai_family = AF_UNSPEC;
   hints.ai_socktype = SOCK_STREAM;
   hints.ai_flags = passive ? AI_PASSIVE : 0;
   std::string port = std::to_string(ep.port);
-  if (int rc = getaddrinfo(ep.host.c_str(), port.c_str(), &hints, &out.head); rc != 0)
+  AddrList addrs;
+  if (int rc = getaddrinfo(ep.host.c_str(), port.c_str(), &hints, &addrs.head); rc != 0)
     fail("cannot resolve '{}': {}", ep.host, gai_strerror(rc));
+  int last_errno = 0;
+  for (addrinfo *ai = addrs.head; ai; ai = ai->ai_next) {
+    int fd = ::socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);
+    if (fd >= 0 && use(fd, *ai))
+      return fd;
+    last_errno = errno;
+    if (fd >= 0)
+      ::close(fd);
+  }
+  errno = last_errno;
+  return -1;
 }
 
 } // namespace
 
 Connection connect_to(const Endpoint &ep) {
-  AddrList addrs;
-  resolve(ep, false, addrs);
-  int last_errno = 0;
-  for (addrinfo *ai = addrs.head; ai; ai = ai->ai_next) {
-    int fd = ::socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);
-    if (fd < 0) {
-      last_errno = errno;
-      continue;
-    }
-    if (::connect(fd, ai->ai_addr, ai->ai_addrlen) == 0)
-      return Connection(fd, ep.text());
-    last_errno = errno;
-    ::close(fd);
-  }
-  fail("cannot connect to agent at {}: {} (is `xisa agent` running there?)", ep.text(),
-       errno_text(last_errno));
+  int fd = first_usable_socket(ep, false, [](int fd, const addrinfo &ai) {
+    return ::connect(fd, ai.ai_addr, ai.ai_addrlen) == 0;
+  });
+  if (fd < 0)
+    fail("cannot connect to agent at {}: {} (is `xisa agent` running there?)", ep.text(),
+         errno_text(errno));
+  return Connection(fd, ep.text());
 }
 
 Listener::Listener(const Endpoint &ep) {
-  AddrList addrs;
-  resolve(ep, true, addrs);
-  int last_errno = 0;
-  for (addrinfo *ai = addrs.head; ai; ai = ai->ai_next) {
-    int fd = ::socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);
-    if (fd < 0) {
-      last_errno = errno;
-      continue;
-    }
+  fd_ = first_usable_socket(ep, true, [](int fd, const addrinfo &ai) {
     int one = 1;
     ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    if (::bind(fd, ai->ai_addr, ai->ai_addrlen) == 0 && ::listen(fd, 64) == 0) {
-      sockaddr_storage bound{};
-      socklen_t len = sizeof bound;
-      ::getsockname(fd, reinterpret_cast<sockaddr *>(&bound), &len);
-      port_ = ntohs(bound.ss_family == AF_INET6
-                        ? reinterpret_cast<sockaddr_in6 *>(&bound)->sin6_port
-                        : reinterpret_cast<sockaddr_in *>(&bound)->sin_port);
-      fd_ = fd;
-      return;
-    }
-    last_errno = errno;
-    ::close(fd);
-  }
-  fail("cannot listen on {}: {}", ep.text(), errno_text(last_errno));
+    return ::bind(fd, ai.ai_addr, ai.ai_addrlen) == 0 && ::listen(fd, 64) == 0;
+  });
+  if (fd_ < 0)
+    fail("cannot listen on {}: {}", ep.text(), errno_text(errno));
+  sockaddr_storage bound{};
+  socklen_t len = sizeof bound;
+  ::getsockname(fd_, reinterpret_cast<sockaddr *>(&bound), &len);
+  port_ = ntohs(bound.ss_family == AF_INET6 ? reinterpret_cast<sockaddr_in6 *>(&bound)->sin6_port
+                                            : reinterpret_cast<sockaddr_in *>(&bound)->sin_port);
 }
 
 Listener::~Listener() {

@@ -3,7 +3,8 @@
 //
 // TCP, one request per connection. A message is one JSON object on one line;
 // if it has "bytes": N, exactly N raw bytes follow the newline. The client
-// sends one request {"token": ..., "op": ..., ...}; the agent answers with
+// sends one request {"token": ..., "op": ..., ...} (migrate_in alone sends a
+// second message later: migrate/migration.h); the agent answers with
 // zero or more {"event": "progress", ...} and one final {"ok": true, ...} or
 // {"ok": false, "error": "..."}.
 //

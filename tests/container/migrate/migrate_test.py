@@ -72,8 +72,14 @@ def runs_on(world, host, name=NAME):
 
 
 def check_report(report, mode):
-    for key in ("downtime_ms", "total_ms", "image_bytes", "restore_ms"):
-        expect(report.get(key, 0) > 0, f"report lacks {key}: {report}")
+    for key in ("downtime_ms", "total_ms", "image_bytes", "prepare_ms", "before_freeze_ms"):
+        expect((report.get(key) or 0) > 0, f"report lacks {key}: {report}")
+    # Each phase is measured between two marks that must come in order: a
+    # missing CRIU log mark (null) or a negative span is a measuring bug.
+    phases = report.get("phases_ms", {})
+    for key in ("freeze", "dump", "transfer", "restore_start", "restore"):
+        expect(phases.get(key) is not None and phases[key] >= 0,
+               f"downtime phase {key} missing or negative: {report}")
     expect(report["mode"] == mode, f"report mode: {report}")
     expect(report["downtime_ms"] <= report["total_ms"], f"downtime > total: {report}")
     if mode == "postcopy":

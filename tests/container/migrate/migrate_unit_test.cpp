@@ -2,6 +2,7 @@
 // set transfer, the page relay's commit/abort endings, CRIU stats parsing.
 #include "migrate/criu_stats.h"
 #include "migrate/file_set.h"
+#include "migrate/images_gate.h"
 #include "migrate/page_relay.h"
 #include "support/error.h"
 
@@ -9,7 +10,10 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <chrono>
 #include <cstdlib>
+#include <fcntl.h>
 #include <filesystem>
 #include <fstream>
 #include <sys/socket.h>
@@ -178,26 +182,26 @@ TEST(PageRelay, AbortWithoutDestinationStillEndsCriu) {
   EXPECT_EQ(criu.received, std::string(24, '\xff'));
 }
 
-TEST(CriuStats, ReadsDumpStatsImage) {
+TEST(CriuStats, ReadsRestoreStatsImage) {
   TempDir dir;
-  DumpStatsEntry dump = DUMP_STATS_ENTRY__INIT;
-  dump.freezing_time = 1500;
-  dump.frozen_time = 9000;
-  dump.pages_written = 12;
-  dump.pages_lazy = 16384;
+  EXPECT_FALSE(read_restore_stats(dir.path));
+
+  RestoreStatsEntry restore = RESTORE_STATS_ENTRY__INIT;
+  restore.restore_time = 301611;
+  restore.has_pages_restored = true;
+  restore.pages_restored = 7;
   StatsEntry entry = STATS_ENTRY__INIT;
-  entry.dump = &dump;
+  entry.restore = &restore;
   std::string body(stats_entry__get_packed_size(&entry), '\0');
   stats_entry__pack(&entry, reinterpret_cast<uint8_t *>(body.data()));
   uint32_t head[3] = {0x55105940, 0x57093306, static_cast<uint32_t>(body.size())};
-  write_file(dir.path + "/stats-dump", std::string(reinterpret_cast<char *>(head), sizeof head) + body);
+  write_file(dir.path + "/stats-restore",
+             std::string(reinterpret_cast<char *>(head), sizeof head) + body);
 
-  auto stats = read_dump_stats(dir.path);
+  auto stats = read_restore_stats(dir.path);
   ASSERT_TRUE(stats);
-  EXPECT_EQ(stats->freezing_us, 1500u);
-  EXPECT_EQ(stats->frozen_us, 9000u);
-  EXPECT_EQ(stats->pages_lazy, 16384u);
-  EXPECT_FALSE(read_restore_stats(dir.path));
+  EXPECT_EQ(stats->restore_us, 301611u);
+  EXPECT_EQ(stats->pages_restored, 7u);
 
   write_file(dir.path + "/stats-restore", "not an image");
   EXPECT_THROW(read_restore_stats(dir.path), Error);
@@ -213,4 +217,76 @@ TEST(CriuStats, CountsFaultsAndTransferredPages) {
   LazyStats stats = read_lazy_stats(dir.path + "/lazy.log");
   EXPECT_EQ(stats.pages_faulted, 2u);
   EXPECT_EQ(stats.pages_total, 16387u);
+}
+
+TEST(CriuLog, WallTimeOfAMarkedLineFromTheLogStartAnchor) {
+  TempDir dir;
+  // RPC mode logs twice: the second anchor is the one later lines count from.
+  write_file(dir.path + "/dump.log",
+             "(00.000100) Version: 4.1.1 (gitid 0)\n"
+             "(00.000120) Wall clock at log start: 1000.000000\n"
+             "(00.000100) Version: 4.1.1 (gitid 0)\n"
+             "(00.000120) Wall clock at log start: 2000.500000\n"
+             "(00.180540) Detected cgroup V1 freezer\n"
+             "(00.250000) Detected cgroup V1 freezer\n");
+  std::optional<double> at = criu_log_wall_time(dir.path + "/dump.log", kFreezeStartLine);
+  ASSERT_TRUE(at);
+  EXPECT_NEAR(*at, 2000.68054, 1e-6);
+  EXPECT_FALSE(criu_log_wall_time(dir.path + "/dump.log", kResumedLine));
+  EXPECT_FALSE(criu_log_wall_time(dir.path + "/missing.log", kFreezeStartLine));
+}
+
+TEST(CriuLog, NoWallTimeWithoutTheAnchor) {
+  TempDir dir;
+  write_file(dir.path + "/restore.log",
+             "(00.720845) Restore finished successfully. Tasks resumed.\n");
+  EXPECT_FALSE(criu_log_wall_time(dir.path + "/restore.log", kResumedLine));
+}
+
+// What the patched CRIU does with CRIU_IMAGES_GATE: open, read one byte.
+int read_gate_like_criu(const std::string &path) {
+  int fd = ::open(path.c_str(), O_RDONLY);
+  if (fd < 0)
+    return -1;
+  char byte;
+  ssize_t n = ::read(fd, &byte, 1);
+  ::close(fd);
+  return static_cast<int>(n);
+}
+
+TEST(ImagesGate, HoldsTheReaderUntilOpened) {
+  TempDir dir;
+  ImagesGate gate(dir.path + "/restore.gate");
+  EXPECT_EQ(gate.env(), "CRIU_IMAGES_GATE=" + dir.path + "/restore.gate");
+  std::atomic<int> result{-2};
+  std::thread reader([&] { result = read_gate_like_criu(dir.path + "/restore.gate"); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  EXPECT_EQ(result.load(), -2); // still waiting
+  gate.open();
+  reader.join();
+  EXPECT_EQ(result.load(), 1);
+}
+
+TEST(ImagesGate, ByteWaitsForAReaderThatComesLate) {
+  TempDir dir;
+  ImagesGate gate(dir.path + "/lazy.gate");
+  gate.open();
+  EXPECT_EQ(read_gate_like_criu(dir.path + "/lazy.gate"), 1);
+}
+
+TEST(ImagesGate, ClosingWithoutOpeningMakesTheReaderGiveUp) {
+  TempDir dir;
+  std::string path = dir.path + "/restore.gate";
+  std::atomic<int> result{-2};
+  std::thread reader;
+  {
+    ImagesGate gate(path);
+    reader = std::thread([&] { result = read_gate_like_criu(path); });
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  reader.join();
+  // End of file, or no FIFO if the reader came after the close: either way
+  // CRIU fails instead of restoring.
+  EXPECT_LE(result.load(), 0);
+  EXPECT_FALSE(fs::exists(path));
 }
