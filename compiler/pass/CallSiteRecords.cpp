@@ -6,6 +6,7 @@
 #include "support/value_type.h"
 
 #include "llvm/IR/IRBuilder.h"
+#include "llvm/IR/InlineAsm.h"
 #include "llvm/IR/Instructions.h"
 #include "llvm/IR/Module.h"
 #include "llvm/Support/xxhash.h"
@@ -72,6 +73,28 @@ static void keepRecordAfterNoReturn(CallInst &call, CallInst &record) {
   IRBuilder<>(record.getNextNode()).CreateIntrinsic(Intrinsic::trap, {}, {});
 }
 
+// The backend may compute a value used only after the call (its record
+// among those uses) after the call, from operands the record does not name:
+// AArch64 schedules a cmp/cset there, and CodeGenPrepare sinks compares into
+// their users' blocks. Such values are pure computations of the call's own
+// block, or compares. An empty asm per value, before the call, forces each to
+// exist at the return address; it emits no instruction.
+static bool mayBeComputedAfterCall(const Value &value, const CallInst &call) {
+  const auto *inst = dyn_cast<Instruction>(&value);
+  if (!inst || isa<PHINode>(inst) || isa<LoadInst>(inst) || isa<CallBase>(inst))
+    return false;
+  return inst->getParent() == call.getParent() || isa<CmpInst>(inst);
+}
+
+static void computeBeforeCall(CallInst &call, ArrayRef<Value *> operands) {
+  IRBuilder<> before(&call);
+  for (Value *value : operands.drop_front(2))
+    if (mayBeComputedAfterCall(*value, call)) {
+      auto *type = FunctionType::get(before.getVoidTy(), {value->getType()}, false);
+      before.CreateCall(InlineAsm::get(type, "", "X", true), {value});
+    }
+}
+
 unsigned recordCallSites(Function &function) {
   std::vector<CallInst *> calls;
   for (BasicBlock &block : function)
@@ -95,6 +118,7 @@ unsigned recordCallSites(Function &function) {
                                          before.getInt32(0)};
     for (Value *value : live[i])
       appendScalars(value, before, operands);
+    computeBeforeCall(*calls[i], operands);
     CallInst *record = IRBuilder<>(calls[i]->getNextNode()).CreateCall(stackmap, operands);
     if (calls[i]->doesNotReturn())
       keepRecordAfterNoReturn(*calls[i], *record);
