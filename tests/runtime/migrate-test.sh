@@ -3,7 +3,8 @@
 # program, move or checkpoint it while it prints, and require the output and
 # exit status of an unmigrated run.
 # Usage: migrate-test.sh XISA BIN_DIR SCENARIO ARGS...
-#   hops ISA0 ISA1 ...   start on ISA0, migrate to ISA1, ISA2, ... in turn
+#   hops PROG ISA0 ISA1 ...  start PROG (a base path: PROG.<isa> exist) on
+#                        ISA0, migrate to ISA1, ISA2, ... in turn
 #   checkpoint ISA       checkpoint (program goes on), then restore the images
 #   threads ISA          checkpoint a threaded program; migrating it must fail cleanly
 #   mismatch ISA         migration into a replaced executable is refused, original goes on
@@ -74,10 +75,10 @@ finish() {
 
 case "$scenario" in
 hops)
-  first="$1"
-  shift
-  reference "$first" "$bin/counter.$first" 40 150
-  start "$first" "$bin/counter" 40 150
+  prog="$1" first="$2"
+  shift 2
+  reference "$first" "$prog.$first" 40 150
+  start "$first" "$prog" 40 150
   line=2
   for to in "$@"; do
     wait_lines "$line"

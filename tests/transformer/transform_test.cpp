@@ -199,6 +199,26 @@ TEST(Transform, ConstantsAndGotComeFromTheDestination) {
   EXPECT_EQ(m.load64(heap), 0xaaaaaaaaaaaaaaaaull) << "heap";
 }
 
+TEST(Transform, LivePointerIntoTlsMovesWithTheBlock) {
+  // Frame 0 keeps the address of a __thread variable (8 bytes into the
+  // block) in the slot of its live value v1.
+  ImageSet set = test::make_parked_set(Isa::X86_64, 3);
+  Process &p = set.processes.front();
+  transform::Program x86 = test::make_program(Isa::X86_64), arm = test::make_program(Isa::AArch64);
+  uint64_t src_tls = transform::reg_file(p.threads[0].info).tp + x86.info().tp_offset;
+  uint64_t slot = 0;
+  for (uint64_t a = test::kStackTop - test::kStackBytes; a < test::kStackTop && !slot; a += 8)
+    if (p.memory.load64(a) == test::values_for_frame(0).v1)
+      slot = a;
+  ASSERT_NE(slot, 0u) << "frame 0's v1 is not on the synthetic stack";
+  p.memory.store64(slot, src_tls + 8);
+  transform::transform_image_set(set, x86, arm);
+  transform::RegFile regs = transform::reg_file(p.threads[0].info);
+  std::vector<test::FrameValues> got = test::read_stack(Isa::AArch64, 3, regs, p.memory);
+  EXPECT_EQ(got[0].v1, regs.tp + arm.info().tp_offset + 8);
+  EXPECT_EQ(got[1].v1, test::values_for_frame(1).v1) << "a value that is no TLS address stays";
+}
+
 TEST(TransformRefuses, CorruptFrameChain) {
   ImageSet set = test::make_parked_set(Isa::X86_64, 3);
   // Point the innermost frame's saved rbp below its own frame.

@@ -133,8 +133,9 @@ struct Expected {
 
 class Builder {
 public:
-  Builder(const SourceStack &stack, images::Memory &memory, const Program &dst)
-      : stack_(stack), memory_(memory), dst_(dst), abi_(abi(dst.isa())) {}
+  Builder(const SourceStack &stack, images::Memory &memory, const Program &dst,
+          const BlockMove &tls)
+      : stack_(stack), memory_(memory), dst_(dst), abi_(abi(dst.isa())), tls_(tls) {}
 
   RegFile build(uint64_t tp) {
     const SourceFrame &outermost = stack_.frames.back();
@@ -237,14 +238,16 @@ private:
     for (size_t i = 0; i < site.live_values.size(); ++i) {
       const LiveValue &lv = site.live_values[i];
       const LiveValue &src_lv = src.site->live_values[i];
+      RegValue value = truncate(src.values[i], std::min(lv.size, src_lv.size));
+      if (lv.size == 8 && src_lv.size == 8)
+        value.lo = tls_.apply(value.lo);
       switch (lv.kind) {
       case LocationKind::Register:
         check_register(abi_, site, lv, dst_.path());
-        expected_.want(lv.dwarf_reg, truncate(src.values[i], std::min(lv.size, src_lv.size)));
+        expected_.want(lv.dwarf_reg, value);
         break;
       case LocationKind::Indirect:
-        store(memory_, base(lv, sp, fp, has_fp, site) + lv.offset,
-              truncate(src.values[i], std::min(lv.size, src_lv.size)), lv.size);
+        store(memory_, base(lv, sp, fp, has_fp, site) + lv.offset, value, lv.size);
         break;
       case LocationKind::Constant:
         break;
@@ -276,14 +279,15 @@ private:
   images::Memory &memory_;
   const Program &dst_;
   const Abi &abi_;
+  const BlockMove &tls_;
   Expected expected_;
 };
 
 } // namespace
 
 RegFile rebuild(const SourceStack &stack, images::Memory &memory, const Program &dst,
-                uint64_t tp) {
-  return Builder(stack, memory, dst).build(tp);
+                uint64_t tp, const BlockMove &tls) {
+  return Builder(stack, memory, dst, tls).build(tp);
 }
 
 } // namespace xisa::transform

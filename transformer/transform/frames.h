@@ -27,6 +27,17 @@ struct SourceStack {
   uint64_t base_fp = 0;            // frame pointer of the base frame
 };
 
+// The thread's TLS block moves to the destination's side of its descriptor;
+// a live value that points into it (the address of a __thread variable kept
+// across a call) moves with it.
+struct BlockMove {
+  uint64_t from = 0, to = 0, size = 0;
+
+  uint64_t apply(uint64_t address) const {
+    return address >= from && address < from + size ? address - from + to : address;
+  }
+};
+
 SourceStack unwind(const RegFile &regs, const images::Memory &memory, const Program &program);
 
 // Writes the destination frames over the source ones (the outermost frame
@@ -34,6 +45,6 @@ SourceStack unwind(const RegFile &regs, const images::Memory &memory, const Prog
 // destination registers of the innermost frame. tp is the destination
 // thread pointer.
 RegFile rebuild(const SourceStack &stack, images::Memory &memory, const Program &dst,
-                uint64_t tp);
+                uint64_t tp, const BlockMove &tls);
 
 } // namespace xisa::transform

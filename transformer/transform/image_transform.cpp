@@ -61,30 +61,72 @@ static void check_build_ids(const ImageSet &set, const Program &src, const Progr
   }
 }
 
+static uint64_t page_down(uint64_t v) { return v / kPageSize * kPageSize; }
+static uint64_t page_up(uint64_t v) { return page_down(v + kPageSize - 1); }
+
+static bool is_exe_mapping(const Vma &vma, const Process &p) {
+  return (vma.status & (kVmaFilePrivate | kVmaFileShared)) && vma.shmid == p.mm.exe_file_id;
+}
+
+// qemu-user reserves the span of the executable and leaves the gaps between
+// its segments as anonymous mappings without access; those give way where a
+// destination segment is longer than the source's.
+static bool is_reservation(const Vma &vma) {
+  return vma.prot == PROT_NONE && !(vma.status & (kVmaFilePrivate | kVmaFileShared));
+}
+
+static void make_room(Process &p, uint64_t start, uint64_t end) {
+  std::vector<Vma> kept;
+  for (const Vma &vma : p.mm.vmas) {
+    bool segment = vma.start == start && vma.end == end && is_exe_mapping(vma, p);
+    if (segment || vma.end <= start || vma.start >= end) {
+      kept.push_back(vma);
+      continue;
+    }
+    if (!is_reservation(vma))
+      fail("the destination's segment [{:#x}, {:#x}) overlaps the mapping [{:#x}, {:#x}) of the "
+           "source process",
+           start, end, vma.start, vma.end);
+    if (vma.start < start)
+      kept.push_back(vma), kept.back().end = start;
+    if (vma.end > end)
+      kept.push_back(vma), kept.back().start = end;
+  }
+  std::sort(kept.begin(), kept.end(), [](const Vma &a, const Vma &b) { return a.start < b.start; });
+  p.mm.vmas = std::move(kept);
+}
+
 // Points the executable's mappings at the destination file and forgets the
-// source's code pages: the destination maps its own.
+// source's code pages: the destination maps its own. Code and headers take
+// the extent of the destination's segments, which may end on another page.
 static size_t remap_executable(Process &p, const Program &dst) {
   size_t dropped = 0;
+  std::vector<std::pair<uint64_t, uint64_t>> resized; // the read-only segments
   for (Vma &vma : p.mm.vmas) {
-    if (!(vma.status & (kVmaFilePrivate | kVmaFileShared)) || vma.shmid != p.mm.exe_file_id)
+    if (!is_exe_mapping(vma, p))
       continue;
     const LoadSegment *seg = nullptr;
     for (const LoadSegment &s : dst.loads())
-      if (vma.start >= s.vaddr / kPageSize * kPageSize && vma.start < s.vaddr + s.memsz)
+      if (vma.start >= page_down(s.vaddr) && vma.start < s.vaddr + s.memsz)
         seg = &s;
     if (!seg)
       fail("the executable mapping [{:#x}, {:#x}) has no loadable segment in {}: the executables "
            "do not share one layout",
            vma.start, vma.end, dst.path());
-    uint64_t seg_page = seg->vaddr / kPageSize * kPageSize;
-    vma.pgoff = seg->offset / kPageSize * kPageSize + (vma.start - seg_page);
-    if (vma.prot & PROT_EXEC || seg->prot & PROT_EXEC) {
-      vma.prot = seg->prot;
-      size_t before = p.memory.pages.size();
-      p.memory.discard(vma.start, vma.end);
-      dropped += (before - p.memory.pages.size()) / kPageSize;
-    }
+    vma.pgoff = page_down(seg->offset) + (vma.start - page_down(seg->vaddr));
+    if (vma.prot & PROT_WRITE || seg->prot & PROT_WRITE)
+      continue;
+    size_t before = p.memory.pages.size();
+    p.memory.discard(vma.start, vma.end);
+    dropped += (before - p.memory.pages.size()) / kPageSize;
+    vma.prot = seg->prot;
+    vma.start = page_down(seg->vaddr);
+    vma.end = page_up(seg->vaddr + seg->memsz);
+    vma.pgoff = page_down(seg->offset);
+    resized.emplace_back(vma.start, vma.end);
   }
+  for (auto [start, end] : resized)
+    make_room(p, start, end);
   return dropped;
 }
 
@@ -124,7 +166,9 @@ static ThreadReport transform_thread(Thread &thread, Memory &memory, const Progr
     SourceStack stack = unwind(regs, memory, src);
     uint64_t tp =
         relay_thread_area(memory, {src.isa(), src.info()}, {dst.isa(), dst.info()}, regs.tp);
-    transform::RegFile out = rebuild(stack, memory, dst, tp);
+    BlockMove tls{regs.tp + src.info().tp_offset, tp + dst.info().tp_offset,
+                  src.info().tls_mem_size};
+    transform::RegFile out = rebuild(stack, memory, dst, tp, tls);
     uint64_t clear_tid = std::visit([](const auto &t) { return t.clear_tid_addr; }, thread.info);
     thread.info = thread_info(dst.isa(), out);
     std::visit([&](auto &t) { t.clear_tid_addr = clear_tid; }, thread.info);
