@@ -64,7 +64,7 @@ def write_results(path, command, rows):
         f.write("Downtime: from the moment the source CRIU starts freezing the container (its "
                 "dump.log) to the moment the destination CRIU resumed the restored tasks (its "
                 "restore.log), both in wall-clock time (CRIU patch 0003 logs the wall clock at "
-                "log start). Its phases: freeze (CRIU's stats-dump freezing time), dump (freeze "
+                "log start). Its phases: freeze (freezer start to all tasks frozen, dump.log), dump (frozen "
                 "until the task state without lazy memory is written), transfer (until every "
                 "image file reached the destination), start (network up, lazy-pages daemon "
                 "released and listening), restore (CRIU restore until the tasks resumed). Not "
