@@ -6,7 +6,8 @@ corpus in tests/corpus/programs (its kernels at their default, benchmark size).
 Measured per program, x86-64 runs native on this host:
   - instructions executed (valgrind --tool=callgrind, total Ir),
   - median wall time over --runs runs (plain and xisa runs interleaved),
-  - executable size per ISA: the file, and its loaded text+data (llvm-size),
+  - executable size per ISA: the file, and what it maps (sum of the PT_LOAD
+    segments' memory sizes, .bss included),
   - build time (one xisa-cc build makes all three ISAs; compared with one
     plain x86-64 build and with the three plain builds together).
 Overheads are xisa/plain - 1, summarized as geometric means. Writes a
@@ -22,6 +23,7 @@ import re
 import shlex
 import shutil
 import statistics
+import struct
 import subprocess
 import sys
 import time
@@ -30,7 +32,6 @@ from pathlib import Path
 TOP = Path(__file__).resolve().parents[2]
 CORPUS = TOP / "tests" / "corpus" / "programs"
 MUSL_CLANG = TOP / "tests" / "corpus" / "musl-clang.sh"
-LLVM_SIZE = "/usr/lib/llvm-19/bin/llvm-size"
 LLVM_OBJCOPY = "/usr/lib/llvm-19/bin/llvm-objcopy"
 ISAS = ("x86_64", "aarch64", "ppc64le")
 # Wall-time overhead is only meaningful for programs that run long enough
@@ -80,12 +81,18 @@ def instructions(exe, stdin):
 
 
 def loaded_size(exe):
-    """text + data bytes (llvm-size, Berkeley format): what is loaded, without debug info."""
-    proc = subprocess.run([LLVM_SIZE, str(exe)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    if proc.returncode != 0:
-        raise BenchError(f"llvm-size failed on {exe}: {proc.stderr.strip()}")
-    text, data = proc.stdout.splitlines()[1].split()[:2]
-    return int(text) + int(data)
+    """Sum of the PT_LOAD segments' memory sizes: what the program maps (with .bss)."""
+    data = Path(exe).read_bytes()
+    if data[:4] != b"\x7fELF" or data[4] != 2 or data[5] != 1:
+        raise BenchError(f"{exe} is not a 64-bit little-endian ELF file")
+    phoff, = struct.unpack_from("<Q", data, 0x20)
+    phentsize, phnum = struct.unpack_from("<HH", data, 0x36)
+    total = 0
+    for i in range(phnum):
+        p_type, = struct.unpack_from("<I", data, phoff + i * phentsize)
+        if p_type == 1:  # PT_LOAD
+            total += struct.unpack_from("<Q", data, phoff + i * phentsize + 0x28)[0]
+    return total
 
 
 def geomean_overhead(pairs):
@@ -187,7 +194,7 @@ def write_report(rows, failures, args, command, output):
     for isa in ISAS:
         lines.append(f"| executable file size, {isa} | {pct(geomean_overhead(sizes[isa]))} | {len(rows)} |")
     for isa in ISAS:
-        lines.append(f"| loaded text+data, {isa} | {pct(geomean_overhead(loaded[isa]))} | {len(rows)} |")
+        lines.append(f"| loaded size (PT_LOAD memsz), {isa} | {pct(geomean_overhead(loaded[isa]))} | {len(rows)} |")
     lines += [
         f"| build time vs one plain x86-64 build | {pct(geomean_overhead(build_x86))} | {len(rows)} |",
         f"| build time vs three plain builds | {pct(geomean_overhead(build_all))} | {len(rows)} |",
@@ -206,7 +213,7 @@ def write_report(rows, failures, args, command, output):
             f"| {r['name']} | {ir_cols} | {r['wall_plain']:.3f} | {r['wall_xisa']:.3f} "
             f"| {pct(r['wall_xisa'] / r['wall_plain'] - 1)} | {size_cols} "
             f"| {r['build_plain_x86']:.2f} | {r['build_xisa']:.2f} |")
-    for kind, title in (("size", "File sizes in bytes"), ("loaded", "Loaded text+data in bytes")):
+    for kind, title in (("size", "File sizes in bytes"), ("loaded", "Loaded size (sum of PT_LOAD memsz) in bytes")):
         lines += ["", f"## {title}", "", "| program | " + " | ".join(
             f"{isa} plain | {isa} xisa" for isa in ISAS) + " |", "| --- |" + " ---: |" * 6]
         for r in rows:

@@ -192,6 +192,10 @@ Layout compute_layout(const std::map<Isa, LinkMap> &maps) {
     // page: on another page than the last one, and the file needs no padding
     // (file offset and address stay congruent modulo the page size).
     if (spec.segment != segment) {
+      if (previous && previous->segment == segment && !previous->aligned) {
+        layout.sections.back().pad_byte = cursor;
+        cursor += 1;
+      }
       cursor += kPageSize;
       segment = spec.segment;
     }

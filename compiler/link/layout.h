@@ -35,6 +35,10 @@ struct SectionPlacement {
   uint64_t align = 1;
   uint64_t end = 0;     // aligned sections are padded up to here on every ISA
   std::vector<Slot> slots; // by address; aligned sections only
+  // Set on a section that closes its segment without being aligned: a pad
+  // byte at this address, so the segment, and the mapping the kernel makes
+  // of it, ends at one address on every ISA (a restore checks mappings).
+  uint64_t pad_byte = 0;
 };
 
 struct Layout {

@@ -15,6 +15,15 @@ const MapOutputSection *LinkMap::find(const std::string &name) const {
   return nullptr;
 }
 
+bool LinkMap::defines(const std::string &symbol) const {
+  for (const MapOutputSection &section : sections)
+    for (const MapInputSection &input : section.inputs)
+      for (const auto &[name, offset] : input.symbols)
+        if (name == symbol)
+          return true;
+  return false;
+}
+
 // Splits "file:(section)" / "archive(member):(section)" / "<internal>:(section)".
 static bool parse_input(std::string_view text, MapInputSection &out) {
   size_t colon = text.rfind(":(");

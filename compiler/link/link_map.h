@@ -30,6 +30,8 @@ struct MapOutputSection {
 struct LinkMap {
   std::vector<MapOutputSection> sections;
   const MapOutputSection *find(const std::string &name) const;
+  // Whether the link placed a definition of `symbol` (a global, by name).
+  bool defines(const std::string &symbol) const;
 };
 
 // Parses the text of an lld -Map file; throws xisa::Error on lines it does

@@ -33,13 +33,16 @@ static std::string output_for(const LinkRequest &request, Isa isa) {
   return request.output + "." + std::string(name(isa));
 }
 
+// `wrap`: route pthread_create through the runtime's wrapper.
 static Command lld_command(const Toolchain &tc, const LinkRequest &request,
-                           const StagedLink &staged, Isa isa, const std::string &script,
-                           const std::string &output) {
+                           const StagedLink &staged, bool wrap, Isa isa,
+                           const std::string &script, const std::string &output) {
   Command cmd = {tc.lld(), "-m", emulation(isa), "-static", "--eh-frame-hdr", "-z",
                  "max-page-size=65536", "-z", "norelro", "-T", script, "-o", output};
-  if (staged.runtime_wraps)
-    cmd.push_back("--wrap=pthread_create");
+  // musl's pthread_create is weak, so lld's reference to the wrapper is
+  // weak too and would not pull it from the runtime archive: -u does.
+  if (wrap)
+    cmd.insert(cmd.end(), {"--wrap=pthread_create", "-u", "__wrap_pthread_create"});
   for (const std::string &dir : request.lib_dirs)
     cmd.push_back("-L" + dir);
   cmd.insert(cmd.end(), request.linker_flags.begin(), request.linker_flags.end());
@@ -68,11 +71,11 @@ static void link_plain_name(const LinkRequest &request) {
 // for an lld map.
 template <typename MapPath>
 static void link_all(const Toolchain &tc, const LinkRequest &request, const StagedLink &staged,
-                     const std::map<Isa, std::string> &scripts,
+                     bool wrap, const std::map<Isa, std::string> &scripts,
                      const std::map<Isa, std::string> &outputs, MapPath map_of) {
   std::vector<Command> commands;
   for (Isa isa : request.targets) {
-    Command cmd = lld_command(tc, request, staged, isa, scripts.at(isa), outputs.at(isa));
+    Command cmd = lld_command(tc, request, staged, wrap, isa, scripts.at(isa), outputs.at(isa));
     if (std::string map = map_of(isa); !map.empty())
       cmd.push_back("-Map=" + map);
     commands.push_back(std::move(cmd));
@@ -92,6 +95,13 @@ static LinkMap logical_map(const std::string &path, const StagedLink &staged) {
       if (auto it = staged.logical_name.find(input.file); it != staged.logical_name.end())
         input.file = it->second;
   return map;
+}
+
+static bool links_pthread_create(const std::map<Isa, LinkMap> &maps) {
+  for (const auto &[isa, map] : maps)
+    if (map.defines("pthread_create"))
+      return true;
+  return false;
 }
 
 // Symbols that share an input section at ISA-dependent offsets (assembly
@@ -134,10 +144,19 @@ void link_executables(const Toolchain &tc, const LinkRequest &request) {
     outputs[isa] = tmp.file(std::string(name(isa)) + "/measure.out");
   }
   auto map_path = [&](Isa isa) { return tmp.file(std::string(name(isa)) + "/measure.map"); };
-  link_all(tc, request, staged, scripts, outputs, map_path);
   std::map<Isa, LinkMap> maps;
-  for (Isa isa : request.targets)
-    maps[isa] = logical_map(map_path(isa), staged);
+  auto measure = [&](bool wrap) {
+    link_all(tc, request, staged, wrap, scripts, outputs, map_path);
+    for (Isa isa : request.targets)
+      maps[isa] = logical_map(map_path(isa), staged);
+  };
+  // lld's --wrap always pulls in the wrapper, and with it musl's threads and
+  // malloc: wrap only programs that link pthread_create (measured again
+  // with the wrapper, which changes the inputs).
+  measure(false);
+  bool wrap = staged.runtime_wraps && links_pthread_create(maps);
+  if (wrap)
+    measure(true);
 
   // Second link: every input section at its common address.
   Layout layout = compute_layout(maps);
@@ -146,7 +165,7 @@ void link_executables(const Toolchain &tc, const LinkRequest &request) {
         tmp.write(std::string(name(isa)) + "/aligned.ld", linker_script(&layout, isa, path_of[isa]));
     outputs[isa] = output_for(request, isa);
   }
-  link_all(tc, request, staged, scripts, outputs, [](Isa) { return std::string(); });
+  link_all(tc, request, staged, wrap, scripts, outputs, [](Isa) { return std::string(); });
   verify_layout(request);
   add_info_sections(tc, outputs, tmp, request.verbose);
   link_plain_name(request);

@@ -77,6 +77,8 @@ std::string linker_script(const Layout *layout, Isa isa,
     if (place && spec.aligned)
       out += fmt::format("    . = {:#x};\n", place->end);
     out += "  }\n";
+    if (place && place->pad_byte)
+      out += fmt::format("  .xisa.pad{} {:#x} : {{ BYTE(0) }}\n", spec.name, place->pad_byte);
   }
   out += "  /DISCARD/ : { *(.note.GNU-stack) }\n}\n";
   return out;

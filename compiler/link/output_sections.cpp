@@ -12,9 +12,11 @@ std::span<const OutputSpec> output_specs() {
       {".gcc_except_table", Segment::ReadOnly, {".gcc_except_table", ".gcc_except_table.*"}, false,
        false},
       {".note", Segment::ReadOnly, {".note", ".note.*"}, false, false},
-      {".text", Segment::Text, {".text", ".text.*"}, true, false},
+      // .init and .fini first, so the text segment ends with the aligned
+      // .text, at one address on every ISA.
       {".init", Segment::Text, {".init"}, false, true},
       {".fini", Segment::Text, {".fini"}, false, true},
+      {".text", Segment::Text, {".text", ".text.*"}, true, false},
       // ISAs disagree on whether a constant table of pointers is .rodata or
       // .data.rel.ro (ppc64le), so both share one section. lld makes it
       // writable (.data.rel.ro inputs are), so it opens the data segment:

@@ -176,6 +176,30 @@ TEST(Layout, TbssAfterRodataStartsWhereRodataEnds) {
   EXPECT_EQ(rodata.end, tbss.address);
 }
 
+TEST(Layout, EverySegmentEndsAtOneAddress) {
+  // .eh_frame (not aligned) closes the read-only segment with an ISA size:
+  // a pad byte after the largest makes every ISA's segment, and mapping,
+  // end at one address. The text segment ends with the aligned .text.
+  auto map = [](uint64_t eh_frame_size, uint64_t fini_size) {
+    LinkMap m;
+    m.sections.push_back({".eh_frame", 0, eh_frame_size, 8,
+                          {input("a.o", "", ".eh_frame", eh_frame_size, 8, {})}});
+    m.sections.push_back({".fini", 0, fini_size, 4, {input("crti.o", "", ".fini", fini_size, 4, {})}});
+    m.sections.push_back({".text", 0, 0x10, 16, {input("a.o", "", ".text.f", 0x10, 16, {{"f", 0}})}});
+    return m;
+  };
+  Layout layout = compute_layout({{Isa::X86_64, map(0x40, 3)}, {Isa::AArch64, map(0x58, 8)}});
+  ASSERT_EQ(layout.sections.size(), 3u);
+  const SectionPlacement &eh_frame = layout.sections[0], &fini = layout.sections[1];
+  EXPECT_EQ(eh_frame.pad_byte, eh_frame.address + 0x58);
+  EXPECT_EQ(fini.pad_byte, 0u) << "the text segment ends with .text";
+  EXPECT_EQ(layout.sections[2].name, ".text");
+  std::string script = linker_script(&layout, Isa::X86_64, {{"a.o", "/x/a.o"}});
+  EXPECT_NE(script.find(fmt::format(".xisa.pad.eh_frame {:#x} : {{ BYTE(0) }}", eh_frame.pad_byte)),
+            std::string::npos)
+      << script;
+}
+
 TEST(LinkerScript, MeasureScriptKeepsMetadataSections) {
   std::string script = linker_script(nullptr, Isa::AArch64, {});
   EXPECT_NE(script.find("__xisa_stackmaps_start = .;"), std::string::npos);

@@ -49,6 +49,14 @@ TEST(LinkMap, ParsesSectionsInputsAndSymbols) {
   EXPECT_EQ(map.find(".data"), nullptr);
 }
 
+TEST(LinkMap, DefinesListsPlacedSymbolsOnly) {
+  LinkMap map = parse_link_map(kMap, "test.map");
+  EXPECT_TRUE(map.defines("main"));
+  EXPECT_TRUE(map.defines("buf"));
+  EXPECT_FALSE(map.defines("__xisa_dummy")) << "a linker-script assignment is no input symbol";
+  EXPECT_FALSE(map.defines("pthread_create"));
+}
+
 TEST(LinkMap, RejectsGarbage) {
   EXPECT_THROW(parse_link_map("header\nthis is not a map line\n", "bad.map"), xisa::Error);
 }
