@@ -15,6 +15,7 @@ Markdown report (default bench/toolchain/results.md) naming the command,
 date and machine. Run by hand; it takes several minutes.
 """
 import argparse
+import collections
 import datetime
 import math
 import os
@@ -33,6 +34,7 @@ TOP = Path(__file__).resolve().parents[2]
 CORPUS = TOP / "tests" / "corpus" / "programs"
 MUSL_CLANG = TOP / "tests" / "corpus" / "musl-clang.sh"
 LLVM_OBJCOPY = "/usr/lib/llvm-19/bin/llvm-objcopy"
+LLVM_OBJDUMP = "/usr/lib/llvm-19/bin/llvm-objdump"
 ISAS = ("x86_64", "aarch64", "ppc64le")
 # Wall-time overhead is only meaningful for programs that run long enough
 # for timer and start-up noise not to dominate.
@@ -66,18 +68,60 @@ def run_once(exe, stdin):
 
 
 def instructions(exe, stdin):
+    """Total Ir under callgrind, and Ir per instruction address."""
     # Valgrind 3.19 gives up on some DWARF 5 debug info; the count does not
     # depend on it, so count on a copy without it.
     bare = exe.with_name(exe.name + ".nodebug")
+    profile = exe.with_name(exe.name + ".callgrind")
     timed([LLVM_OBJCOPY, "--strip-debug", exe, bare], f"llvm-objcopy --strip-debug {exe}")
     with open(stdin or os.devnull, "rb") as inp:
         proc = subprocess.run(
-            ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", str(bare)],
+            ["valgrind", "--tool=callgrind", "--dump-instr=yes", f"--callgrind-out-file={profile}",
+             str(bare)],
             stdin=inp, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     match = re.search(r"Collected : (\d+)", proc.stderr)
     if not match:
         raise BenchError(f"callgrind gave no instruction count for {exe}:\n{proc.stderr[-2000:]}")
-    return int(match.group(1))
+    return int(match.group(1)), instruction_costs(profile)
+
+
+def instruction_costs(profile):
+    """Ir per instruction address of a callgrind --dump-instr=yes profile
+    ("positions: instr line"; an address is absolute, +/- the last one, or *)."""
+    costs = collections.Counter()
+    last, after_calls = 0, False
+    for line in profile.read_text().splitlines():
+        if line.startswith("calls="):
+            after_calls = True  # the next cost line is the call's inclusive cost
+            continue
+        if not line or line[0] not in "0123456789+-*":
+            continue
+        fields = line.split()
+        pos = fields[0]
+        last = (int(pos, 16) if pos.startswith("0x") else last + int(pos) if pos[0] in "+-"
+                else last)
+        if after_calls:
+            after_calls = False
+        elif len(fields) > 2:
+            costs[last] += int(fields[2])
+    return costs
+
+
+def poll_instructions(exe, costs):
+    """Ir spent in the pass's polls (x86-64): each `cmpl $0x0, <__xisa_poll>`
+    followed by a `jne` to a call of __xisa_mig_point."""
+    listing = subprocess.run([LLVM_OBJDUMP, "-d", "--no-show-raw-insn", str(exe)],
+                             stdout=subprocess.PIPE, text=True, check=True).stdout
+    insns = [(int(m.group(1), 16), m.group(2)) for m in
+             re.finditer(r"^\s*([0-9a-f]+):\s+(.*)$", listing, re.M)]
+    at = {address: text for address, text in insns}
+    total = 0
+    for (address, text), (next_address, next_text) in zip(insns, insns[1:]):
+        jump = re.match(r"jne\s+0x([0-9a-f]+)", next_text)
+        if (text.startswith("cmpl\t$0x0,") and jump and
+                "<__xisa_mig_point>" in at.get(int(jump.group(1), 16), "")):
+            total += costs[address] + costs[next_address]
+    return total
 
 
 def loaded_size(exe):
@@ -137,8 +181,9 @@ def bench_program(source, args, work):
         raise BenchError(f"{name}: the xisa-cc build's output or exit status differs from the plain build")
 
     if not args.no_callgrind:
-        row["ir_plain"] = instructions(plain["x86_64"], stdin)
-        row["ir_xisa"] = instructions(xisa["x86_64"], stdin)
+        row["ir_plain"], _ = instructions(plain["x86_64"], stdin)
+        row["ir_xisa"], costs = instructions(xisa["x86_64"], stdin)
+        row["ir_poll"] = poll_instructions(xisa["x86_64"], costs)
     times = {"plain": [], "xisa": []}
     for _ in range(args.runs):
         times["plain"].append(run_once(plain["x86_64"], stdin)[0])
@@ -164,6 +209,8 @@ def write_report(rows, failures, args, command, output):
     long_running = [r for r in rows if r["wall_plain"] >= MIN_WALL_SECONDS]
     ir = [(r["ir_plain"], r["ir_xisa"]) for r in rows if "ir_plain" in r]
     ir_long = [(r["ir_plain"], r["ir_xisa"]) for r in long_running if "ir_plain" in r]
+    ir_long_no_polls = [(r["ir_plain"], r["ir_xisa"] - r["ir_poll"])
+                        for r in long_running if "ir_plain" in r]
     wall = [(r["wall_plain"], r["wall_xisa"]) for r in long_running]
     sizes = {isa: [(r[f"size_plain_{isa}"], r[f"size_xisa_{isa}"]) for r in rows] for isa in ISAS}
     loaded = {isa: [(r[f"loaded_plain_{isa}"], r[f"loaded_xisa_{isa}"]) for r in rows] for isa in ISAS}
@@ -180,7 +227,8 @@ def write_report(rows, failures, args, command, output):
         f"wall time is the median of {args.runs} runs (plain and xisa interleaved), "
         f"its geomean only over programs running >= {MIN_WALL_SECONDS} s plain (start-up "
         "dominates the others)",
-        "- overhead = xisa / plain - 1; Ir = instructions executed (callgrind), x86-64",
+        "- overhead = xisa / plain - 1; Ir = instructions executed (callgrind), x86-64; "
+        "polls = Ir of the pass's `cmpl $0, __xisa_poll` + `jne` pairs, as a share of the plain Ir",
         "",
         "## Summary (geometric means)",
         "",
@@ -189,6 +237,8 @@ def write_report(rows, failures, args, command, output):
         f"| instructions (Ir, x86-64), all programs | {pct(geomean_overhead(ir))} | {len(ir)} |",
         f"| instructions (Ir, x86-64), programs running >= {MIN_WALL_SECONDS} s | "
         f"{pct(geomean_overhead(ir_long))} | {len(ir_long)} |",
+        f"| the same without the polls' instructions | {pct(geomean_overhead(ir_long_no_polls))} "
+        f"| {len(ir_long_no_polls)} |",
         f"| wall time (x86-64, native) | {pct(geomean_overhead(wall))} | {len(wall)} |",
     ]
     for isa in ISAS:
@@ -201,13 +251,14 @@ def write_report(rows, failures, args, command, output):
         "",
         "## Per program",
         "",
-        "| program | Ir plain | Ir xisa | Ir +% | wall plain s | wall xisa s | wall +% "
+        "| program | Ir plain | Ir xisa | Ir +% | of which polls | wall plain s | wall xisa s | wall +% "
         "| size x86_64 +% | size aarch64 +% | size ppc64le +% | build plain x86 s | build xisa s |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for r in rows:
-        ir_cols = (f"{r['ir_plain']:,} | {r['ir_xisa']:,} | {pct(r['ir_xisa'] / r['ir_plain'] - 1)}"
-                   if "ir_plain" in r else "- | - | -")
+        ir_cols = (f"{r['ir_plain']:,} | {r['ir_xisa']:,} | {pct(r['ir_xisa'] / r['ir_plain'] - 1)} "
+                   f"| {pct(r['ir_poll'] / r['ir_plain'])}"
+                   if "ir_plain" in r else "- | - | - | -")
         size_cols = " | ".join(pct(r[f"size_xisa_{isa}"] / r[f"size_plain_{isa}"] - 1) for isa in ISAS)
         lines.append(
             f"| {r['name']} | {ir_cols} | {r['wall_plain']:.3f} | {r['wall_xisa']:.3f} "
