@@ -70,6 +70,24 @@ __xisa_resume:
   ret
   .size __xisa_resume, . - __xisa_resume
 
+  .section .text.__xisa_clone_resume, "ax", %progbits
+  .p2align 2
+  .globl __xisa_clone_resume
+  .type __xisa_clone_resume, %function
+/* long __xisa_clone_resume(flags, stack, ptid, tls, ctid, regs): clone(2)
+ * takes the first five in this order; the new thread goes on at regs
+ * (__xisa_resume), the caller gets its tid or -errno. */
+__xisa_clone_resume:
+  mov x9, x5
+  mov x8, #220 /* clone */
+  svc #0
+  cbnz x0, 1f
+  mov x0, x9
+  b __xisa_resume
+1:
+  ret
+  .size __xisa_clone_resume, . - __xisa_clone_resume
+
   .section .text.__xisa_start_main, "ax", %progbits
   .p2align 2
   .globl __xisa_start_main

@@ -80,6 +80,27 @@ __xisa_resume:
   blr
   .size __xisa_resume, . - __xisa_resume
 
+  .section .text.__xisa_clone_resume, "ax", @progbits
+  .p2align 2
+  .globl __xisa_clone_resume
+  .type __xisa_clone_resume, @function
+/* long __xisa_clone_resume(flags, stack, ptid, tls, ctid, regs): clone(2)
+ * takes the first five in this order; the new thread goes on at regs
+ * (__xisa_resume, which needs no TOC), the caller gets its tid or -errno. */
+__xisa_clone_resume:
+  mr 9, 8
+  li 0, 120 /* clone */
+  sc
+  bns+ 1f
+  neg 3, 3
+  blr
+1:
+  cmpdi 3, 0
+  bnelr
+  mr 3, 9
+  b __xisa_resume
+  .size __xisa_clone_resume, . - __xisa_clone_resume
+
   .section .text.__xisa_start_main, "ax", @progbits
   .p2align 2
   .globl __xisa_start_main

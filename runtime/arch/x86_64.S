@@ -50,6 +50,25 @@ __xisa_resume:
   jmp *0(%rdi)
   .size __xisa_resume, . - __xisa_resume
 
+  .section .text.__xisa_clone_resume, "ax", @progbits
+  .globl __xisa_clone_resume
+  .type __xisa_clone_resume, @function
+/* long __xisa_clone_resume(flags, stack, ptid, tls, ctid, regs): clone(2);
+ * the new thread goes on at regs (__xisa_resume), the caller gets its tid or
+ * -errno. regs stays in %r9, which syscall preserves and the child copies. */
+__xisa_clone_resume:
+  mov %r8, %r10
+  mov %rcx, %r8
+  mov $56, %eax /* clone */
+  syscall
+  test %rax, %rax
+  jnz 1f
+  mov %r9, %rdi
+  jmp __xisa_resume
+1:
+  ret
+  .size __xisa_clone_resume, . - __xisa_clone_resume
+
   .section .text.__xisa_start_main, "ax", @progbits
   .globl __xisa_start_main
   .type __xisa_start_main, @function

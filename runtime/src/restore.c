@@ -8,6 +8,7 @@
 #include "rt.h"
 #include "sys.h"
 
+#include <sched.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -57,9 +58,9 @@ static int check_header(const struct xisa_wire_header *h) {
                rt_format_u64(num, h->page_size), "");
     return -1;
   }
-  if (h->nr_threads != 1) {
-    rt_message("restoring a process with ", rt_format_u64(num, h->nr_threads),
-               " threads is not supported yet: only single-threaded processes");
+  if (h->nr_threads == 0 || h->nr_threads > XISA_MAX_THREADS) {
+    rt_message("the restore stream's thread count is out of range: ", rt_format_u64(num, h->nr_threads),
+               "");
     return -1;
   }
   if (h->nr_sigactions > 64 || h->nr_regions == 0 || h->nr_regions > 65536) {
@@ -233,26 +234,62 @@ static void restore_kernel_state(const struct restore *rs, const struct xisa_thr
     rt_syscall1(SYS_set_tid_address, rs->header.clear_child_tid);
 }
 
+/* The slot the source kept thread t in. */
+static struct xisa_thread *slot_of(const struct xisa_thread *t) {
+  struct xisa_park_area *area = &__xisa_park_area;
+  for (uint32_t i = 0; i < area->nr_slots && i < XISA_MAX_THREADS; i++)
+    if (area->thread[i].state == XISA_THREAD_PARKED && area->thread[i].tid == t->tid)
+      return &area->thread[i];
+  fail_midway("a thread of the stream has no parked slot in the restored park area");
+}
+
+/* Where this ISA's musl keeps the tid of the thread whose thread pointer is
+ * tp, or 0 when unknown. */
+static int32_t *musl_tid(const struct xisa_thread *t, const struct rt_state *own) {
+  return own->tid_offset ? (int32_t *)(t->regs.tp + (uint64_t)own->tid_offset) : 0;
+}
+
+static void adopt_slot(struct xisa_thread *slot, const struct xisa_thread *t, const struct rt_state *own) {
+  *slot = *t;
+  slot->state = XISA_THREAD_RUNNING;
+  slot->tid_addr = (uint64_t)musl_tid(t, own);
+  __atomic_add_fetch(&__xisa_park_area.nr_running, 1, __ATOMIC_ACQ_REL);
+}
+
+/* musl's lock of its thread list: what the kernel clears and wakes when a
+ * thread exits (musl passes it to clone and set_tid_address). */
+extern volatile int __thread_list_lock;
+
+/* Recreates a parked thread other than this one; it goes on where it parked. */
+static void start_thread(const struct xisa_thread *t, const struct rt_state *own) {
+  struct xisa_thread *slot = slot_of(t);
+  adopt_slot(slot, t, own);
+  /* Its registers go below its stack pointer, in what was the frame of
+   * __xisa_mig_point. */
+  struct xisa_regs *regs = (struct xisa_regs *)((t->regs.sp - 4096 - sizeof *regs) & ~15ull);
+  *regs = t->regs;
+  int32_t *tid_field = musl_tid(t, own);
+  unsigned long flags = CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD |
+                        CLONE_SYSVSEM | CLONE_SETTLS | CLONE_CHILD_CLEARTID |
+                        (tid_field ? CLONE_PARENT_SETTID : 0);
+  long tid = __xisa_clone_resume(flags, regs, tid_field, t->regs.tp, &__thread_list_lock, regs);
+  if (tid < 0)
+    fail_midway("cannot create a thread");
+  slot->tid = (uint32_t)tid;
+}
+
 /* The runtime's own globals now hold the source's values; make them this
- * process's. */
+ * process's, with this thread as the stream's first. */
 static void adopt_runtime_state(const struct xisa_thread *t, const struct rt_state *own, long tid) {
   struct xisa_park_area *area = &__xisa_park_area;
-  uint32_t slot = 0;
-  for (uint32_t i = 0; i < area->nr_slots; i++)
-    if (area->thread[i].state == XISA_THREAD_PARKED)
-      slot = i;
-  area->thread[slot] = *t;
-  area->thread[slot].state = XISA_THREAD_RUNNING;
-  area->thread[slot].tid = (uint32_t)tid;
+  struct xisa_thread *slot = slot_of(t);
   area->nr_parked = 0;
-  area->nr_running = 1;
+  area->nr_running = 0;
   area->isa = rt_wire_isa();
-  /* musl's tid field, where this ISA's musl keeps it relative to the
-   * restored thread pointer. */
-  if (own->tid_offset) {
-    area->thread[slot].tid_addr = t->regs.tp + (uint64_t)own->tid_offset;
-    *(int32_t *)area->thread[slot].tid_addr = (int32_t)tid;
-  }
+  adopt_slot(slot, t, own);
+  slot->tid = (uint32_t)tid;
+  if (slot->tid_addr)
+    *(int32_t *)slot->tid_addr = (int32_t)tid;
   rt.config = own->config;
   rt.kstack_addr = own->kstack_addr;
   rt.page_size = own->page_size;
@@ -295,6 +332,8 @@ void rt_restore_from(int fd) {
     fail_midway("the stream's trailer is missing or wrong");
   restore_kernel_state(&rs, &thread);
   adopt_runtime_state(&thread, &own, tid);
+  for (uint32_t i = 1; i < h->nr_threads; i++)
+    start_thread(&rs.threads[i], &own);
   rt_syscall1(SYS_close, fd);
   struct xisa_regs regs __attribute__((aligned(16))) = thread.regs;
   rt_syscall3(SYS_munmap, rs.buffer, rs.buffer_size, 0);

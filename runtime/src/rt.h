@@ -57,6 +57,10 @@ void *__xisa_call_thread(void *(*fn)(void *), void *arg, uint64_t *base_frame);
 /* Loads the callee-saved registers, stack pointer and thread pointer of
  * `regs` and continues at regs->pc as if __xisa_mig_point returned there. */
 __attribute__((noreturn)) void __xisa_resume(const struct xisa_regs *regs);
+/* clone(2) with these arguments; the new thread runs __xisa_resume(regs).
+ * Returns the new tid, or -errno. */
+long __xisa_clone_resume(unsigned long flags, void *stack, int32_t *ptid, uint64_t tls,
+                         volatile int *ctid, const struct xisa_regs *regs);
 
 /* config.c */
 void rt_read_config(void);
