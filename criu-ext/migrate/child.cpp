@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <fcntl.h>
 #include <fstream>
+#include <poll.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -139,6 +140,37 @@ struct TempFile {
 };
 
 } // namespace
+
+StatusPipe::StatusPipe() {
+  int fds[2];
+  if (::pipe2(fds, O_CLOEXEC) != 0)
+    fail("cannot create a pipe: {}", errno_text(errno));
+  read_ = fds[0];
+  write_ = fds[1];
+}
+
+StatusPipe::~StatusPipe() {
+  if (write_ >= 0)
+    ::close(write_);
+  ::close(read_);
+}
+
+bool StatusPipe::wait(Child &child, int timeout_ms) {
+  // Only the child's copy keeps the write end open now, so its end is EOF.
+  if (write_ >= 0)
+    ::close(write_);
+  write_ = -1;
+  pollfd pfd = {read_, POLLIN, 0};
+  int rc;
+  while ((rc = ::poll(&pfd, 1, timeout_ms)) < 0 && errno == EINTR) {
+  }
+  char byte;
+  if (rc > 0 && ::read(read_, &byte, 1) == 1)
+    return true;
+  child.kill(SIGKILL);
+  child.wait();
+  return false;
+}
 
 std::string run_checked(const std::vector<std::string> &argv) {
   TempFile out, err;

@@ -45,6 +45,25 @@ private:
   std::string what_; // the command, for messages
 };
 
+// CRIU's --status-fd: a pipe whose write end the child gets as fd 3
+// (ChildOptions::status_fd) and on which CRIU writes one byte when it is
+// ready (a lazy dump's page server, the lazy-pages daemon's socket).
+class StatusPipe {
+public:
+  StatusPipe();
+  StatusPipe(const StatusPipe &) = delete;
+  StatusPipe &operator=(const StatusPipe &) = delete;
+  ~StatusPipe();
+
+  int write_end() const { return write_; }
+  // Waits up to timeout_ms for the byte; true if it came. Otherwise the
+  // child ended or hung, and is killed.
+  bool wait(Child &child, int timeout_ms);
+
+private:
+  int read_ = -1, write_ = -1;
+};
+
 // Runs argv to completion and returns its stdout; throws xisa::Error quoting
 // the command and its stderr when it fails.
 std::string run_checked(const std::vector<std::string> &argv);

@@ -46,8 +46,9 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// How long `criu lazy-pages` may take to connect and open its socket.
-constexpr auto kLazyDaemonStart = std::chrono::seconds(10);
+// How long `criu lazy-pages` may take to read the images and listen on its
+// socket once its gate is open.
+constexpr int kLazyDaemonStartMs = 10'000;
 // The source freezes and dumps after our "ready": a stop-and-copy dump of
 // GiBs takes minutes on a loaded host.
 constexpr unsigned kImagesTimeoutS = 600;
@@ -125,6 +126,7 @@ struct Incoming {
   std::string dir; // migrated_bundle_dir: images/ and bundle/
   bool placed = false;
   std::optional<ImagesGate> lazy_gate = {}, restore_gate = {};
+  std::optional<StatusPipe> lazy_status = {}; // its socket listens
   std::optional<Child> lazy = {}, runc_restore = {};
 
   std::string images() const { return dir + "/images"; }
@@ -159,15 +161,6 @@ struct Incoming {
     }
     if (fault == "corrupt-images")
       fs::resize_file(images() + "/pstree.img", 3);
-  }
-
-  void wait_for_lazy_socket() {
-    Clock::time_point deadline = Clock::now() + kLazyDaemonStart;
-    while (!fs::exists(images() + "/lazy-pages.socket")) {
-      if (lazy->poll() >= 0 || Clock::now() > deadline)
-        fail("criu lazy-pages did not start: {}", log_tail(images() + "/lazy.log"));
-      std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    }
   }
 
   // A CRIU that ended before its gate opened does not know the gate: it is
@@ -218,12 +211,13 @@ void Incoming::prepare(const json &request) {
   if (mode == Mode::PostCopy) {
     proto::Endpoint source = proto::parse_endpoint(request.value("page_server", ""));
     lazy_gate.emplace(dir + "/lazy.gate");
-    ChildOptions options = criu_child(dir + "/lazy.out");
+    lazy_status.emplace();
+    ChildOptions options = criu_child(dir + "/lazy.out", lazy_status->write_end());
     options.env.push_back(lazy_gate->env());
     lazy.emplace(std::vector<std::string>{criu_path(), "lazy-pages", "--page-server", "--address",
                                           source.host, "--port", std::to_string(source.port),
                                           "--images-dir", images(), "--work-dir", images(),
-                                          "-v4", "--log-file", "lazy.log"},
+                                          "--status-fd", "3", "-v4", "--log-file", "lazy.log"},
                  options);
   }
   std::vector<std::string> args = {"restore", "--detach", "--tcp-established", "--image-path",
@@ -253,7 +247,10 @@ json Incoming::finish() {
   if (lazy) {
     check_still_waiting(*lazy, images() + "/lazy.log");
     lazy_gate->open();
-    wait_for_lazy_socket();
+    // Not the socket file's existence: CRIU binds before it listens, and a
+    // restore connecting in between is refused.
+    if (!lazy_status->wait(*lazy, kLazyDaemonStartMs))
+      fail("criu lazy-pages did not start: {}", log_tail(images() + "/lazy.log"));
   }
   double restore_at = wall_now();
   restore_gate->open();

@@ -101,42 +101,6 @@ constexpr unsigned kDestinationTimeoutS = 60;
        "--mode stopcopy");
 }
 
-struct Pipe {
-  int read = -1, write = -1;
-  Pipe() {
-    int fds[2];
-    if (::pipe2(fds, O_CLOEXEC) != 0)
-      fail("cannot create a pipe: {}", errno_text(errno));
-    read = fds[0];
-    write = fds[1];
-  }
-  ~Pipe() {
-    close_write();
-    ::close(read);
-  }
-  void close_write() {
-    if (write >= 0)
-      ::close(write);
-    write = -1;
-  }
-};
-
-// Waits for CRIU's "\0" on the status pipe: the dump is done and the page
-// server listens. False when runc ended (or timed out) first.
-bool wait_for_lazy_dump(Pipe &status, Child &dump) {
-  status.close_write(); // only the child's copy keeps it open now
-  pollfd pfd = {status.read, POLLIN, 0};
-  int rc;
-  while ((rc = ::poll(&pfd, 1, kDumpTimeoutMs)) < 0 && errno == EINTR) {
-  }
-  char byte;
-  if (rc > 0 && ::read(status.read, &byte, 1) == 1)
-    return true;
-  dump.kill(SIGKILL);
-  dump.wait();
-  return false;
-}
-
 uint16_t free_loopback_port() {
   proto::Listener probe(proto::Endpoint{"127.0.0.1", 0});
   return probe.port();
@@ -303,14 +267,16 @@ json Outgoing::postcopy() {
   Timeline times;
   proto::Connection dest =
       open_destination(agent.config.listen.host + ":" + std::to_string(relay.port()));
-  Pipe status;
+  StatusPipe status;
   times.dump_started_at = wall_now();
   Child dump(runc({"checkpoint", "--lazy-pages", "--page-server",
                    "127.0.0.1:" + std::to_string(criu_port), "--status-fd", "3",
                    "--tcp-established", "--image-path", images(), "--work-path", work(),
                    record.name}),
-             criu_child(work() + "/runc.out", status.write));
-  if (!wait_for_lazy_dump(status, dump))
+             criu_child(work() + "/runc.out", status.write_end()));
+  // CRIU's "\0" on the status pipe: the dump is done and the page server
+  // listens.
+  if (!status.wait(dump, kDumpTimeoutMs))
     fail_kept("CRIU's dump failed: " + log_tail(work() + "/dump.log"));
   times.dumped_at = wall_now();
   relay.start({"127.0.0.1", criu_port});
