@@ -23,8 +23,9 @@ struct sm_function {
 static uint64_t align8(uint64_t v) { return (v + 7) & ~7ull; }
 
 /* The stackmap point of a call can sit a few instructions after the call's
- * return address (see docs/design.md); accept a record up to this far. */
-enum { kMaxPointDistance = 32 };
+ * return address (see docs/design.md): reloads of spilled values, up to 40
+ * bytes on ppc64le at -O0; accept a record up to this far. */
+enum { kMaxPointDistance = 64 };
 
 static int is_call_site(uint64_t ra) {
   const char *p = __xisa_stackmaps_start, *end = __xisa_stackmaps_end;
