@@ -350,7 +350,10 @@ def migrate_once(xisa, work, exe, src, dst, size):
         program.wait_ready()
         reply = program.request("migrate", "--to", dst)
         if reply.get("ok") and not still_running(program):
-            reply = {"ok": False, "error": f"moved, then ended: {program.err.read_text()[-200:]}"}
+            reply = {"ok": False,
+                     "error": f"moved in {reply['total_ms']:.0f} ms (transform "
+                              f"{reply['transform_ms']:.0f} ms), then ended with `xisa run` "
+                              f"status {program.proc.returncode}: {program.err.read_text()[-200:]}"}
         said = runtime_message(program.err.read_text())
         if not reply.get("ok") and said:
             reply["error"] += f" [the destination said: {said}]"
