@@ -132,10 +132,7 @@ struct Incoming {
   std::string images() const { return dir + "/images"; }
 
   std::vector<std::string> runc(std::vector<std::string> args) const {
-    std::vector<std::string> argv = agent.runc.base_args();
-    argv.insert(argv.end(), {"--criu", criu_path()});
-    argv.insert(argv.end(), args.begin(), args.end());
-    return argv;
+    return runc_argv(agent, std::move(args));
   }
 
   // Undoes everything after a failure; the container must not run here.

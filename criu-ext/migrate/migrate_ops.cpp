@@ -1,6 +1,14 @@
 #include "migrate/migrate_ops.h"
+#include "migrate/migration.h"
 
 namespace xisa::migrate {
+
+std::vector<std::string> runc_argv(const agent::Agent &agent, std::vector<std::string> args) {
+  std::vector<std::string> argv = agent.runc.base_args();
+  argv.insert(argv.end(), {"--criu", criu_path()});
+  argv.insert(argv.end(), args.begin(), args.end());
+  return argv;
+}
 
 std::string migrated_bundle_dir(const agent::Agent &agent, const std::string &name) {
   return agent.config.state_dir + "/migrated/" + name;

@@ -121,10 +121,7 @@ struct Outgoing {
   std::string work() const { return dir + "/work"; }
 
   std::vector<std::string> runc(std::vector<std::string> args) const {
-    std::vector<std::string> argv = agent.runc.base_args();
-    argv.insert(argv.end(), {"--criu", criu_path()});
-    argv.insert(argv.end(), args.begin(), args.end());
-    return argv;
+    return runc_argv(agent, std::move(args));
   }
 
   void progress(json fields) const { proto::send_progress(client, std::move(fields)); }
