@@ -39,10 +39,10 @@ void print_report(const json &r) {
   auto phase = [&](const char *key) { return ms(phases.value(key, json())); };
   fmt::print("migrated {} from {} to {} ({})\n", r.value("name", "?"), r.value("from", "?"),
              r.value("to", "?"), r.value("mode", "?"));
-  fmt::print("  downtime     {}  (frozen on the source until its tasks ran again here)\n",
+  fmt::print("  downtime     {}  (frozen on the source until its tasks ran on the destination)\n",
              ms(r.value("downtime_ms", json())));
   fmt::print("    freeze     {}\n", phase("freeze"));
-  fmt::print("    dump       {}  (from the freeze: task state without lazy memory)\n",
+  fmt::print("    dump       {}  (from frozen: task state, lazy memory left out)\n",
              phase("dump"));
   fmt::print("    transfer   {}  (images to the destination)\n", phase("transfer"));
   fmt::print("    start      {}  (network up, lazy-pages daemon ready)\n",

@@ -265,6 +265,7 @@ json Outgoing::postcopy() {
   proto::Connection dest =
       open_destination(agent.config.listen.host + ":" + std::to_string(relay.port()));
   StatusPipe status;
+  progress({{"phase", "dump"}});
   times.dump_started_at = wall_now();
   Child dump(runc({"checkpoint", "--lazy-pages", "--page-server",
                    "127.0.0.1:" + std::to_string(criu_port), "--status-fd", "3",
@@ -328,6 +329,7 @@ json Outgoing::postcopy() {
 json Outgoing::stopcopy() {
   Timeline times;
   proto::Connection dest = open_destination("");
+  progress({{"phase", "dump"}});
   times.dump_started_at = wall_now();
   Child dump(runc({"checkpoint", "--tcp-established", "--image-path", images(), "--work-path",
                    work(), record.name}),
@@ -398,7 +400,7 @@ void op_migrate_out(agent::Agent &agent, proto::Connection &conn, const json &re
   fs::create_directories(out.work());
   out.network = read_network(record.net.netns_path());
   out.preflight();
-  out.progress({{"phase", "dump"}, {"mode", mode_name(mode)}, {"to", out.to.text()}});
+  out.progress({{"phase", "start"}, {"mode", mode_name(mode)}, {"to", out.to.text()}});
   spdlog::info("migrating {} to {} ({})", name, out.to.text(), mode_name(mode));
 
   json report = mode == Mode::PostCopy ? out.postcopy() : out.stopcopy();
