@@ -1,5 +1,7 @@
 #include "neutral_pipeline.h"
 
+#include "neutral_cost_model.h"
+
 #include "llvm/Analysis/TargetLibraryInfo.h"
 #include "llvm/IR/Verifier.h"
 #include "llvm/Passes/PassBuilder.h"
@@ -49,6 +51,8 @@ struct Analyses {
   Analyses(PassBuilder &builder, const Module &module)
       : libraries(Triple(module.getTargetTriple())) {
     functions.registerPass([&] { return TargetLibraryAnalysis(libraries); });
+    // Before the builder's own registration, which would otherwise win.
+    functions.registerPass([] { return neutralCostModel(); });
     builder.registerModuleAnalyses(modules);
     builder.registerCGSCCAnalyses(sccs);
     builder.registerFunctionAnalyses(functions);
@@ -70,7 +74,7 @@ void optimize(Module &module, OptimizationLevel level) {
   std::string layout = module.getDataLayoutStr();
   module.setDataLayout(kNeutralDataLayout);
   {
-    PassBuilder builder; // no TargetMachine: the generic cost model
+    PassBuilder builder; // no TargetMachine: neutral_cost_model.h
     Analyses analyses(builder, module);
     ModulePassManager passes = level == OptimizationLevel::O0
                                    ? builder.buildO0DefaultPipeline(level)

@@ -2,9 +2,10 @@
 // consults the target (TargetTransformInfo: inlining costs, unrolling,
 // vectorization widths; the data layout's legal integers), so the same
 // source gave each ISA different call sites and live values, and frames
-// could not be mapped between them. Here every module is optimized without
-// a target machine and under one data layout; only code generation, after
-// XisaPass has recorded the call sites, is per ISA.
+// could not be mapped between them. Here every module is optimized with one
+// cost model (neutral_cost_model.h) instead of a target machine's, under one
+// data layout; only code generation, after XisaPass has recorded the call
+// sites, is per ISA.
 #pragma once
 #include "llvm/IR/Module.h"
 #include "llvm/Passes/OptimizationLevel.h"

@@ -1,6 +1,7 @@
 #include "XisaPass.h"
 
 #include "CallSiteRecords.h"
+#include "ConstantSections.h"
 #include "MigrationPoints.h"
 #include "NonMigratable.h"
 #include "RuntimeAbi.h"
@@ -27,6 +28,7 @@ PreservedAnalyses XisaPass::run(Module &module, ModuleAnalysisManager &) {
     main->setName("__real_main");
     changed = true;
   }
+  changed |= keepConstantsOutOfPools(module);
   for (Function &function : module) {
     if (function.isDeclaration() || isRuntimeFunction(function))
       continue;
