@@ -272,6 +272,8 @@ static void start_thread(const struct xisa_thread *t, const struct rt_state *own
   unsigned long flags = CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD |
                         CLONE_SYSVSEM | CLONE_SETTLS | CLONE_CHILD_CLEARTID |
                         (tid_field ? CLONE_PARENT_SETTID : 0);
+  /* A new thread starts with its creator's signal mask. */
+  rt_syscall4(SYS_rt_sigprocmask, SIG_SETMASK, &t->sigmask, 0, 8);
   long tid = __xisa_clone_resume(flags, regs, tid_field, t->regs.tp, &__thread_list_lock, regs);
   if (tid < 0)
     fail_midway("cannot create a thread");
@@ -334,6 +336,7 @@ void rt_restore_from(int fd) {
   adopt_runtime_state(&thread, &own, tid);
   for (uint32_t i = 1; i < h->nr_threads; i++)
     start_thread(&rs.threads[i], &own);
+  rt_syscall4(SYS_rt_sigprocmask, SIG_SETMASK, &thread.sigmask, 0, 8);
   rt_syscall1(SYS_close, fd);
   struct xisa_regs regs __attribute__((aligned(16))) = thread.regs;
   rt_syscall3(SYS_munmap, rs.buffer, rs.buffer_size, 0);
