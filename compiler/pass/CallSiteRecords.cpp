@@ -5,6 +5,7 @@
 
 #include "support/value_type.h"
 
+#include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/IR/IRBuilder.h"
 #include "llvm/IR/InlineAsm.h"
 #include "llvm/IR/Instructions.h"
@@ -95,6 +96,38 @@ static void computeBeforeCall(CallInst &call, ArrayRef<Value *> operands) {
     }
 }
 
+// ppc64 keeps an i1 live across a call in a condition-register bit, and a
+// stackmap names only the bit's 4-bit field, so no transformer could read
+// or set it. Every i1 live across a recorded call is widened to an i8 right
+// where it is defined, and each use reads it back through a trunc: the i8,
+// in an ordinary register or slot, is what stays live.
+static void widenLiveBooleans(const std::vector<std::vector<Value *>> &live) {
+  SmallPtrSet<Value *, 8> booleans;
+  for (const std::vector<Value *> &values : live)
+    for (Value *value : values)
+      if (value->getType()->isIntegerTy(1))
+        booleans.insert(value);
+  for (Value *value : booleans) {
+    Instruction *where;
+    if (auto *argument = dyn_cast<Argument>(value))
+      where = &*argument->getParent()->getEntryBlock().getFirstInsertionPt();
+    else if (auto *phi = dyn_cast<PHINode>(value))
+      where = &*phi->getParent()->getFirstInsertionPt();
+    else
+      where = cast<Instruction>(value)->getNextNode();
+    Value *wide = IRBuilder<>(where).CreateZExt(value, IRBuilder<>(where).getInt8Ty());
+    for (Use &use : make_early_inc_range(value->uses())) {
+      auto *user = cast<Instruction>(use.getUser());
+      if (user == wide)
+        continue;
+      Instruction *at = user;
+      if (auto *phi = dyn_cast<PHINode>(user))
+        at = phi->getIncomingBlock(use)->getTerminator();
+      use.set(IRBuilder<>(at).CreateTrunc(wide, value->getType()));
+    }
+  }
+}
+
 unsigned recordCallSites(Function &function) {
   std::vector<CallInst *> calls;
   for (BasicBlock &block : function)
@@ -105,10 +138,16 @@ unsigned recordCallSites(Function &function) {
     return 0;
 
   // All live sets first: the stackmaps added below are uses themselves.
-  Liveness liveness(function);
-  std::vector<std::vector<Value *>> live;
-  for (CallInst *call : calls)
-    live.push_back(liveness.liveAcross(*call));
+  auto liveSets = [&] {
+    Liveness liveness(function);
+    std::vector<std::vector<Value *>> live;
+    for (CallInst *call : calls)
+      live.push_back(liveness.liveAcross(*call));
+    return live;
+  };
+  std::vector<std::vector<Value *>> live = liveSets();
+  widenLiveBooleans(live);
+  live = liveSets();
 
   Module &module = *function.getParent();
   Function *stackmap = Intrinsic::getDeclaration(&module, Intrinsic::experimental_stackmap);
