@@ -108,18 +108,26 @@ def instruction_costs(profile):
 
 
 def poll_instructions(exe, costs):
-    """Ir spent in the pass's polls (x86-64): each `cmpl $0x0, <__xisa_poll>`
-    followed by a `jne` to a call of __xisa_mig_point."""
+    """Ir spent in the pass's polls (x86-64): each `cmpl $0x0, ...` followed by
+    a `jne` to a cold block whose first call is __xisa_mig_point (the block may
+    move registers first)."""
     listing = subprocess.run([LLVM_OBJDUMP, "-d", "--no-show-raw-insn", str(exe)],
                              stdout=subprocess.PIPE, text=True, check=True).stdout
     insns = [(int(m.group(1), 16), m.group(2)) for m in
              re.finditer(r"^\s*([0-9a-f]+):\s+(.*)$", listing, re.M)]
-    at = {address: text for address, text in insns}
+    index = {address: i for i, (address, _) in enumerate(insns)}
+
+    def calls_mig_point(address):
+        for _, text in insns[index[address]:index[address] + 64]:
+            if text.startswith(("call", "j", "ret")):
+                return text.startswith("call") and "<__xisa_mig_point>" in text
+        return False
+
     total = 0
     for (address, text), (next_address, next_text) in zip(insns, insns[1:]):
         jump = re.match(r"jne\s+0x([0-9a-f]+)", next_text)
-        if (text.startswith("cmpl\t$0x0,") and jump and
-                "<__xisa_mig_point>" in at.get(int(jump.group(1), 16), "")):
+        if (text.startswith("cmpl\t$0x0,") and jump and int(jump.group(1), 16) in index and
+                calls_mig_point(int(jump.group(1), 16))):
             total += costs[address] + costs[next_address]
     return total
 
