@@ -20,6 +20,8 @@ link::Command clang_command(const link::Toolchain &tc, const Options &opts, Isa 
                        tc.resource_include,
                        "-isystem",
                        link::Toolchain::musl_include(isa),
+                       "-isystem",
+                       tc.xisa_lib + "/include", // <xisa/xisa.h>, the runtime's API
                        "-fno-pic",
                        "-fno-pie",
                        // x86's rule everywhere, so that code means the same

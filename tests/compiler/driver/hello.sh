@@ -14,6 +14,10 @@ expect_runs hello "hello world 42 43 ctor=1" world
 [ ! -e sub.ppc64le ] || fail "subset link wrote sub.ppc64le"
 [ "$(qemu-aarch64 sub.aarch64)" = "hello none 41 42 ctor=1" ] || fail "sub.aarch64 output differs"
 
+# The runtime's API header is on the search path as is.
+printf '#include <xisa/xisa.h>\nint main(void) { return xisa_request_migration != 0 ? 0 : 1; }\n' >api.c
+"$xisa_cc" -O2 -c api.c -o api.o 2>api.log || fail "<xisa/xisa.h> not found: $(cat api.log)"
+
 # Default output name.
 "$xisa_cc" "$here/programs/hello.c" || fail "xisa-cc without -o failed"
 [ -x a.out ] && [ -x a.out.ppc64le ] || fail "no a.out / a.out.ppc64le"
