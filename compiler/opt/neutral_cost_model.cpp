@@ -17,7 +17,7 @@ public:
   explicit NeutralCostModel(const Function &function)
       : Base(function.getParent()->getDataLayout()) {}
 
-  unsigned getNumberOfRegisters(unsigned registerClass) const { return 16; }
+  unsigned getNumberOfRegisters(unsigned) const { return 16; }
   unsigned getRegisterClassForType(bool vector, Type *) const { return vector ? 1 : 0; }
 
   TypeSize getRegisterBitWidth(TargetTransformInfo::RegisterKind kind) const {
