@@ -20,6 +20,7 @@ void add_agent_command(CLI::App &app) {
     agent::add_migrate_ops(agent);
     agent.set_up_slices();
     agent.reconcile();
+    agent::end_committed_migrations(agent);
     proto::Listener listener(config.listen);
     // Tests read this line to learn the port when the config says 0.
     spdlog::info("agent {} ({}, cgroup {}) listening on {}:{}", config.name, name(config.isa),

@@ -56,5 +56,8 @@ struct Agent {
 void add_container_ops(Agent &agent);
 // Container migration's ops, implemented in criu-ext/migrate/.
 void add_migrate_ops(Agent &agent);
+// Ends the source copies of containers whose post-copy migration had
+// committed (they run on the destination) when this agent stopped.
+void end_committed_migrations(Agent &agent);
 
 } // namespace xisa::agent

@@ -101,6 +101,10 @@ constexpr unsigned kDestinationTimeoutS = 60;
        "--mode stopcopy");
 }
 
+std::string committed_marker(const std::string &migration_dir) {
+  return migration_dir + "/committed";
+}
+
 uint16_t free_loopback_port() {
   proto::Listener probe(proto::Endpoint{"127.0.0.1", 0});
   return probe.port();
@@ -285,6 +289,9 @@ json Outgoing::postcopy() {
     set_host_link(network.host_veth, false);
     dest_reply = hand_over(dest, [&] {
       relay.commit();
+      // If this agent dies before the source copy is gone, CRIU may resume
+      // it; the next start of the agent ends it (end_committed_migrations).
+      std::ofstream(committed_marker(dir));
       running = true;
       times.running_seen_at = wall_now();
       if (injected_fault() == "source-exit-in-postcopy") {
@@ -372,6 +379,36 @@ json Outgoing::stopcopy() {
 }
 
 } // namespace
+
+} // namespace xisa::migrate
+
+namespace xisa::agent {
+
+void end_committed_migrations(Agent &agent) {
+  std::string migrations = agent.config.state_dir + "/migrations";
+  std::error_code ec;
+  for (const fs::directory_entry &entry : fs::directory_iterator(migrations, ec)) {
+    if (!fs::exists(migrate::committed_marker(entry.path().string())))
+      continue;
+    std::string name = entry.path().filename().string();
+    std::lock_guard lock(agent.mutex);
+    if (auto it = agent.containers.find(name); it != agent.containers.end()) {
+      spdlog::warn("container {} had moved away when this agent stopped: ending its source copy",
+                   name);
+      try {
+        agent.forget_container(it->second);
+      } catch (const Error &e) {
+        spdlog::error("could not end the source copy of {}: {}", name, e.what());
+        continue; // the marker stays: the next start tries again
+      }
+    }
+    fs::remove_all(entry.path());
+  }
+}
+
+} // namespace xisa::agent
+
+namespace xisa::migrate {
 
 void op_migrate_out(agent::Agent &agent, proto::Connection &conn, const json &request) {
   std::string name = request.value("name", "");
