@@ -11,6 +11,10 @@ namespace xisa::pass {
 GlobalVariable *getPollFlag(Module &module) {
   Type *i32 = Type::getInt32Ty(module.getContext());
   auto *flag = cast<GlobalVariable>(module.getOrInsertGlobal(kPollName, i32));
+  // Executables are static: without this, x86-64 keeps the flag's address
+  // in a callee-saved register for the whole function instead of polling
+  // `cmpl $0, __xisa_poll(%rip)`.
+  flag->setDSOLocal(true);
   return flag;
 }
 
@@ -25,6 +29,7 @@ GlobalVariable *getShadowSp(Module &module) {
   Type *ptr = PointerType::getUnqual(module.getContext());
   auto *ssp = cast<GlobalVariable>(module.getOrInsertGlobal(kShadowSpName, ptr));
   ssp->setThreadLocalMode(GlobalValue::InitialExecTLSModel);
+  ssp->setDSOLocal(true); // as for the poll flag
   return ssp;
 }
 
