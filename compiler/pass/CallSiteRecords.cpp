@@ -5,7 +5,7 @@
 
 #include "support/value_type.h"
 
-#include "llvm/ADT/SmallPtrSet.h"
+#include "llvm/ADT/SetVector.h"
 #include "llvm/IR/IRBuilder.h"
 #include "llvm/IR/InlineAsm.h"
 #include "llvm/IR/Instructions.h"
@@ -100,9 +100,11 @@ static void computeBeforeCall(CallInst &call, ArrayRef<Value *> operands) {
 // stackmap names only the bit's 4-bit field, so no transformer could read
 // or set it. Every i1 live across a recorded call is widened to an i8 right
 // where it is defined, and each use reads it back through a trunc: the i8,
-// in an ordinary register or slot, is what stays live.
-static void widenLiveBooleans(const std::vector<std::vector<Value *>> &live) {
-  SmallPtrSet<Value *, 8> booleans;
+// in an ordinary register or slot, is what stays live. Returns whether any
+// was widened. The widening follows the live sets' order, not pointer order,
+// so that two zexts at one place come out in the same order on every ISA.
+static bool widenLiveBooleans(const std::vector<std::vector<Value *>> &live) {
+  SmallSetVector<Value *, 8> booleans;
   for (const std::vector<Value *> &values : live)
     for (Value *value : values)
       if (value->getType()->isIntegerTy(1))
@@ -126,6 +128,7 @@ static void widenLiveBooleans(const std::vector<std::vector<Value *>> &live) {
       use.set(IRBuilder<>(at).CreateTrunc(wide, value->getType()));
     }
   }
+  return !booleans.empty();
 }
 
 unsigned recordCallSites(Function &function) {
@@ -146,8 +149,8 @@ unsigned recordCallSites(Function &function) {
     return live;
   };
   std::vector<std::vector<Value *>> live = liveSets();
-  widenLiveBooleans(live);
-  live = liveSets();
+  if (widenLiveBooleans(live))
+    live = liveSets();
 
   Module &module = *function.getParent();
   Function *stackmap = Intrinsic::getDeclaration(&module, Intrinsic::experimental_stackmap);
