@@ -47,8 +47,7 @@ void compareInfo(const std::vector<Metadata> &all, std::vector<std::string> &out
 std::string type_list(const std::vector<LiveValue> &values) {
   std::string out;
   for (const LiveValue &value : values)
-    out += fmt::format("{}{}{}", out.empty() ? "" : ",", value_class_prefix(value.type.value_class),
-                       value.type.bits);
+    out += (out.empty() ? "" : ",") + value_type_name(value.type);
   return "[" + out + "]";
 }
 

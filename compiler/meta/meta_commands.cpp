@@ -63,8 +63,7 @@ void printText(const Metadata &meta) {
         continue;
       std::string values;
       for (const LiveValue &value : site.live_values)
-        values += fmt::format(" {}{}={}", value_class_prefix(value.type.value_class),
-                              value.type.bits, location(value));
+        values += fmt::format(" {}={}", value_type_name(value.type), location(value));
       fmt::print("  site {:#018x} return {:#x} (record +{}) live{} | {}\n", site.id,
                  site.return_address, site.record_address - site.return_address,
                  values.empty() ? " none" : values, frameText(site.frame));

@@ -18,8 +18,7 @@ static const char *kindName(LocationKind kind) {
 
 static json liveValue(const LiveValue &value) {
   json out = {{"kind", kindName(value.kind)},
-              {"type", fmt::format("{}{}", value_class_prefix(value.type.value_class),
-                                   value.type.bits)},
+              {"type", value_type_name(value.type)},
               {"size", value.size}};
   if (value.kind == LocationKind::Constant)
     out["constant"] = value.constant;

@@ -6,6 +6,7 @@
 // many bytes are the value. Header-only: the pass plugin links no xisa code.
 #pragma once
 #include <cstdint>
+#include <string>
 
 namespace xisa {
 
@@ -31,13 +32,12 @@ inline constexpr bool decode_value_type(uint64_t code, ValueType &type) {
   return true;
 }
 
-inline const char *value_class_prefix(ValueClass value_class) {
-  switch (value_class) {
-  case ValueClass::Integer: return "i";
-  case ValueClass::Float: return "f";
-  case ValueClass::Pointer: return "p";
-  }
-  return "?";
+// "i32", "f64", "p64": how messages and dumps name a type.
+inline std::string value_type_name(ValueType type) {
+  const char *prefix = type.value_class == ValueClass::Integer ? "i"
+                       : type.value_class == ValueClass::Float ? "f"
+                                                               : "p";
+  return prefix + std::to_string(type.bits);
 }
 
 } // namespace xisa
