@@ -103,16 +103,14 @@ void compile_fat_object(const link::Toolchain &tc, const Options &opts, const st
                         const std::string &output, const link::TempDir &tmp) {
   Isa host = host_isa();
   std::string stem = fs::path(output).filename().string();
+  // The host's object first; the others (the foreign ones) are embedded in it.
   std::vector<Isa> isas = {host};
-  std::vector<std::string> objects = {tmp.file(std::string(name(host)) + "/" + stem)};
-  std::vector<std::pair<Isa, std::string>> foreign;
-  for (Isa isa : opts.targets) {
-    if (isa == host)
-      continue;
-    isas.push_back(isa);
+  for (Isa isa : opts.targets)
+    if (isa != host)
+      isas.push_back(isa);
+  std::vector<std::string> objects;
+  for (Isa isa : isas)
     objects.push_back(tmp.file(std::string(name(isa)) + "/" + stem));
-    foreign.emplace_back(isa, objects.back());
-  }
   Options host_deps = opts;
   if (opts.wants_deps && !opts.has_dep_file)
     host_deps.dep_flags.insert(host_deps.dep_flags.end(), {"-MF", dep_file_for(output)});
@@ -126,11 +124,11 @@ void compile_fat_object(const link::Toolchain &tc, const Options &opts, const st
     targets += (targets.empty() ? "" : " ") + std::string(name(isa));
   std::string targets_file = tmp.write("targets/" + stem, targets);
   std::vector<link::Command> unmerge;
-  for (const auto &[isa, obj] : foreign)
-    if (std::vector<std::string> args = unmerge_args(obj); !args.empty()) {
+  for (size_t i = 1; i < objects.size(); ++i)
+    if (std::vector<std::string> args = unmerge_args(objects[i]); !args.empty()) {
       link::Command cmd = {tc.objcopy()};
       cmd.insert(cmd.end(), args.begin(), args.end());
-      cmd.push_back(obj);
+      cmd.push_back(objects[i]);
       unmerge.push_back(std::move(cmd));
     }
   std::vector<int> codes = link::run_parallel(unmerge, opts.verbose);
@@ -142,9 +140,9 @@ void compile_fat_object(const link::Toolchain &tc, const Options &opts, const st
                         std::string("--add-section=") + link::kTargetsSection + "=" + targets_file,
                         std::string("--set-section-flags=") + link::kTargetsSection +
                             "=exclude,readonly"};
-  for (const auto &[isa, obj] : foreign) {
-    std::string section = link::embedded_section(isa);
-    pack.push_back("--add-section=" + section + "=" + obj);
+  for (size_t i = 1; i < isas.size(); ++i) {
+    std::string section = link::embedded_section(isas[i]);
+    pack.push_back("--add-section=" + section + "=" + objects[i]);
     pack.push_back("--set-section-flags=" + section + "=exclude,readonly");
   }
   std::vector<std::string> host_unmerge = unmerge_args(host_obj);

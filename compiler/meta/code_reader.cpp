@@ -144,19 +144,15 @@ std::vector<std::pair<unsigned, Origin>> CodeReader::Impl::effects(const MCInst 
     if (reg(dst) >= 0 && reg(src) >= 0)
       out.emplace_back(reg(dst), Origin{Origin::Register, unsigned(reg(src)), 0});
   };
-  // `dsts` loaded from consecutive `size`-byte slots at base + offset.
+  // `dsts` loaded from consecutive `size`-byte slots at base + offset;
+  // `bytes` for a zero- or sign-extending reload of a narrower slot.
   auto load = [&](std::initializer_list<unsigned> dsts, unsigned base, int64_t offset,
-                  int64_t size) {
+                  int64_t size, uint16_t bytes = 0) {
     for (unsigned dst : dsts) {
       if (reg(dst) >= 0 && reg(base) >= 0)
-        out.emplace_back(reg(dst), Origin{Origin::Memory, unsigned(reg(base)), offset});
+        out.emplace_back(reg(dst), Origin{Origin::Memory, unsigned(reg(base)), offset, bytes});
       offset += size;
     }
-  };
-  // A zero- or sign-extending reload of a `bytes`-wide slot.
-  auto narrowLoad = [&](unsigned dst, unsigned base, int64_t offset, uint16_t bytes) {
-    if (reg(dst) >= 0 && reg(base) >= 0)
-      out.emplace_back(reg(dst), Origin{Origin::Memory, unsigned(reg(base)), offset, bytes});
   };
   // A constant rematerialized after the call.
   auto constant = [&](unsigned dst, int64_t value) {
@@ -180,7 +176,7 @@ std::vector<std::pair<unsigned, Origin>> CodeReader::Impl::effects(const MCInst 
     if (loads.contains(name) && plainAddress)
       load({0}, 1, imm(4), 0);
     else if (auto it = narrow.find(name); it != narrow.end() && plainAddress)
-      narrowLoad(0, 1, imm(4), it->second);
+      load({0}, 1, imm(4), 0, it->second);
     else if (immediates.contains(name) && n == 2 && inst.getOperand(1).isImm())
       constant(0, imm(1));
     else if (instrs->get(inst.getOpcode()).isMoveReg() && n == 2)
@@ -208,7 +204,7 @@ std::vector<std::pair<unsigned, Origin>> CodeReader::Impl::effects(const MCInst 
     else if (auto it = pair.find(name); it != pair.end() && n == 4)
       load({0, 1}, 2, imm(3) * it->second, it->second);
     else if (auto it = narrowScaled.find(name); it != narrowScaled.end() && n == 3)
-      narrowLoad(0, 1, imm(2) * it->second, it->second);
+      load({0}, 1, imm(2) * it->second, 0, uint16_t(it->second));
     else if ((name == "MOVZWi" || name == "MOVZXi") && n == 3 && imm(2) == 0)
       constant(0, imm(1));
     else if ((name == "FMOVDr" || name == "FMOVSr") && n == 2)
@@ -231,7 +227,7 @@ std::vector<std::pair<unsigned, Origin>> CodeReader::Impl::effects(const MCInst 
     else if (loads.contains(name) && n == 3)
       load({0}, 2, imm(1), 0);
     else if (auto it = narrow.find(name); it != narrow.end() && n == 3)
-      narrowLoad(0, 2, imm(1), it->second);
+      load({0}, 2, imm(1), 0, it->second);
     else if ((name == "LI" || name == "LI8") && n == 2)
       constant(0, imm(1));
     else if (instrs->get(inst.getOpcode()).isMoveReg() && n == 2)
