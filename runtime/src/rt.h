@@ -18,6 +18,7 @@ struct rt_config {
   int ctl_fd;         /* XISA_CTL_FD, -1 without a supervisor */
   size_t stack_size;  /* XISA_STACK_SIZE: native stack of each thread's user code */
   size_t shadow_size; /* XISA_SHADOW_SIZE: shadow stack of each thread */
+  int points_fd;      /* XISA_POINTS_FD: gets the main thread's point count at exit, -1 if none */
 };
 
 /* Process-wide runtime state. Everything a restore must reset lives in
@@ -26,6 +27,20 @@ struct rt_migration {
   volatile uint32_t leader_tid;  /* thread that streams, 0 while none */
   volatile uint32_t generation;  /* bumped when parked threads may go on */
   uint32_t resumed_by_restore;   /* set in a restored process */
+  volatile uint32_t requested;   /* a migration was asked for; __xisa_poll alone may only count */
+};
+
+/* Counting of the main thread's migration points (xisa run --hop and
+ * --count-points). Outside `config` and `migration`, so a restore keeps it:
+ * the count and the rest of the schedule go on in the next process. */
+#define RT_MAX_HOPS 16
+struct rt_points {
+  uint32_t counting;             /* __xisa_poll stays set so every point enters the runtime */
+  uint32_t nr_hops;              /* XISA_HOPS: ask for a migration at these counts */
+  uint32_t next_hop;
+  uint64_t hop_at[RT_MAX_HOPS];
+  uint64_t passed;               /* points the main thread passed */
+  struct xisa_thread *main;      /* the main thread's slot, the one counted */
 };
 
 struct rt_state {
@@ -40,6 +55,7 @@ struct rt_state {
   char **argv;
   char **envp;
   struct rt_migration migration;
+  struct rt_points points;
 };
 
 extern struct rt_state rt;
@@ -71,6 +87,12 @@ int rt_alloc_stacks(struct xisa_thread *slot);
 long rt_find_tid_offset(uint64_t tp, long tid);
 /* park.c: called by __xisa_mig_point with the registers it saved. */
 void __xisa_park(struct xisa_regs *regs);
+/* request.c: what __xisa_poll holds while no migration is requested (1
+ * while counting points); counts one point of the main thread, asking for
+ * a migration when a hop is due; writes the count to XISA_POINTS_FD (atexit). */
+int32_t rt_poll_at_rest(void);
+void rt_count_point(void);
+void rt_report_points(void);
 /* frames.c: nonzero when every frame from `regs` to the base is at a call
  * site with migration metadata. */
 int rt_frames_are_safe(const struct xisa_regs *regs, uint64_t base_frame);
