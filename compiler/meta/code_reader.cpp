@@ -1,19 +1,10 @@
 #include "meta/code_reader.h"
+#include "meta/disassembler.h"
 
 #include "support/error.h"
 
-#include "llvm/MC/MCAsmInfo.h"
-#include "llvm/MC/MCContext.h"
-#include "llvm/MC/MCDisassembler/MCDisassembler.h"
-#include "llvm/MC/MCInst.h"
 #include "llvm/MC/MCInstrAnalysis.h"
-#include "llvm/MC/MCInstrInfo.h"
-#include "llvm/MC/MCRegisterInfo.h"
-#include "llvm/MC/MCSubtargetInfo.h"
-#include "llvm/MC/MCTargetOptions.h"
-#include "llvm/MC/TargetRegistry.h"
-#include "llvm/Support/TargetSelect.h"
-#include "llvm/ADT/StringExtras.h"
+#include "llvm/MC/MCInstrDesc.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringSet.h"
 
@@ -22,8 +13,6 @@
 using namespace llvm;
 
 namespace xisa::meta {
-
-static int normalizedDwarfReg(Isa isa, int reg);
 
 namespace {
 
@@ -37,109 +26,16 @@ struct Origin {
 
 } // namespace
 
-struct CodeReader::Impl {
-  Isa isa;
-  std::unique_ptr<MCRegisterInfo> registers;
-  std::unique_ptr<MCAsmInfo> asmInfo;
-  std::unique_ptr<MCSubtargetInfo> subtarget;
-  std::unique_ptr<MCInstrInfo> instrs;
-  std::unique_ptr<MCContext> context;
-  std::unique_ptr<MCDisassembler> disassembler;
-  std::unique_ptr<MCInstrAnalysis> analysis;
-  // Executable sections: address -> bytes.
-  std::map<uint64_t, ArrayRef<uint8_t>> code;
-
-  ArrayRef<uint8_t> bytesAt(uint64_t address) const;
-  bool decode(uint64_t address, MCInst &inst, uint64_t &size) const;
-  std::vector<std::pair<unsigned, Origin>> effects(const MCInst &inst) const;
-  int dwarfReg(MCRegister reg) const;
-};
-
-CodeReader::CodeReader(const object::ObjectFile &object, Isa isa) : impl(new Impl) {
-  static const bool initialized = [] {
-    InitializeAllTargetInfos();
-    InitializeAllTargetMCs();
-    InitializeAllDisassemblers();
-    return true;
-  }();
-  (void)initialized;
-  impl->isa = isa;
-  Triple triple(std::string(info(isa).triple));
-  std::string error;
-  const Target *target = TargetRegistry::lookupTarget(triple.str(), error);
-  if (!target)
-    fail("no LLVM target for {}: {} (LLVM built without it?)", triple.str(), error);
-  MCTargetOptions options;
-  impl->registers.reset(target->createMCRegInfo(triple.str()));
-  impl->asmInfo.reset(target->createMCAsmInfo(*impl->registers, triple.str(), options));
-  impl->subtarget.reset(target->createMCSubtargetInfo(triple.str(), "", ""));
-  impl->instrs.reset(target->createMCInstrInfo());
-  impl->context = std::make_unique<MCContext>(triple, impl->asmInfo.get(), impl->registers.get(),
-                                              impl->subtarget.get());
-  impl->disassembler.reset(target->createMCDisassembler(*impl->subtarget, *impl->context));
-  impl->analysis.reset(target->createMCInstrAnalysis(impl->instrs.get()));
-  if (!impl->disassembler || !impl->analysis)
-    fail("LLVM has no disassembler for {}", triple.str());
-
-  for (const object::SectionRef &section : object.sections()) {
-    if (!section.isText())
-      continue;
-    Expected<StringRef> contents = section.getContents();
-    if (!contents)
-      fail("cannot read code section: {}", toString(contents.takeError()));
-    impl->code[section.getAddress()] = arrayRefFromStringRef(*contents);
-  }
-}
-
-CodeReader::~CodeReader() = default;
-
-ArrayRef<uint8_t> CodeReader::Impl::bytesAt(uint64_t address) const {
-  auto it = code.upper_bound(address);
-  if (it == code.begin())
-    return {};
-  --it;
-  uint64_t offset = address - it->first;
-  return offset < it->second.size() ? it->second.drop_front(offset) : ArrayRef<uint8_t>();
-}
-
-bool CodeReader::Impl::decode(uint64_t address, MCInst &inst, uint64_t &size) const {
-  ArrayRef<uint8_t> bytes = bytesAt(address);
-  return !bytes.empty() &&
-         disassembler->getInstruction(inst, size, bytes, address, nulls()) ==
-             MCDisassembler::Success;
-}
-
-// The DWARF number LLVM's StackMaps would give `reg`: its own, else that of
-// the first super-register that has one (a copy into w0 or %edi is x0 or
-// %rdi), non-EH numbering.
-int CodeReader::Impl::dwarfReg(MCRegister reg) const {
-  for (MCPhysReg candidate : registers->superregs_inclusive(reg)) {
-    int number = registers->getDwarfRegNum(candidate, false);
-    if (number >= 0)
-      return normalizedDwarfReg(isa, number);
-  }
-  return -1;
-}
-
-// On PowerPC the first numbered super-register of a 32-bit GPR is its SPE
-// register (DWARF 1200 + n), so StackMaps names GPR n that way; the ABI's
-// number for the same register is n.
-static int normalizedDwarfReg(Isa isa, int reg) {
-  return isa == Isa::PPC64LE && reg >= 1200 && reg < 1232 ? reg - 1200 : reg;
-}
-
 // What `inst` leaves in the registers it writes, for the few kinds of
 // instruction the register allocator puts between a call and its stackmap:
 // copies, reloads from the frame (also narrow, extending ones) and
-// rematerialized constants. Anything else yields Clobbered.
-std::vector<std::pair<unsigned, Origin>> CodeReader::Impl::effects(const MCInst &inst) const {
+// rematerialized constants (also loads from constant data). Anything else
+// yields Clobbered.
+static std::vector<std::pair<unsigned, Origin>> effects(const Disassembler &code, uint64_t pc,
+                                                        uint64_t size, const MCInst &inst) {
   std::vector<std::pair<unsigned, Origin>> out;
-  auto reg = [&](unsigned operand) {
-    return inst.getOperand(operand).isReg() ? dwarfReg(inst.getOperand(operand).getReg()) : -1;
-  };
-  auto imm = [&](unsigned operand) {
-    return inst.getOperand(operand).isImm() ? inst.getOperand(operand).getImm() : 0;
-  };
+  auto reg = [&](unsigned operand) { return code.reg(inst, operand); };
+  auto imm = [&](unsigned operand) { return code.imm(inst, operand); };
   auto copy = [&](unsigned dst, unsigned src) {
     if (reg(dst) >= 0 && reg(src) >= 0)
       out.emplace_back(reg(dst), Origin{Origin::Register, unsigned(reg(src)), 0});
@@ -159,9 +55,9 @@ std::vector<std::pair<unsigned, Origin>> CodeReader::Impl::effects(const MCInst 
     if (reg(dst) >= 0)
       out.emplace_back(reg(dst), Origin{Origin::Constant, 0, value});
   };
-  StringRef name = instrs->getName(inst.getOpcode());
+  StringRef name = code.opcode_name(inst);
   unsigned n = inst.getNumOperands();
-  switch (isa) {
+  switch (code.isa()) {
   case Isa::X86_64: {
     // reg <- [base + disp] with no index register (operands: dst, base, scale, index, disp, seg).
     static const StringSet<> loads = {"MOV64rm", "MOV32rm", "MOVSDrm", "MOVSSrm", "MOVAPSrm",
@@ -173,13 +69,21 @@ std::vector<std::pair<unsigned, Origin>> CodeReader::Impl::effects(const MCInst 
         {"MOVSX64rm32", 4}};
     static const StringSet<> immediates = {"MOV32ri", "MOV64ri", "MOV64ri32"};
     bool plainAddress = n == 6 && reg(3) < 0 && imm(2) == 1;
-    if (loads.contains(name) && plainAddress)
+    // A load from writable memory is no reload: it stays Clobbered.
+    bool pcRelative = plainAddress && code.reg_name(inst, 1) == "RIP";
+    bool frameAddress = plainAddress && !pcRelative;
+    std::optional<uint64_t> constantData;
+    if (pcRelative && (name == "MOV64rm" || name == "MOV32rm"))
+      constantData = code.read_constant(pc + size + uint64_t(imm(4)), name == "MOV64rm" ? 8 : 4);
+    if (constantData)
+      constant(0, int64_t(*constantData)); // e.g. musl's `FILE *const stdout`
+    else if (loads.contains(name) && frameAddress)
       load({0}, 1, imm(4), 0);
-    else if (auto it = narrow.find(name); it != narrow.end() && plainAddress)
+    else if (auto it = narrow.find(name); it != narrow.end() && frameAddress)
       load({0}, 1, imm(4), 0, it->second);
     else if (immediates.contains(name) && n == 2 && inst.getOperand(1).isImm())
       constant(0, imm(1));
-    else if (instrs->get(inst.getOpcode()).isMoveReg() && n == 2)
+    else if (code.desc(inst).isMoveReg() && n == 2)
       copy(0, 1);
     break;
   }
@@ -195,7 +99,7 @@ std::vector<std::pair<unsigned, Origin>> CodeReader::Impl::effects(const MCInst 
                                                     {"LDRSBWui", 1}, {"LDRSHWui", 2},
                                                     {"LDRSWui", 4}};
     if ((name == "ORRWrs" || name == "ORRXrs") && n == 4 && inst.getOperand(1).isReg() &&
-        StringRef(registers->getName(inst.getOperand(1).getReg())).ends_with("ZR") && imm(3) == 0)
+        code.reg_name(inst, 1).ends_with("ZR") && imm(3) == 0)
       copy(0, 2);
     else if (auto it = single.find(name); it != single.end() && n == 3)
       load({0}, 1, imm(2) * it->second, 0);
@@ -209,7 +113,7 @@ std::vector<std::pair<unsigned, Origin>> CodeReader::Impl::effects(const MCInst 
       constant(0, imm(1));
     else if ((name == "FMOVDr" || name == "FMOVSr") && n == 2)
       copy(0, 1);
-    else if (instrs->get(inst.getOpcode()).isMoveReg() && n == 2)
+    else if (code.desc(inst).isMoveReg() && n == 2)
       copy(0, 1);
     break;
   }
@@ -230,20 +134,15 @@ std::vector<std::pair<unsigned, Origin>> CodeReader::Impl::effects(const MCInst 
       load({0}, 2, imm(1), 0, it->second);
     else if ((name == "LI" || name == "LI8") && n == 2)
       constant(0, imm(1));
-    else if (instrs->get(inst.getOpcode()).isMoveReg() && n == 2)
+    else if (code.desc(inst).isMoveReg() && n == 2)
       copy(0, 1);
     break;
   }
   }
   if (!out.empty())
     return out;
-  const MCInstrDesc &desc = instrs->get(inst.getOpcode());
-  for (unsigned i = 0; i < desc.getNumDefs(); ++i)
-    if (int r = reg(i); r >= 0)
-      out.emplace_back(r, Origin{Origin::Clobbered, 0, 0});
-  for (MCPhysReg def : desc.implicit_defs())
-    if (int r = dwarfReg(def); r >= 0)
-      out.emplace_back(r, Origin{Origin::Clobbered, 0, 0});
+  for (int r : code.defs(inst))
+    out.emplace_back(r, Origin{Origin::Clobbered, 0, 0});
   return out;
 }
 
@@ -251,19 +150,23 @@ void CodeReader::resolve(CallSite &site, uint64_t function_address) const {
   // Decode forward from the function start (x86 cannot be decoded
   // backwards) and remember the end of the last call before the record.
   std::optional<uint64_t> returnAddress;
-  std::vector<std::pair<uint64_t, MCInst>> after; // instructions since that call
+  struct Decoded {
+    uint64_t pc, size;
+    MCInst inst;
+  };
+  std::vector<Decoded> after; // instructions since that call
   for (uint64_t pc = function_address; pc < site.record_address;) {
     MCInst inst;
     uint64_t size = 0;
-    if (!impl->decode(pc, inst, size))
+    if (!code_.decode(pc, inst, size))
       fail("call site {:#x}: cannot decode the instruction at {:#x} (between the function at "
            "{:#x} and its stackmap point {:#x})",
            site.id, pc, function_address, site.record_address);
-    if (impl->analysis->isCall(inst)) {
+    if (code_.analysis().isCall(inst)) {
       returnAddress = pc + size;
       after.clear();
     } else if (returnAddress) {
-      after.emplace_back(pc, inst);
+      after.push_back({pc, size, inst});
     }
     pc += size;
   }
@@ -275,14 +178,14 @@ void CodeReader::resolve(CallSite &site, uint64_t function_address) const {
 
   for (LiveValue &value : site.live_values)
     if (value.kind != LocationKind::Constant)
-      value.dwarf_reg = static_cast<uint16_t>(normalizedDwarfReg(impl->isa, value.dwarf_reg));
+      value.dwarf_reg = static_cast<uint16_t>(normalized_dwarf_reg(code_.isa(), value.dwarf_reg));
 
   // Replay the instructions between the return address and the record:
   // `origin[r]` says where the value register r holds at the record was at
   // the return address.
   std::map<unsigned, Origin> origin;
-  for (const auto &[pc, inst] : after)
-    for (auto [reg, effect] : impl->effects(inst)) {
+  for (const Decoded &in : after)
+    for (auto [reg, effect] : effects(code_, in.pc, in.size, in.inst)) {
       // A copy of a register that was itself reloaded or copied earlier.
       if (effect.kind == Origin::Register)
         if (auto source = origin.find(effect.reg); source != origin.end())

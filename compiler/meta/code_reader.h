@@ -6,16 +6,14 @@
 #pragma once
 #include "meta/metadata.h"
 
-#include "llvm/Object/ObjectFile.h"
-
-#include <memory>
 
 namespace xisa::meta {
 
+class Disassembler;
+
 class CodeReader {
 public:
-  CodeReader(const llvm::object::ObjectFile &object, Isa isa);
-  ~CodeReader();
+  explicit CodeReader(const Disassembler &code) : code_(code) {}
 
   // Sets site.return_address (the end of the last call instruction between
   // the function start and the record point) and rewrites register
@@ -24,8 +22,7 @@ public:
   void resolve(CallSite &site, uint64_t function_address) const;
 
 private:
-  struct Impl;
-  std::unique_ptr<Impl> impl;
+  const Disassembler &code_;
 };
 
 } // namespace xisa::meta

@@ -64,9 +64,13 @@ void printText(const Metadata &meta) {
       std::string values;
       for (const LiveValue &value : site.live_values)
         values += fmt::format(" {}={}", value_type_name(value.type), location(value));
-      fmt::print("  site {:#018x} return {:#x} (record +{}) live{} | {}\n", site.id,
+      std::string known;
+      for (const KnownValue &value : site.known_values)
+        known += " " + known_value_text(value);
+      fmt::print("  site {:#018x} return {:#x} (record +{}) live{} | known{} | {}\n", site.id,
                  site.return_address, site.record_address - site.return_address,
-                 values.empty() ? " none" : values, frameText(site.frame));
+                 values.empty() ? " none" : values, known.empty() ? " none" : known,
+                 frameText(site.frame));
     }
   }
 }

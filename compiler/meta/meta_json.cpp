@@ -29,6 +29,20 @@ static json liveValue(const LiveValue &value) {
   return out;
 }
 
+std::string known_value_text(const KnownValue &known) {
+  std::string where = known.in_register
+                          ? fmt::format("r{}", known.dwarf_reg)
+                          : fmt::format("[cfa{:+}]:{}", known.cfa_offset, known.size);
+  switch (known.base) {
+  case KnownValue::Base::Absolute: return fmt::format("{}={:#x}", where, uint64_t(known.offset));
+  case KnownValue::Base::ThreadPointer: return fmt::format("{}=tp{:+}", where, known.offset);
+  case KnownValue::Base::Cfa: return fmt::format("{}=cfa{:+}", where, known.offset);
+  case KnownValue::Base::LiveValue:
+    return fmt::format("{}=live{}{:+}", where, known.live_value, known.offset);
+  }
+  return where;
+}
+
 static json frameRule(const FrameRule &rule) {
   json saved = json::array();
   for (const SavedRegister &reg : rule.saved)
@@ -77,11 +91,15 @@ json to_json(const Metadata &meta) {
     json values = json::array();
     for (const LiveValue &value : site.live_values)
       values.push_back(liveValue(value));
+    json known = json::array();
+    for (const KnownValue &value : site.known_values)
+      known.push_back(known_value_text(value));
     sites.push_back({{"id", fmt::format("{:#018x}", site.id)},
                      {"return_address", site.return_address},
                      {"record_address", site.record_address},
                      {"function", meta.functions[site.function].name},
                      {"live_values", values},
+                     {"known_values", known},
                      {"frame", frameRule(site.frame)}});
   }
   out["call_sites"] = sites;

@@ -1,10 +1,14 @@
-// JSON form of Metadata for `xisa meta dump --json`.
+// JSON form of Metadata for `xisa meta dump --json`, and the text of its parts
+// that dump prints the same way.
 #pragma once
 #include "meta/metadata.h"
 
 #include <nlohmann/json.hpp>
 
 namespace xisa::meta {
+
+// "r23=0x10036000", "[cfa-88]:8=tp+16": a known value as dump prints it.
+std::string known_value_text(const KnownValue &known);
 
 nlohmann::json to_json(const Metadata &meta);
 

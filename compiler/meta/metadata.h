@@ -51,6 +51,28 @@ struct FrameRule {
   std::vector<SavedRegister> saved; // sorted by dwarf_reg
 };
 
+// A value the code keeps at a return address that no record names, but that
+// follows from what the destination knows: a hoisted global or constant-pool
+// address, a constant, the thread pointer, a frame address, or a recorded
+// live value plus a constant (a copy, or a neighbouring address the code
+// generator kept instead), in a callee-saved register or a spill slot. It
+// is read from the destination's own code, so each ISA has its own list.
+struct KnownValue {
+  enum class Base : uint8_t {
+    Absolute,      // the value is `offset`
+    ThreadPointer, // the thread pointer plus `offset`
+    Cfa,           // the frame's CFA plus `offset`
+    LiveValue,     // live value `live_value` of the call site plus `offset`
+  };
+  bool in_register = true; // else in the slot at CFA + cfa_offset
+  uint16_t dwarf_reg = 0;  // in_register
+  int32_t cfa_offset = 0;  // !in_register
+  uint16_t size = 8;       // bytes of the slot
+  Base base = Base::Absolute;
+  uint32_t live_value = 0; // Base::LiveValue
+  int64_t offset = 0;
+};
+
 struct Function {
   std::string name;
   uint64_t address = 0;
@@ -66,7 +88,8 @@ struct CallSite {
   uint64_t record_address = 0; // the stackmap point (>= return_address)
   uint32_t function = 0;       // index into Metadata::functions
   std::vector<LiveValue> live_values; // ISA-independent order
-  FrameRule frame;                    // valid at the call instruction
+  std::vector<KnownValue> known_values; // this ISA's own, by register then slot
+  FrameRule frame;                      // valid at the call instruction
 };
 
 struct Metadata {

@@ -1,6 +1,8 @@
 // xisa::meta::read: ties the section readers together.
 #include "meta/code_reader.h"
+#include "meta/disassembler.h"
 #include "meta/frame_rules.h"
+#include "meta/known_values.h"
 #include "meta/metadata.h"
 #include "meta/stackmaps.h"
 
@@ -107,7 +109,8 @@ Metadata read(const std::string &path) {
     for (uint32_t i = 0; i < meta.functions.size(); ++i)
       functionIndex[meta.functions[i].address] = i;
 
-    CodeReader code(object, meta.isa);
+    Disassembler disassembler(object, meta.isa);
+    CodeReader code(disassembler);
     FrameRules frames(object);
     for (StackMapRecord &record : records) {
       CallSite site;
@@ -121,6 +124,11 @@ Metadata read(const std::string &path) {
     }
     std::sort(meta.call_sites.begin(), meta.call_sites.end(),
               [](const CallSite &a, const CallSite &b) { return a.return_address < b.return_address; });
+    std::vector<std::vector<CallSite *>> sitesOf(meta.functions.size());
+    for (CallSite &site : meta.call_sites)
+      sitesOf[site.function].push_back(&site);
+    for (size_t i = 0; i < meta.functions.size(); ++i)
+      find_known_values(disassembler, meta.functions[i], sitesOf[i]);
   } catch (const Error &e) {
     fail("{}: {}", path, e.what());
   }

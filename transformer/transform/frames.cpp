@@ -134,10 +134,10 @@ struct Expected {
 class Builder {
 public:
   Builder(const SourceStack &stack, images::Memory &memory, const Program &dst,
-          const BlockMove &tls)
-      : stack_(stack), memory_(memory), dst_(dst), abi_(abi(dst.isa())), tls_(tls) {}
+          const BlockMove &tls, uint64_t tp)
+      : stack_(stack), memory_(memory), dst_(dst), abi_(abi(dst.isa())), tls_(tls), tp_(tp) {}
 
-  RegFile build(uint64_t tp) {
+  RegFile build() {
     const SourceFrame &outermost = stack_.frames.back();
     uint64_t cfa = outermost.cfa;
     uint16_t ra_column = dst_site(stack_.frames.size() - 1).frame.return_address_reg;
@@ -151,11 +151,11 @@ public:
         out.regs[r] = expected_.values.regs[r];
     out.set(abi_.sp, cfa);
     out.pc = dst_site(0).return_address;
-    out.tp = tp;
+    out.tp = tp_;
     if (abi_.toc != kNoReg)
       out.set(abi_.toc, dst_.toc());
     if (abi_.tp != kNoReg)
-      out.set(abi_.tp, tp);
+      out.set(abi_.tp, tp_);
     return out;
   }
 
@@ -234,25 +234,45 @@ private:
     if (abi_.back_chain)
       memory_.store64(sp, cfa);
 
+    // The live values in the destination's sizes; TLS addresses move with
+    // the block.
     const SourceFrame &src = stack_.frames[k];
+    std::vector<RegValue> values;
     for (size_t i = 0; i < site.live_values.size(); ++i) {
       const LiveValue &lv = site.live_values[i];
       const LiveValue &src_lv = src.site->live_values[i];
       RegValue value = truncate(src.values[i], std::min(lv.size, src_lv.size));
       if (lv.size == 8 && src_lv.size == 8)
         value.lo = tls_.apply(value.lo);
+      values.push_back(value);
+    }
+
+    // What the destination's code keeps beside the records; the live values
+    // below take precedence where both name one place.
+    for (const meta::KnownValue &known : site.known_values) {
+      RegValue value{resolve(site, known, cfa, values), 0};
+      if (known.in_register) {
+        check_known_register(site, known);
+        expected_.want(known.dwarf_reg, value);
+      } else {
+        store(memory_, cfa + known.cfa_offset, value, known.size);
+      }
+    }
+
+    for (size_t i = 0; i < site.live_values.size(); ++i) {
+      const LiveValue &lv = site.live_values[i];
       switch (lv.kind) {
       case LocationKind::Register:
         check_register(abi_, site, lv, dst_.path());
-        expected_.want(lv.dwarf_reg, value);
+        expected_.want(lv.dwarf_reg, values[i]);
         break;
       case LocationKind::Indirect:
-        store(memory_, base(lv, sp, fp, has_fp, site) + lv.offset, value, lv.size);
+        store(memory_, base(lv, sp, fp, has_fp, site) + lv.offset, values[i], lv.size);
         break;
       case LocationKind::Constant:
         break;
       case LocationKind::Direct:
-        if (src_lv.kind != LocationKind::Direct)
+        if (src.site->live_values[i].kind != LocationKind::Direct)
           fail("call site {:#x}: live value {} is a frame address in {} but not in the source",
                site.id, i, dst_.path());
         break;
@@ -262,6 +282,30 @@ private:
       expected_.want(abi_.fp, {fp, 0});
     expected_.want(rule.return_address_reg, {site.return_address, 0});
     return sp;
+  }
+
+  uint64_t resolve(const meta::CallSite &site, const meta::KnownValue &known, uint64_t cfa,
+                   const std::vector<RegValue> &values) const {
+    uint64_t base = 0;
+    switch (known.base) {
+    case meta::KnownValue::Base::Absolute: break;
+    case meta::KnownValue::Base::ThreadPointer: base = tp_; break;
+    case meta::KnownValue::Base::Cfa: base = cfa; break;
+    case meta::KnownValue::Base::LiveValue:
+      if (known.live_value >= values.size())
+        fail("{}: call site {:#x} derives a known value from live value {} of {}", dst_.path(),
+             site.id, known.live_value, values.size());
+      base = values[known.live_value].lo;
+      break;
+    }
+    return base + static_cast<uint64_t>(known.offset);
+  }
+
+  void check_known_register(const meta::CallSite &site, const meta::KnownValue &known) const {
+    if (known.dwarf_reg >= kNumDwarfRegs || !abi_.is_callee_saved(known.dwarf_reg))
+      fail("{}: call site {:#x} has a known value in DWARF register {}, which a call does not "
+           "preserve on {}",
+           dst_.path(), site.id, known.dwarf_reg, name(abi_.isa));
   }
 
   uint64_t base(const LiveValue &lv, uint64_t sp, uint64_t fp, bool has_fp,
@@ -280,6 +324,7 @@ private:
   const Program &dst_;
   const Abi &abi_;
   const BlockMove &tls_;
+  uint64_t tp_;
   Expected expected_;
 };
 
@@ -287,7 +332,7 @@ private:
 
 RegFile rebuild(const SourceStack &stack, images::Memory &memory, const Program &dst,
                 uint64_t tp, const BlockMove &tls) {
-  return Builder(stack, memory, dst, tls).build(tp);
+  return Builder(stack, memory, dst, tls, tp).build();
 }
 
 } // namespace xisa::transform

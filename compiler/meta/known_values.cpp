@@ -1,0 +1,671 @@
+#include "meta/known_values.h"
+#include "meta/disassembler.h"
+
+#include "support/callee_saved.h"
+
+#include "llvm/ADT/StringMap.h"
+#include "llvm/MC/MCInstrAnalysis.h"
+#include "llvm/MC/MCInstrDesc.h"
+
+#include <algorithm>
+#include <bit>
+#include <deque>
+#include <map>
+#include <optional>
+
+using namespace llvm;
+
+namespace xisa::meta {
+
+namespace {
+
+// What a register or slot holds: a number, an offset from the thread
+// pointer or the CFA, or from a symbol: the unknown result of one
+// instruction's latest execution (or a register's value at entry), which
+// relates the places that hold it.
+enum class Kind : uint8_t { Absolute, ThreadPointer, Cfa, Symbol };
+
+struct Value {
+  Kind base = Kind::Absolute;
+  int64_t offset = 0;
+  uint64_t symbol = 0; // Kind::Symbol
+  bool operator==(const Value &) const = default;
+};
+
+// Symbols of the instruction at index i: one per register it writes; those
+// above kEntrySymbols are the registers' values at the function's entry.
+constexpr uint64_t kSymbolsPerInstr = 256;
+constexpr uint64_t kEntrySymbols = uint64_t(1) << 62;
+
+uint64_t symbolOf(size_t instr, int reg) { return (instr + 1) * kSymbolsPerInstr + unsigned(reg); }
+bool isSymbolOf(const Value &v, size_t instr) {
+  return v.base == Kind::Symbol && v.symbol / kSymbolsPerInstr == instr + 1;
+}
+using Maybe = std::optional<Value>;
+
+struct Slot {
+  Value value;
+  uint16_t size = 0;
+  bool operator==(const Slot &) const = default;
+};
+
+// What the registers and the frame's slots hold before one instruction on
+// every path seen so far. Anything not in the maps is unknown.
+struct State {
+  bool reached = false;
+  std::map<int, Value> regs;
+  std::map<int64_t, Slot> slots; // by CFA offset
+
+  // Keeps what both agree on; true if this state changed.
+  bool meet(const State &other) {
+    if (!reached) {
+      *this = other;
+      return true;
+    }
+    bool changed = false;
+    changed |= keepCommon(regs, other.regs);
+    changed |= keepCommon(slots, other.slots);
+    return changed;
+  }
+
+  template <class Map> static bool keepCommon(Map &mine, const Map &theirs) {
+    bool changed = false;
+    for (auto it = mine.begin(); it != mine.end();) {
+      auto other = theirs.find(it->first);
+      if (other == theirs.end() || !(other->second == it->second)) {
+        it = mine.erase(it);
+        changed = true;
+      } else {
+        ++it;
+      }
+    }
+    return changed;
+  }
+};
+
+struct Instr {
+  uint64_t pc = 0, size = 0;
+  MCInst inst;
+};
+
+uint64_t lowBytes(uint64_t value, unsigned bytes) {
+  return bytes >= 8 ? value : value & ((uint64_t(1) << (8 * bytes)) - 1);
+}
+
+Maybe plus(Maybe value, int64_t addend) {
+  if (!value)
+    return std::nullopt;
+  value->offset += addend;
+  return value;
+}
+
+Maybe absolute(uint64_t value) { return Value{Kind::Absolute, int64_t(value), 0}; }
+
+// An operation that only makes sense on a plain number.
+template <class F> Maybe onNumber(Maybe value, F f) {
+  if (!value || value->base != Kind::Absolute)
+    return std::nullopt;
+  return absolute(f(uint64_t(value->offset)));
+}
+
+// AArch64's bitmask immediate (N:immr:imms) expanded to `bits` bits.
+uint64_t decodeLogicalImmediate(uint64_t encoded, unsigned bits) {
+  unsigned n = (encoded >> 12) & 1, immr = (encoded >> 6) & 0x3f, imms = encoded & 0x3f;
+  unsigned len = 31 - std::countl_zero((n << 6) | (~imms & 0x3f));
+  unsigned size = 1u << len, r = immr & (size - 1), s = imms & (size - 1);
+  uint64_t pattern = (s + 1 == 64) ? ~0ull : (uint64_t(1) << (s + 1)) - 1;
+  for (unsigned i = 0; i < r; ++i)
+    pattern = ((pattern & 1) << (size - 1)) | (pattern >> 1);
+  for (; size < bits; size *= 2)
+    pattern |= pattern << size;
+  return lowBytes(pattern, bits / 8);
+}
+
+// AArch64's 8-bit floating-point immediate as a float.
+float decodeFpImmediate(unsigned imm) {
+  uint32_t sign = (imm >> 7) & 1, exp = (imm >> 4) & 7, mantissa = imm & 0xf;
+  uint32_t bits = sign << 31 | ((exp & 4) ? 0u : 1u) << 30 | ((exp & 4) ? 0x1fu : 0u) << 25 |
+                  (exp & 3) << 23 | mantissa << 19;
+  return std::bit_cast<float>(bits);
+}
+
+uint64_t doubleBits(float value) { return std::bit_cast<uint64_t>(double(value)); }
+
+// PowerPC's rotate-and-mask, mask bits mb..me in IBM numbering (0 = MSB).
+uint64_t rotateMask(uint64_t value, unsigned shift, unsigned mb, unsigned me) {
+  uint64_t rotated = std::rotl(value, int(shift));
+  uint64_t mask = mb <= me ? (~0ull >> mb) & (~0ull << (63 - me))
+                           : (~0ull >> mb) | (~0ull << (63 - me));
+  return rotated & mask;
+}
+
+// The transfer function: what one instruction does to a State, for the
+// instructions that build constants, addresses and frames, move them
+// between registers and spill slots; every other one makes what it writes
+// unknown.
+class Interpreter {
+public:
+  Interpreter(const Disassembler &code) : code_(code), isa_(code.isa()) {}
+
+  State entry(uint64_t function_address) const {
+    State state;
+    state.reached = true;
+    for (int reg = 0; reg < int(kSymbolsPerInstr); ++reg)
+      state.regs[reg] = Value{Kind::Symbol, 0, kEntrySymbols + unsigned(reg)};
+    // x86's call pushed the return address: the entry SP is CFA - 8.
+    state.regs[spReg()] = Value{Kind::Cfa, isa_ == Isa::X86_64 ? -8 : 0, 0};
+    if (isa_ == Isa::PPC64LE) {
+      state.regs[12] = Value{Kind::Absolute, int64_t(function_address), 0}; // global entry
+      state.regs[13] = Value{Kind::ThreadPointer, 0, 0};
+    }
+    return state;
+  }
+
+  // `index` names the symbols the instruction defines.
+  void step(const Instr &in, size_t index, State &state) {
+    pending_.clear();
+    if (code_.analysis().isCall(in.inst))
+      return call(state);
+    bool handled = false;
+    switch (isa_) {
+    case Isa::X86_64:
+      handled = stepX86(in, state);
+      break;
+    case Isa::AArch64:
+      handled = stepAarch64(in, state);
+      break;
+    case Isa::PPC64LE:
+      handled = stepPpc(in, state);
+      break;
+    }
+    if (!handled)
+      clobber(in, state);
+    commit(index, state);
+  }
+
+  int spReg() const { return isa_ == Isa::X86_64 ? 7 : isa_ == Isa::AArch64 ? 31 : 1; }
+
+private:
+  // A call keeps the callee-saved registers but the link register it
+  // writes, the stack pointer (and on ppc64 the TOC and thread pointers) and
+  // the slots above the stack pointer.
+  void call(State &state) const {
+    for (auto it = state.regs.begin(); it != state.regs.end();) {
+      int reg = it->first;
+      bool kept = reg == spReg() ||
+                  (is_callee_saved(isa_, unsigned(reg)) && !(isa_ == Isa::AArch64 && reg == 30)) ||
+                  (isa_ == Isa::PPC64LE && (reg == 2 || reg == 13));
+      it = kept ? std::next(it) : state.regs.erase(it);
+    }
+    Maybe sp = get(state, spReg());
+    if (!sp || sp->base != Kind::Cfa) {
+      state.slots.clear();
+      return;
+    }
+    state.slots.erase(state.slots.begin(), state.slots.lower_bound(sp->offset));
+  }
+
+  // What an unmodelled instruction writes becomes its own symbols; if it
+  // may store into the frame, the slots it may reach become unknown.
+  void clobber(const Instr &in, State &state) {
+    for (int reg : code_.defs(in.inst))
+      set(state, reg, std::nullopt);
+    if (!code_.desc(in.inst).mayStore())
+      return;
+    for (unsigned i = 0; i < in.inst.getNumOperands(); ++i)
+      if (Maybe base = operand(in.inst, state, i); base && base->base == Kind::Cfa) {
+        // Its offset is unknown here: forget the whole frame.
+        state.slots.clear();
+        return;
+      }
+  }
+
+  Maybe get(const State &state, int reg) const {
+    if (reg < 0)
+      return std::nullopt;
+    auto it = state.regs.find(reg);
+    return it == state.regs.end() ? std::nullopt : Maybe(it->second);
+  }
+
+  // Register writes wait for commit: the instruction reads its operands
+  // first, and its own earlier symbols die when it runs again.
+  void set(State &, int reg, Maybe value) {
+    if (reg >= 0 && reg < int(kSymbolsPerInstr))
+      pending_.emplace_back(reg, value);
+  }
+
+  void commit(size_t index, State &state) {
+    std::erase_if(state.regs, [&](const auto &entry) { return isSymbolOf(entry.second, index); });
+    std::erase_if(state.slots,
+                  [&](const auto &entry) { return isSymbolOf(entry.second.value, index); });
+    for (auto [reg, value] : pending_) {
+      if (!value || isSymbolOf(*value, index))
+        value = Value{Kind::Symbol, 0, symbolOf(index, reg)};
+      state.regs[reg] = *value;
+    }
+  }
+
+  // The value of register operand i; the zero registers read as 0.
+  Maybe operand(const MCInst &inst, const State &state, unsigned i) const {
+    if (Disassembler::is_zero_register(code_.reg_name(inst, i)))
+      return absolute(0);
+    return get(state, code_.reg(inst, i));
+  }
+
+  Maybe load(const State &state, Maybe address, unsigned bytes) const {
+    if (!address)
+      return std::nullopt;
+    if (address->base == Kind::Absolute) {
+      if (auto value = code_.read_constant(uint64_t(address->offset), bytes))
+        return absolute(*value);
+      return std::nullopt;
+    }
+    if (address->base == Kind::Cfa) {
+      auto it = state.slots.find(address->offset);
+      if (it != state.slots.end() && it->second.size == bytes)
+        return it->second.value;
+    }
+    return std::nullopt;
+  }
+
+  // Stores through anything but a frame address are assumed to miss the
+  // spill slots: those are never address-taken (escaping locals live in
+  // the pass's shadow frame).
+  void store(State &state, Maybe address, Maybe value, unsigned bytes) const {
+    if (!address || address->base != Kind::Cfa)
+      return;
+    int64_t at = address->offset;
+    for (auto it = state.slots.lower_bound(at - 16); it != state.slots.end() &&
+                                                     it->first < at + int64_t(bytes);) {
+      bool overlaps = it->first + it->second.size > at;
+      it = overlaps ? state.slots.erase(it) : std::next(it);
+    }
+    if (!value || (value->base != Kind::Absolute && bytes != 8))
+      return;
+    if (value->base == Kind::Absolute)
+      value->offset = int64_t(lowBytes(uint64_t(value->offset), bytes));
+    state.slots[at] = Slot{*value, uint16_t(bytes)};
+  }
+
+  bool stepX86(const Instr &in, State &state);
+  bool stepAarch64(const Instr &in, State &state);
+  bool stepPpc(const Instr &in, State &state);
+
+  const Disassembler &code_;
+  Isa isa_;
+  std::vector<std::pair<int, Maybe>> pending_;
+};
+
+bool Interpreter::stepX86(const Instr &in, State &state) {
+  const MCInst &inst = in.inst;
+  StringRef name = code_.opcode_name(inst);
+  unsigned n = inst.getNumOperands();
+  auto reg = [&](unsigned i) { return code_.reg(inst, i); };
+  auto imm = [&](unsigned i) { return code_.imm(inst, i); };
+  // The address of the memory operand at `m` (base, scale, index, disp,
+  // segment); %fs:0 is where x86-64 keeps the thread pointer itself.
+  auto address = [&](unsigned m, bool &threadPointer) -> Maybe {
+    threadPointer = false;
+    if (m + 5 > n || code_.reg(inst, m + 2) >= 0)
+      return std::nullopt;
+    StringRef segment = code_.reg_name(inst, m + 4);
+    StringRef base = code_.reg_name(inst, m);
+    if (segment == "FS") {
+      threadPointer = base.empty() && imm(m + 3) == 0;
+      return std::nullopt;
+    }
+    if (!segment.empty())
+      return std::nullopt;
+    if (base == "RIP")
+      return absolute(in.pc + in.size + uint64_t(imm(m + 3)));
+    return plus(get(state, reg(m)), imm(m + 3));
+  };
+  static const StringMap<unsigned> loads = {
+      {"MOV64rm", 8}, {"MOV32rm", 4}, {"MOVSDrm", 8}, {"MOVSDrm_alt", 8},
+      {"MOVSSrm", 4}, {"MOVSSrm_alt", 4}, {"MOVQI2PQIrm", 8}, {"MOV64toPQIrm", 8}};
+  static const StringMap<unsigned> stores = {{"MOV64mr", 8},  {"MOV32mr", 4},   {"MOVSDmr", 8},
+                                             {"MOVSSmr", 4},  {"MOVPQI2QImr", 8}, {"MOV16mr", 2},
+                                             {"MOV8mr", 1}};
+  bool tp = false;
+  if (auto it = loads.find(name); it != loads.end() && n == 6) {
+    Maybe at = address(1, tp);
+    set(state, reg(0), tp ? Value{Kind::ThreadPointer, 0, 0} : load(state, at, it->second));
+  } else if (auto it = stores.find(name); it != stores.end() && n == 6) {
+    store(state, address(0, tp), get(state, reg(5)), it->second);
+  } else if ((name == "MOV64mi32" || name == "MOV32mi") && n == 6) {
+    unsigned bytes = name == "MOV64mi32" ? 8 : 4;
+    store(state, address(0, tp), absolute(uint64_t(imm(5))), bytes);
+  } else if (name == "LEA64r" && n == 6) {
+    set(state, reg(0), address(1, tp));
+  } else if (name == "MOV64ri" || name == "MOV64ri32") {
+    set(state, reg(0), absolute(uint64_t(imm(1))));
+  } else if (name == "MOV32ri") {
+    set(state, reg(0), absolute(lowBytes(uint64_t(imm(1)), 4)));
+  } else if ((name == "XOR32rr" || name == "XOR64rr") && reg(1) == reg(2)) {
+    set(state, reg(0), absolute(0));
+    state.regs.erase(49); // eflags
+  } else if (name == "MOV64rr" || name == "MOVAPSrr" || name == "MOVAPDrr") {
+    set(state, reg(0), get(state, reg(1)));
+  } else if (name == "MOV32rr") {
+    set(state, reg(0), onNumber(get(state, reg(1)), [](uint64_t v) { return lowBytes(v, 4); }));
+  } else if (name == "PUSH64r") {
+    Maybe sp = plus(get(state, 7), -8);
+    store(state, sp, get(state, reg(0)), 8);
+    set(state, 7, sp);
+  } else if (name == "POP64r") {
+    Maybe sp = get(state, 7);
+    set(state, reg(0), load(state, sp, 8));
+    set(state, 7, plus(sp, 8));
+  } else if ((name == "SUB64ri8" || name == "SUB64ri32" || name == "ADD64ri8" ||
+              name == "ADD64ri32") &&
+             n == 3) {
+    int64_t delta = name.starts_with("SUB") ? -imm(2) : imm(2);
+    set(state, reg(0), plus(get(state, reg(1)), delta));
+    state.regs.erase(49);
+  } else {
+    return false;
+  }
+  return true;
+}
+
+bool Interpreter::stepAarch64(const Instr &in, State &state) {
+  const MCInst &inst = in.inst;
+  StringRef name = code_.opcode_name(inst);
+  unsigned n = inst.getNumOperands();
+  auto reg = [&](unsigned i) { return code_.reg(inst, i); };
+  auto imm = [&](unsigned i) { return code_.imm(inst, i); };
+  auto value = [&](unsigned i) { return operand(inst, state, i); };
+  bool wide = !code_.reg_name(inst, 0).starts_with("W"); // a W destination is 32 bits
+  auto narrow = [&](Maybe v) {
+    return wide ? v : onNumber(v, [](uint64_t x) { return lowBytes(x, 4); });
+  };
+  // Loads and stores with an unsigned offset scaled by their size, and
+  // their unscaled (ldur/stur) forms.
+  static const StringMap<unsigned> scaledLoads = {
+      {"LDRXui", 8}, {"LDRWui", 4}, {"LDRDui", 8}, {"LDRSui", 4}};
+  static const StringMap<unsigned> unscaledLoads = {
+      {"LDURXi", 8}, {"LDURWi", 4}, {"LDURDi", 8}, {"LDURSi", 4}};
+  static const StringMap<unsigned> scaledStores = {
+      {"STRXui", 8}, {"STRWui", 4}, {"STRDui", 8}, {"STRSui", 4}, {"STRHHui", 2}, {"STRBBui", 1}};
+  static const StringMap<unsigned> unscaledStores = {
+      {"STURXi", 8}, {"STURWi", 4}, {"STURDi", 8}, {"STURSi", 4}, {"STURHHi", 2}, {"STURBBi", 1}};
+  static const StringMap<unsigned> pairStores = {
+      {"STPXi", 8}, {"STPWi", 4}, {"STPDi", 8}, {"STPXpre", 8}, {"STPDpre", 8}};
+  static const StringMap<unsigned> pairLoads = {{"LDPXi", 8}, {"LDPWi", 4}, {"LDPDi", 8}};
+
+  if (name == "ADRP") {
+    set(state, reg(0), absolute((in.pc & ~0xfffull) + uint64_t(imm(1) << 12)));
+  } else if (name == "ADR") {
+    set(state, reg(0), absolute(in.pc + uint64_t(imm(1))));
+  } else if ((name == "ADDXri" || name == "SUBXri" || name == "ADDWri" || name == "SUBWri") &&
+             n == 4) {
+    int64_t delta = imm(2) << imm(3);
+    set(state, reg(0), narrow(plus(value(1), name.starts_with("SUB") ? -delta : delta)));
+  } else if (name == "ADDXrs" && n == 4 && imm(3) == 0) {
+    Maybe a = value(1), b = value(2);
+    if (a && b && b->base == Kind::Absolute)
+      set(state, reg(0), plus(a, b->offset));
+    else if (a && b && a->base == Kind::Absolute)
+      set(state, reg(0), plus(b, a->offset));
+    else
+      set(state, reg(0), std::nullopt);
+  } else if ((name == "MOVZXi" || name == "MOVZWi") && n == 3) {
+    set(state, reg(0), narrow(absolute(uint64_t(imm(1)) << imm(2))));
+  } else if ((name == "MOVNXi" || name == "MOVNWi") && n == 3) {
+    set(state, reg(0), narrow(absolute(~(uint64_t(imm(1)) << imm(2)))));
+  } else if ((name == "MOVKXi" || name == "MOVKWi") && n == 4) {
+    uint64_t shift = uint64_t(imm(3)), field = uint64_t(0xffff) << shift;
+    set(state, reg(0), narrow(onNumber(value(1), [&](uint64_t v) {
+          return (v & ~field) | (uint64_t(imm(2)) << shift);
+        })));
+  } else if ((name == "ORRXri" || name == "ORRWri") && n == 3) {
+    uint64_t mask = decodeLogicalImmediate(uint64_t(imm(2)), wide ? 64 : 32);
+    set(state, reg(0), onNumber(value(1), [&](uint64_t v) { return v | mask; }));
+  } else if ((name == "ORRXrs" || name == "ORRWrs") && n == 4 &&
+             code_.reg_name(inst, 1).ends_with("ZR") && imm(3) == 0) {
+    set(state, reg(0), narrow(value(2)));
+  } else if (name == "FMOVXDr" || name == "FMOVDXr" || name == "FMOVDr") {
+    set(state, reg(0), value(1));
+  } else if (name == "FMOVSr" || name == "FMOVWSr" || name == "FMOVSWr") {
+    set(state, reg(0), onNumber(value(1), [](uint64_t v) { return lowBytes(v, 4); }));
+  } else if (name == "FMOVDi") {
+    set(state, reg(0), absolute(doubleBits(decodeFpImmediate(unsigned(imm(1))))));
+  } else if (name == "FMOVSi") {
+    set(state, reg(0), absolute(std::bit_cast<uint32_t>(decodeFpImmediate(unsigned(imm(1))))));
+  } else if (name == "MRS" && imm(1) == 0xde82) { // TPIDR_EL0
+    set(state, reg(0), Value{Kind::ThreadPointer, 0, 0});
+  } else if ((name == "LDRXl" || name == "LDRDl" || name == "LDRWl" || name == "LDRSl") &&
+             n == 2) {
+    unsigned bytes = name == "LDRXl" || name == "LDRDl" ? 8 : 4;
+    set(state, reg(0), load(state, absolute(in.pc + uint64_t(imm(1) * 4)), bytes));
+  } else if (auto it = scaledLoads.find(name); it != scaledLoads.end() && n == 3) {
+    set(state, reg(0), load(state, plus(value(1), imm(2) * it->second), it->second));
+  } else if (auto it = unscaledLoads.find(name); it != unscaledLoads.end() && n == 3) {
+    set(state, reg(0), load(state, plus(value(1), imm(2)), it->second));
+  } else if (auto it = pairLoads.find(name); it != pairLoads.end() && n == 4) {
+    Maybe at = plus(value(2), imm(3) * it->second);
+    Maybe first = load(state, at, it->second), second = load(state, plus(at, it->second), it->second);
+    set(state, reg(0), first);
+    set(state, reg(1), second);
+  } else if (auto it = scaledStores.find(name); it != scaledStores.end() && n == 3) {
+    store(state, plus(value(1), imm(2) * it->second), value(0), it->second);
+  } else if (auto it = unscaledStores.find(name); it != unscaledStores.end() && n == 3) {
+    store(state, plus(value(1), imm(2)), value(0), it->second);
+  } else if (auto it = pairStores.find(name); it != pairStores.end()) {
+    bool pre = name.ends_with("pre"); // (writeback, t1, t2, base, imm)
+    unsigned first = pre ? 1 : 0;
+    if (n != first + 4)
+      return false;
+    Maybe at = plus(value(first + 2), imm(first + 3) * it->second);
+    store(state, at, value(first), it->second);
+    store(state, plus(at, it->second), value(first + 1), it->second);
+    if (pre)
+      set(state, reg(0), at);
+  } else if ((name == "STRXpre" || name == "STRDpre") && n == 4) { // (writeback, t, base, imm)
+    Maybe at = plus(value(2), imm(3));
+    store(state, at, value(1), 8);
+    set(state, reg(0), at);
+  } else {
+    return false;
+  }
+  return true;
+}
+
+bool Interpreter::stepPpc(const Instr &in, State &state) {
+  const MCInst &inst = in.inst;
+  StringRef name = code_.opcode_name(inst);
+  unsigned n = inst.getNumOperands();
+  auto reg = [&](unsigned i) { return code_.reg(inst, i); };
+  auto imm = [&](unsigned i) { return code_.imm(inst, i); };
+  auto value = [&](unsigned i) { return operand(inst, state, i); };
+  // D-form: (register, displacement, base).
+  static const StringMap<unsigned> loads = {{"LD", 8}, {"LWZ", 4}, {"LWZ8", 4}, {"LFD", 8}};
+  static const StringMap<unsigned> stores = {{"STD", 8}, {"STW", 4},  {"STW8", 4}, {"STFD", 8},
+                                             {"STH", 2}, {"STH8", 2}, {"STB", 1},  {"STB8", 1}};
+  // 32- and 64-bit register forms are one instruction on ppc64.
+  StringRef op = name.ends_with("8") && !loads.count(name) && !stores.count(name)
+                     ? name.drop_back()
+                     : name;
+  if (op == "ADDIS" && n == 3) {
+    set(state, reg(0), plus(value(1), imm(2) << 16));
+  } else if (op == "ADDI" && n == 3) {
+    set(state, reg(0), plus(value(1), imm(2)));
+  } else if (op == "LI" && n == 2) {
+    set(state, reg(0), absolute(uint64_t(imm(1))));
+  } else if (op == "LIS" && n == 2) {
+    set(state, reg(0), absolute(uint64_t(imm(1) << 16)));
+  } else if ((op == "ORI" || op == "ORIS") && n == 3) {
+    uint64_t bits = uint64_t(imm(2)) << (op == "ORIS" ? 16 : 0);
+    set(state, reg(0), onNumber(value(1), [&](uint64_t v) { return v | bits; }));
+  } else if ((op == "OR" && n == 3 && reg(1) == reg(2)) || (op == "FMR" && n == 2)) {
+    set(state, reg(0), value(1));
+  } else if ((op == "RLDIC" || op == "RLDICL" || op == "RLDICR") && n == 4) {
+    unsigned shift = unsigned(imm(2)), bound = unsigned(imm(3));
+    unsigned mb = op == "RLDICR" ? 0 : bound;
+    unsigned me = op == "RLDICR" ? bound : op == "RLDICL" ? 63 : 63 - shift;
+    set(state, reg(0),
+        onNumber(value(1), [&](uint64_t v) { return rotateMask(v, shift, mb, me); }));
+  } else if (auto it = loads.find(name); it != loads.end() && n == 3) {
+    set(state, reg(0), load(state, plus(value(2), imm(1)), it->second));
+  } else if (name == "LFS" && n == 3) {
+    // lfs widens the single to a double in the register.
+    set(state, reg(0), onNumber(load(state, plus(value(2), imm(1)), 4), [](uint64_t v) {
+          return doubleBits(std::bit_cast<float>(uint32_t(v)));
+        }));
+  } else if (auto it = stores.find(name); it != stores.end() && n == 3) {
+    store(state, plus(value(2), imm(1)), value(0), it->second);
+  } else if (name == "STDU" && n == 4) { // (writeback, s, displacement, base)
+    Maybe at = plus(value(3), imm(2));
+    store(state, at, value(1), 8);
+    set(state, reg(0) >= 0 ? reg(0) : reg(3), at);
+  } else {
+    return false;
+  }
+  return true;
+}
+
+// The function's instructions in address order, up to the first bytes that
+// are no instruction (ppc64's traceback table follows the code).
+std::vector<Instr> decodeFunction(const Disassembler &code, const Function &function) {
+  std::vector<Instr> out;
+  for (uint64_t pc = function.address; pc < function.address + function.size;) {
+    Instr in;
+    in.pc = pc;
+    if (!code.decode(pc, in.inst, in.size) || in.size == 0)
+      break;
+    pc += in.size;
+    out.push_back(std::move(in));
+  }
+  return out;
+}
+
+} // namespace
+
+void find_known_values(const Disassembler &code, const Function &function,
+                       std::span<CallSite *const> sites) {
+  if (function.size == 0 || sites.empty())
+    return;
+  std::vector<Instr> instrs = decodeFunction(code, function);
+  if (instrs.empty())
+    return;
+  auto indexOf = [&](uint64_t pc) -> std::optional<size_t> {
+    auto it = std::lower_bound(instrs.begin(), instrs.end(), pc,
+                               [](const Instr &in, uint64_t a) { return in.pc < a; });
+    if (it == instrs.end() || it->pc != pc)
+      return std::nullopt;
+    return size_t(it - instrs.begin());
+  };
+
+  const MCInstrAnalysis &analysis = code.analysis();
+  Interpreter interpreter(code);
+  std::vector<State> states(instrs.size());
+  states[0] = interpreter.entry(function.address);
+  std::deque<size_t> work = {0};
+  std::vector<bool> queued(instrs.size(), false);
+  queued[0] = true;
+  auto flow = [&](size_t to, const State &state) {
+    if (states[to].meet(state) && !queued[to]) {
+      queued[to] = true;
+      work.push_back(to);
+    }
+  };
+  while (!work.empty()) {
+    size_t i = work.front();
+    work.pop_front();
+    queued[i] = false;
+    const Instr &in = instrs[i];
+    State out = states[i];
+    interpreter.step(in, i, out);
+    if (getenv("KVDEBUG")) {
+      fprintf(stderr, "%lx %s:", in.pc, code.opcode_name(in.inst).str().c_str());
+      for (auto &[r, v] : out.regs) fprintf(stderr, " r%d=%d%+ld", r, int(v.base), v.offset);
+      for (auto &[o, v] : out.slots) fprintf(stderr, " [%ld]=%d%+ld", o, int(v.value.base), v.value.offset);
+      fprintf(stderr, "\n");
+    }
+    const MCInst &inst = in.inst;
+    bool call = analysis.isCall(inst);
+    if (!call && analysis.isBranch(inst)) {
+      uint64_t target = 0;
+      if (analysis.evaluateBranch(inst, in.pc, in.size, target)) {
+        if (auto to = indexOf(target))
+          flow(*to, out);
+        else if (target >= function.address && target < function.address + function.size)
+          return; // into code we could not decode: no path is certain
+        // (a target outside the function is a tail call)
+      } else if (analysis.isIndirectBranch(inst)) {
+        // A jump table: any instruction may be a target.
+        for (size_t to = 0; to < instrs.size(); ++to)
+          flow(to, out);
+      }
+    }
+    bool falls = call || !(analysis.isUnconditionalBranch(inst) || analysis.isReturn(inst) ||
+                           analysis.isIndirectBranch(inst) || code.desc(inst).isBarrier());
+    if (falls && i + 1 < instrs.size())
+      flow(i + 1, out);
+  }
+
+  int sp = interpreter.spReg();
+  for (CallSite *site : sites) {
+    site->known_values.clear();
+    auto at = indexOf(site->return_address);
+    if (!at || !states[*at].reached)
+      continue;
+    const State &state = states[*at];
+    // Where each recorded live value is, as the dataflow sees it.
+    std::vector<std::optional<Value>> recorded;
+    std::vector<std::optional<int64_t>> recordedSlot; // its CFA offset, for Indirect
+    for (const LiveValue &lv : site->live_values) {
+      std::optional<Value> value;
+      std::optional<int64_t> slot;
+      if (lv.kind == LocationKind::Register) {
+        if (auto it = state.regs.find(lv.dwarf_reg); it != state.regs.end())
+          value = it->second;
+      } else if (lv.kind == LocationKind::Indirect) {
+        auto base = state.regs.find(lv.dwarf_reg);
+        if (base != state.regs.end() && base->second.base == Kind::Cfa) {
+          slot = base->second.offset + lv.offset;
+          if (auto it = state.slots.find(*slot); it != state.slots.end())
+            value = it->second.value;
+        }
+      }
+      recorded.push_back(value);
+      recordedSlot.push_back(slot);
+    }
+    auto describe = [&](KnownValue known, const Value &value) -> std::optional<KnownValue> {
+      known.offset = value.offset;
+      switch (value.base) {
+      case Kind::Absolute: known.base = KnownValue::Base::Absolute; return known;
+      case Kind::ThreadPointer: known.base = KnownValue::Base::ThreadPointer; return known;
+      case Kind::Cfa: known.base = KnownValue::Base::Cfa; return known;
+      case Kind::Symbol: break;
+      }
+      for (size_t i = 0; i < recorded.size(); ++i) {
+        const std::optional<Value> &lv = recorded[i];
+        if (!lv || lv->base != Kind::Symbol || lv->symbol != value.symbol)
+          continue;
+        const LiveValue &location = site->live_values[i];
+        bool same = known.in_register
+                        ? location.kind == LocationKind::Register &&
+                              location.dwarf_reg == known.dwarf_reg
+                        : recordedSlot[i] == known.cfa_offset;
+        if (same)
+          return std::nullopt; // the record already puts it there
+        known.base = KnownValue::Base::LiveValue;
+        known.live_value = uint32_t(i);
+        known.offset = value.offset - lv->offset;
+        return known;
+      }
+      return std::nullopt;
+    };
+    for (const auto &[reg, value] : state.regs)
+      if (reg != sp && is_callee_saved(code.isa(), unsigned(reg)))
+        if (auto known = describe({true, uint16_t(reg), 0, 8}, value))
+          site->known_values.push_back(*known);
+    for (const auto &[offset, slot] : state.slots)
+      if (offset < 0) // the frame's own slots, below the CFA
+        if (auto known = describe({false, 0, int32_t(offset), slot.size}, slot.value))
+          site->known_values.push_back(*known);
+  }
+}
+
+} // namespace xisa::meta
