@@ -36,6 +36,14 @@ void print_containers(const json &containers) {
   }
 }
 
+// Containers the agent lost in a migration (agent/state_store.h).
+void print_lost(const json &lost) {
+  for (const json &l : lost)
+    fmt::print("LOST {} at {}: {} (`xisa container stop {}` clears this)\n",
+               l.value("name", "?"), l.value("lost_at", "?"), l.value("error", "?"),
+               l.value("name", "?"));
+}
+
 proto::Reply request(const AgentClientOptions &opts, json body) {
   return proto::call(opts.endpoint(), opts.token(), std::move(body), {},
                      opts.json ? proto::ProgressFn{} : print_progress);
@@ -76,8 +84,10 @@ void add_container_client_commands(CLI::App &container) {
     json reply = request(opts, {{"op", "list"}}).body;
     if (opts.json)
       fmt::print("{}\n", reply["containers"].dump(2));
-    else
+    else {
       print_containers(reply["containers"]);
+      print_lost(reply.value("lost", json::array()));
+    }
   });
 
   CLI::App *stop = container.add_subcommand("stop", "stop and remove a container");

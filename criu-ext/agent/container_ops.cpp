@@ -154,7 +154,8 @@ void op_list(Agent &agent, proto::Connection &conn, const json &) {
   json list = json::array();
   for (const auto &[name, record] : agent.containers)
     list.push_back(describe(agent, record, runc_state));
-  proto::send_ok(conn, {{"agent", agent.config.name}, {"containers", list}});
+  proto::send_ok(conn,
+                 {{"agent", agent.config.name}, {"containers", list}, {"lost", agent.store.lost()}});
 }
 
 // Asks the container's init to exit with SIGTERM and waits up to `grace`
@@ -186,8 +187,14 @@ void op_stop(Agent &agent, proto::Connection &conn, const json &request) {
     fail("grace_seconds must be 0-3600");
   std::lock_guard lock(agent.mutex);
   auto it = agent.containers.find(name);
-  if (it == agent.containers.end())
+  if (it == agent.containers.end()) {
+    if (agent.store.erase_lost(name)) {
+      spdlog::info("forgot lost container {}", name);
+      proto::send_ok(conn, {{"stopped", name}, {"graceful", false}, {"was_lost", true}});
+      return;
+    }
     fail("no container '{}' on agent {}", name, agent.config.name);
+  }
   proto::send_progress(conn, {{"step", "terminating"}, {"grace_seconds", grace}});
   bool graceful = terminate_gracefully(
       agent, name, std::chrono::milliseconds(static_cast<int64_t>(grace * 1000)));

@@ -36,7 +36,7 @@ void from_json(const json &j, ContainerRecord &r) {
 }
 
 StateStore::StateStore(std::string state_dir) : dir_(std::move(state_dir)) {
-  for (const char *sub : {"containers", "bundles", "runc"}) {
+  for (const char *sub : {"containers", "bundles", "runc", "lost"}) {
     std::error_code ec;
     fs::create_directories(fs::path(dir_) / sub, ec);
     if (ec)
@@ -46,6 +46,9 @@ StateStore::StateStore(std::string state_dir) : dir_(std::move(state_dir)) {
 
 std::string StateStore::record_path(const std::string &name) const {
   return dir_ + "/containers/" + name + ".json";
+}
+std::string StateStore::lost_path(const std::string &name) const {
+  return dir_ + "/lost/" + name + ".json";
 }
 std::string StateStore::bundle_dir(const std::string &name) const {
   return dir_ + "/bundles/" + name;
@@ -73,12 +76,13 @@ std::map<std::string, ContainerRecord> StateStore::load() const {
   return out;
 }
 
-void StateStore::save(const ContainerRecord &record) const {
-  std::string path = record_path(record.name);
+namespace {
+
+void write_atomically(const std::string &path, const json &value) {
   std::string tmp = path + ".tmp";
   {
     std::ofstream out(tmp);
-    out << json(record).dump(2);
+    out << value.dump(2);
     if (!out)
       fail("cannot write {}", tmp);
   }
@@ -86,6 +90,38 @@ void StateStore::save(const ContainerRecord &record) const {
   fs::rename(tmp, path, ec);
   if (ec)
     fail("cannot rename {} to {}: {}", tmp, path, ec.message());
+}
+
+} // namespace
+
+void StateStore::save(const ContainerRecord &record) const {
+  write_atomically(record_path(record.name), record);
+}
+
+void StateStore::save_lost(const json &entry) const {
+  write_atomically(lost_path(entry.at("name").get<std::string>()), entry);
+}
+
+json StateStore::lost() const {
+  std::map<std::string, json> by_name;
+  std::error_code ec;
+  for (const auto &entry : fs::directory_iterator(dir_ + "/lost", ec)) {
+    if (entry.path().extension() != ".json")
+      continue;
+    std::ifstream in(entry.path());
+    json j = json::parse(in, nullptr, false);
+    if (!j.is_discarded() && j.contains("name"))
+      by_name[j["name"].get<std::string>()] = j;
+  }
+  json out = json::array();
+  for (auto &[name, j] : by_name)
+    out.push_back(std::move(j));
+  return out;
+}
+
+bool StateStore::erase_lost(const std::string &name) const {
+  std::error_code ec;
+  return fs::remove(lost_path(name), ec);
 }
 
 void StateStore::erase(const std::string &name) const {

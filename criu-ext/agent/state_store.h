@@ -1,5 +1,7 @@
 // What the agent remembers about its containers, one JSON file each under
-// <state_dir>/containers/, so a restarted agent knows them again.
+// <state_dir>/containers/, so a restarted agent knows them again; and the
+// containers it lost (<state_dir>/lost/: a migration whose source was lost
+// during post-copy), listed until `stop NAME` clears them.
 #pragma once
 #include "agent/container_net.h"
 
@@ -30,12 +32,18 @@ public:
   void save(const ContainerRecord &record) const; // atomically (write + rename)
   void erase(const std::string &name) const;      // record and derived bundle
 
+  // entry: {name, error, lost_at, ...}, as `list` reports it.
+  void save_lost(const nlohmann::json &entry) const;
+  nlohmann::json lost() const; // array, by name
+  bool erase_lost(const std::string &name) const;
+
   std::string bundle_dir(const std::string &name) const;
   std::string runc_root() const;
   std::string runc_log() const;
 
 private:
   std::string record_path(const std::string &name) const;
+  std::string lost_path(const std::string &name) const;
   std::string dir_;
 };
 

@@ -124,6 +124,7 @@ struct Incoming {
   const agent::SliceConfig *slice = nullptr;
   Mode mode = Mode::PostCopy;
   std::string dir; // migrated_bundle_dir: images/ and bundle/
+  proto::Endpoint source = {}; // post-copy: the source's page relay
   bool placed = false;
   std::optional<ImagesGate> lazy_gate = {}, restore_gate = {};
   std::optional<StatusPipe> lazy_status = {}; // its socket listens
@@ -147,6 +148,7 @@ struct Incoming {
     agent.store.erase(record.name);
     if (placed)
       agent.containers.erase(record.name);
+    keep_criu_logs(images(), record.name, "destination");
     fs::remove_all(dir);
   }
 
@@ -180,6 +182,7 @@ struct Incoming {
 
   void prepare(const json &request);
   json finish();
+  [[noreturn]] void lost_source(const json &times);
 };
 
 void Incoming::prepare(const json &request) {
@@ -206,7 +209,7 @@ void Incoming::prepare(const json &request) {
   std::ofstream(images() + "/descriptors.json") << kAgentStdio.dump();
 
   if (mode == Mode::PostCopy) {
-    proto::Endpoint source = proto::parse_endpoint(request.value("page_server", ""));
+    source = proto::parse_endpoint(request.value("page_server", ""));
     lazy_gate.emplace(dir + "/lazy.gate");
     lazy_status.emplace();
     ChildOptions options = criu_child(dir + "/lazy.out", lazy_status->write_end());
@@ -229,6 +232,31 @@ void Incoming::prepare(const json &request) {
   runc_restore.emplace(runc(args), options);
   std::ofstream(prestarted_file(dir)) << runc_restore->pid() << ' ' << (lazy ? lazy->pid() : 0);
   proto::send_progress(conn, {{"phase", "ready"}, {"slice", slice->name}});
+}
+
+// The source went away before every page arrived: the container's memory
+// is incomplete, so it must not go on running. Our CRIU patch 0005 makes the
+// lazy daemon kill the restored tasks before it exits (a task touching a
+// missing page would otherwise read zeros); the container is then removed
+// here and recorded as lost, which `list` reports until `stop` clears it.
+void Incoming::lost_source(const json &times) {
+  std::string why = log_tail(images() + "/lazy.log", 3);
+  std::optional<double> resumed = criu_log_wall_time(images() + "/restore.log", kResumedLine);
+  lazy.reset();
+  undo();
+  std::string error = fmt::format(
+      "the source was lost during post-copy, {:.0f} ms after the container started here; its "
+      "pages that had not arrived were lost with it, so the container was killed and removed "
+      "(CRIU lazy-pages: {})",
+      (wall_now() - resumed.value_or(times.value("images_received_at", wall_now()))) * 1e3, why);
+  spdlog::error("container {}: {}", record.name, error);
+  agent.store.save_lost({{"name", record.name},
+                         {"slice", record.slice},
+                         {"source", source.text()},
+                         {"lost_at", fmt::format("{:%FT%TZ}", std::chrono::floor<std::chrono::seconds>(
+                                                                   std::chrono::system_clock::now()))},
+                         {"error", error}});
+  fail("container '{}': {}", record.name, error);
 }
 
 json Incoming::finish() {
@@ -285,22 +313,16 @@ json Incoming::finish() {
         }
       }
     }
-    if (lazy->wait() != 0) {
-      // The source went away before every page arrived: the container's
-      // memory is incomplete, so it must not go on running.
-      std::string why = log_tail(images() + "/lazy.log");
-      lazy.reset();
-      undo();
-      fail("the source was lost during post-copy; container '{}' had missing pages and was "
-           "stopped here: {}",
-           record.name, why);
-    }
+    if (lazy->wait() != 0)
+      lost_source(result);
+    result["all_pages_at"] = wall_now();
     LazyStats pages = read_lazy_stats(images() + "/lazy.log");
     result["pages_faulted"] = pages.pages_faulted;
     result["pages_pushed"] = pages.pages_total - std::min(pages.pages_total, pages.pages_faulted);
     spdlog::info("container {} has all its pages ({} faulted, {} pushed)", record.name,
                  result["pages_faulted"].get<uint64_t>(), result["pages_pushed"].get<uint64_t>());
   }
+  keep_criu_logs(images(), record.name, "destination");
   fs::remove_all(images());
   fs::remove(prestarted_file(dir));
   return result;

@@ -54,6 +54,9 @@ void print_report(const json &r) {
              ms(r.value("before_freeze_ms", json())));
   fmt::print("  total        {}  (until every page arrived and the source was gone)\n",
              ms(r.value("total_ms", json())));
+  if (r.value("mode", "") == "postcopy")
+    fmt::print("  window       {}  (resumed until the last page: the source must live)\n",
+               ms(r.value("postcopy_window_ms", json())));
   fmt::print("  on the wire  {:9.0f} KiB images + {:.0f} KiB pages\n",
              number("image_bytes") / 1024, number("page_bytes") / 1024);
   fmt::print("  pages        {:9.0f} faulted, {:.0f} pushed\n", number("pages_faulted"),

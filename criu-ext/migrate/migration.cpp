@@ -2,6 +2,9 @@
 #include "support/error.h"
 
 #include <cstdlib>
+#include <filesystem>
+
+namespace fs = std::filesystem;
 
 namespace xisa::migrate {
 
@@ -37,6 +40,19 @@ std::vector<std::string> criu_env() { return {"CRIU_FAULT=130"}; }
 std::string injected_fault() {
   const char *env = std::getenv("XISA_MIGRATE_FAULT");
   return env ? env : "";
+}
+
+void keep_criu_logs(const std::string &dir, const std::string &name, std::string_view side) {
+  const char *env = std::getenv("XISA_MIGRATE_LOG_DIR");
+  std::error_code ec;
+  if (!env || !*env || !fs::is_directory(dir, ec))
+    return;
+  fs::path out = fs::path(env) / (name + "-" + std::string(side));
+  fs::remove_all(out, ec);
+  fs::create_directories(out, ec);
+  for (const fs::directory_entry &entry : fs::directory_iterator(dir, ec))
+    if (entry.path().extension() == ".log")
+      fs::copy_file(entry.path(), out / entry.path().filename(), ec);
 }
 
 } // namespace xisa::migrate

@@ -47,8 +47,15 @@ std::vector<std::string> criu_env();
 //   "exit-after-images"        the destination agent exits as if killed,
 //                              right after it received the image set;
 //   "corrupt-images"           it truncates pstree.img, so the restore fails;
-//   "source-exit-in-postcopy"  the source agent exits as if killed 100 ms
-//                              after the container runs on the destination.
+//   "slow-pages"               the source's page relay sends at most 8 MiB/s,
+//                              so post-copy lasts long enough for a test to
+//                              kill the source in the middle of it.
 std::string injected_fault();
+
+// Debugging and benchmarks: with XISA_MIGRATE_LOG_DIR set in an agent's
+// environment, the CRIU logs (*.log) of each migration are copied from dir
+// to $XISA_MIGRATE_LOG_DIR/<name>-<side>/ before the agent removes them;
+// a later migration of the name overwrites them.
+void keep_criu_logs(const std::string &dir, const std::string &name, std::string_view side);
 
 } // namespace xisa::migrate

@@ -4,8 +4,11 @@
 #include <spdlog/spdlog.h>
 
 #include <array>
+#include <chrono>
+#include <thread>
 #include <optional>
 #include <cerrno>
+#include <cstring>
 #include <fcntl.h>
 #include <poll.h>
 #include <sys/socket.h>
@@ -38,6 +41,15 @@ void send_invalid_request(int criu_fd) {
   write_all(criu_fd, bad.data(), bad.size());
 }
 
+// Our CRIU patch 0007's PS_IOV_COMMIT (no answer): from now on CRIU never
+// resumes the source tasks, and they die with CRIU.
+bool send_commit(int criu_fd) {
+  std::array<char, kRequestBytes> commit{};
+  uint32_t cmd = 0x1025;
+  std::memcpy(commit.data(), &cmd, sizeof cmd);
+  return write_all(criu_fd, commit.data(), commit.size());
+}
+
 void set_reset_on_close(int fd, bool on) {
   linger opt = {on ? 1 : 0, 0};
   ::setsockopt(fd, SOL_SOCKET, SO_LINGER, &opt, sizeof opt);
@@ -45,7 +57,8 @@ void set_reset_on_close(int fd, bool on) {
 
 } // namespace
 
-PageRelay::PageRelay(const std::string &host) : listener_(proto::Endpoint{host, 0}) {
+PageRelay::PageRelay(const std::string &host, uint64_t rate)
+    : listener_(proto::Endpoint{host, 0}), rate_(rate) {
   if (::pipe2(wake_, O_CLOEXEC | O_NONBLOCK) != 0)
     fail("cannot create a pipe: {}", errno_text(errno));
 }
@@ -103,6 +116,8 @@ void PageRelay::run(proto::Endpoint criu_server) {
       // From now on an abrupt end must end the source too: a clean close.
       set_reset_on_close(criu, false);
       reset_armed = false;
+      if (!send_commit(criu))
+        break;
     }
     // Once the destination is gone (or never came), the decision ends it.
     if ((!dest_open || dest < 0) && decision != Decision::None && !ended) {
@@ -155,6 +170,8 @@ void PageRelay::run(proto::Endpoint criu_server) {
         to_destination_ += static_cast<uint64_t>(n);
         if (!write_all(dest, buf, static_cast<size_t>(n)))
           dest_open = false;
+        if (rate_)
+          std::this_thread::sleep_for(std::chrono::microseconds(n * 1'000'000 / rate_));
       }
     }
   }

@@ -8,7 +8,9 @@
 // daemon may close cleanly even when the destination's restore failed, so
 // letting it talk to CRIU directly could end the only copy of the container.
 // The relay forwards requests but keeps the ending for the agent to decide:
-//   commit(): the destination runs the container; end cleanly (source dies),
+//   commit(): the destination runs the container; tell CRIU (our patch 0007:
+//             the source tasks then die with CRIU and are never resumed)
+//             and end cleanly (source dies),
 //   abort():  it will not run; send CRIU an invalid request (source resumes).
 // Requests from the lazy daemon are fixed 24-byte headers (CRIU's
 // page_server_iov), so the relay forwards whole headers only and an abort
@@ -28,8 +30,9 @@ namespace xisa::migrate {
 
 class PageRelay {
 public:
-  // Listens on host (port 0: any free port).
-  explicit PageRelay(const std::string &host);
+  // Listens on host (port 0: any free port). A rate (bytes per second to
+  // the destination, 0: unlimited) is for tests that need a long post-copy.
+  explicit PageRelay(const std::string &host, uint64_t rate = 0);
   PageRelay(const PageRelay &) = delete;
   PageRelay &operator=(const PageRelay &) = delete;
   ~PageRelay(); // aborts unless committed, then waits for the relay to end
@@ -56,6 +59,7 @@ private:
   std::atomic<Decision> decision_{Decision::None};
   std::atomic<uint64_t> to_destination_{0}, from_destination_{0};
   std::atomic<bool> connected_{false};
+  uint64_t rate_;
   std::thread thread_;
 };
 

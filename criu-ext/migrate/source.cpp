@@ -34,8 +34,6 @@
 #include <fstream>
 #include <optional>
 #include <poll.h>
-#include <thread>
-#include <unistd.h>
 
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -81,6 +79,9 @@ struct Timeline {
             {"prepare_ms", ms(started_at, dump_started_at)},
             {"before_freeze_ms", ms(dump_started_at, freezing)},
             {"running_seen_ms", ms(freezing, running_seen_at)},
+            // Post-copy: while it lasts, losing the source loses the
+            // container (docs/container-migration.md).
+            {"postcopy_window_ms", ms(resumed, at("all_pages_at"))},
             {"total_ms", ms(started_at, done_at)},
             {"image_bytes", dest_reply.value("image_bytes", uint64_t{0})},
             {"criu_restore_ms", dest_reply.value("criu_restore_ms", 0.0)}};
@@ -263,7 +264,7 @@ struct Outgoing {
 };
 
 json Outgoing::postcopy() {
-  PageRelay relay(agent.config.listen.host);
+  PageRelay relay(agent.config.listen.host, injected_fault() == "slow-pages" ? 8u << 20 : 0);
   uint16_t criu_port = free_loopback_port();
   Timeline times;
   proto::Connection dest =
@@ -294,11 +295,6 @@ json Outgoing::postcopy() {
       std::ofstream(committed_marker(dir));
       running = true;
       times.running_seen_at = wall_now();
-      if (injected_fault() == "source-exit-in-postcopy") {
-        std::this_thread::sleep_for(std::chrono::milliseconds(100));
-        spdlog::warn("XISA_MIGRATE_FAULT=source-exit-in-postcopy: exiting as if killed");
-        ::_exit(137);
-      }
     });
   } catch (const Error &e) {
     if (running) {
@@ -446,6 +442,7 @@ void op_migrate_out(agent::Agent &agent, proto::Connection &conn, const json &re
   report["from"] = agent.config.name;
   report["to"] = out.to.text();
   spdlog::info("migrated {} to {}: {}", name, out.to.text(), report.dump());
+  keep_criu_logs(out.work(), name, "source");
   fs::remove_all(out.dir);
   proto::send_ok(conn, {{"report", report}});
 }

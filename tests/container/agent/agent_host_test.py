@@ -17,14 +17,14 @@ import os
 import shutil
 import signal
 import socket
-import subprocess
 import sys
 import tempfile
 import time
 import traceback
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common"))
-from agent_process import start_agent  # noqa: E402
+from testbed import (CGROUP_ROOT, cgroup_dirs, clean_agent_leftovers, expect, run,  # noqa: E402
+                     start_agent, stop_agent, write_agent_config, write_token)
 
 TAG = f"{os.getpid() % 100000}"
 HOST_NS = f"xt-agent-{TAG}"
@@ -34,20 +34,6 @@ CGROUP_PARENT = f"xisa-test-{TAG}"
 NET = f"10.{200 + os.getpid() % 50}.{os.getpid() % 250}"  # only inside our namespaces
 AGENT_ADDR = f"{NET}.1"
 CLIENT_ADDR = f"{NET}.2"
-CGROUP_ROOT = "/sys/fs/cgroup"
-
-
-def run(*argv, check=True, ns=None, timeout=60):
-    cmd = (["nsenter", f"--net=/run/netns/{ns}"] if ns else []) + [str(a) for a in argv]
-    p = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
-    if check and p.returncode != 0:
-        raise AssertionError(f"{' '.join(cmd)} failed ({p.returncode}): {p.stderr.strip()}")
-    return p
-
-
-def expect(cond, message):
-    if not cond:
-        raise AssertionError(message)
 
 
 class World:
@@ -56,9 +42,7 @@ class World:
         self.make_bundle = os.path.abspath(args.make_bundle)
         self.dir = tempfile.mkdtemp(prefix="xisa-agent-test-")
         self.state = os.path.join(self.dir, "state")
-        self.token = os.path.join(self.dir, "token")
-        with open(self.token, "w") as f:
-            f.write(os.urandom(18).hex() + "\n")
+        self.token = write_token(self.dir)
         self.agent = None
         self.port = None
 
@@ -75,25 +59,17 @@ class World:
             run("ip", "-n", ns, "link", "set", "lo", "up")
 
     # --- agent ---------------------------------------------------------
-    def write_config(self, name, slices, listen=None):
-        path = os.path.join(self.dir, name)
-        with open(path, "w") as f:
-            f.write(f'listen = "{listen or AGENT_ADDR + ":0"}"\n'
-                    f'isa = "{os.uname().machine}"\n'
-                    f'state_dir = "{self.state}"\n'
-                    f'token_file = "{self.token}"\n'
-                    f'name = "{AGENT_NAME}"\n'
-                    f'cgroup_parent = "{CGROUP_PARENT}"\n' + slices)
-        return path
+    def write_config(self, name, slices):
+        return write_agent_config(os.path.join(self.dir, name), listen=f"{AGENT_ADDR}:0",
+                                  state_dir=self.state, token_file=self.token, name=AGENT_NAME,
+                                  cgroup_parent=CGROUP_PARENT, slices=slices)
 
     def start_agent(self, config):
         self.log = os.path.join(self.dir, f"agent-{time.monotonic_ns()}.log")
         self.agent, self.port = start_agent(self.xisa, HOST_NS, config, self.log, timeout=20)
 
     def stop_agent(self):
-        if self.agent and self.agent.poll() is None:
-            self.agent.terminate()
-            self.agent.wait(timeout=10)
+        stop_agent(self.agent, group=False)  # its containers must outlive it
         self.agent = None
 
     def client(self, *argv, check=True, token=None):
@@ -111,38 +87,11 @@ class World:
 
     # --- cleanup -------------------------------------------------------
     def cleanup(self):
-        try:
-            self.stop_agent()
-        except Exception:
-            os.killpg(self.agent.pid, signal.SIGKILL)
-        runc_root = os.path.join(self.state, "runc")
-        if os.path.isdir(runc_root):
-            for cid in os.listdir(runc_root):
-                run("runc", "--root", runc_root, "delete", "--force", cid, check=False)
-        netns = run("ip", "netns", "list", check=False).stdout.split("\n")
-        for line in netns:
-            name = line.split(" ")[0]
-            if name in (HOST_NS, CLIENT_NS) or name.startswith(f"xisa-{AGENT_NAME}-"):
-                run("ip", "netns", "delete", name, check=False)
-        for top in cgroup_dirs(CGROUP_PARENT):
-            for dirpath, _, _ in sorted(os.walk(top), key=lambda w: -w[0].count("/")):
-                try:
-                    os.rmdir(dirpath)
-                except OSError:
-                    pass
+        self.stop_agent()
+        clean_agent_leftovers(os.path.join(self.state, "runc"), AGENT_NAME, CGROUP_PARENT)
+        for ns in (HOST_NS, CLIENT_NS):
+            run("ip", "netns", "delete", ns, check=False)
         shutil.rmtree(self.dir, ignore_errors=True)
-
-
-def cgroup_dirs(rel):
-    """The directories of cgroup `rel` in every mounted hierarchy."""
-    out = []
-    for entry in os.listdir(CGROUP_ROOT):
-        path = os.path.join(CGROUP_ROOT, entry, rel)
-        if os.path.isdir(path):
-            out.append(path)
-    if os.path.isdir(os.path.join(CGROUP_ROOT, rel)):
-        out.append(os.path.join(CGROUP_ROOT, rel))
-    return out
 
 
 def cgroup_file(controller, rel, name):

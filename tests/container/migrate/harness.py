@@ -18,7 +18,6 @@ Everything made is removed by World.cleanup(), also after a failure.
 import json
 import os
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -26,7 +25,8 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common"))
-from agent_process import start_agent  # noqa: E402
+from testbed import (clean_agent_leftovers, expect, run, start_agent, stop_agent,  # noqa: E402
+                     write_agent_config, write_token)
 
 TAG = f"{os.getpid() % 100000}"
 SUBNET = f"10.{210 + os.getpid() % 40}.{os.getpid() % 250}"
@@ -37,22 +37,8 @@ CONTAINER_ADDR = f"{SUBNET}.50"
 CONTAINER_MAC = "02:58:49:53:41:32"
 CONTAINER_PORT = 7000
 HOST_BRIDGE = "xmbr"
-CGROUP_ROOT = "/sys/fs/cgroup"
 HERE = os.path.dirname(os.path.abspath(__file__))
 SOURCE_DIR = os.path.abspath(os.path.join(HERE, "..", "..", ".."))
-
-
-def run(*argv, check=True, ns=None, timeout=120, env=None):
-    cmd = (["nsenter", f"--net=/run/netns/{ns}"] if ns else []) + [str(a) for a in argv]
-    p = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env)
-    if check and p.returncode != 0:
-        raise AssertionError(f"{' '.join(cmd)} failed ({p.returncode}): {p.stderr.strip()}")
-    return p
-
-
-def expect(cond, message):
-    if not cond:
-        raise AssertionError(message)
 
 
 def build_server(out_dir):
@@ -86,21 +72,13 @@ class Host:
     def endpoint(self):
         return f"{self.addr}:{self.port}"
 
-    def write_config(self, slices):
-        path = os.path.join(self.dir, "agent.toml")
-        with open(path, "w") as f:
-            f.write(f'listen = "{self.addr}:0"\n'
-                    f'isa = "{os.uname().machine}"\n'
-                    f'state_dir = "{self.state}"\n'
-                    f'token_file = "{self.world.token}"\n'
-                    f'name = "{self.name}"\n'
-                    f'cgroup_parent = "{self.cgroup_parent}"\n' + slices)
-        return path
-
     def start_agent(self, slices, fault=None):
-        config = self.write_config(slices)
+        config = write_agent_config(os.path.join(self.dir, "agent.toml"),
+                                    listen=f"{self.addr}:0", state_dir=self.state,
+                                    token_file=self.world.token, name=self.name,
+                                    cgroup_parent=self.cgroup_parent, slices=slices)
         self.log = os.path.join(self.dir, f"agent-{time.monotonic_ns()}.log")
-        env = dict(os.environ)
+        env = dict(os.environ, XISA_MIGRATE_LOG_DIR=self.world.log_dir)
         env.pop("XISA_MIGRATE_FAULT", None)
         if fault:
             env["XISA_MIGRATE_FAULT"] = fault
@@ -108,13 +86,7 @@ class Host:
                                             timeout=30, what=f"agent {self.letter}", env=env)
 
     def stop_agent(self):
-        if self.agent and self.agent.poll() is None:
-            os.killpg(self.agent.pid, signal.SIGTERM)
-            try:
-                self.agent.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.agent.pid, signal.SIGKILL)
-                self.agent.wait()
+        stop_agent(self.agent)
         self.agent = None
 
     def client(self, *argv, check=True):
@@ -134,9 +106,9 @@ class World:
         self.xisa = os.path.abspath(xisa)
         self.dir = tempfile.mkdtemp(prefix="xisa-migrate-test-")
         os.chmod(self.dir, 0o755)
-        self.token = os.path.join(self.dir, "token")
-        with open(self.token, "w") as f:
-            f.write(os.urandom(18).hex() + "\n")
+        self.token = write_token(self.dir)
+        # The agents keep each migration's CRIU logs here (migration.h).
+        self.log_dir = os.path.join(self.dir, "criu-logs")
         self.hosts = {h: Host(self, h, i + 1) for i, h in enumerate(hosts)}
         self.made_ns = []
 
@@ -192,12 +164,21 @@ class World:
         shutil.copy2(server, os.path.join(bundle, "rootfs", "bin", "stateful_server"))
         return bundle
 
-    def migrate(self, name, src, dst, mode="postcopy", slice_name=None, check=True):
+    def _migrate_argv(self, name, src, dst, mode, slice_name):
         to = dst.endpoint + (f"/{slice_name}" if slice_name else "")
-        p = run(self.xisa, "container", "migrate", name, "--from", src.endpoint, "--to", to,
-                "--token-file", self.token, "--mode", mode, "--json", check=check, ns=CLIENT_NS,
+        return ["nsenter", f"--net=/run/netns/{CLIENT_NS}", self.xisa, "container", "migrate",
+                name, "--from", src.endpoint, "--to", to, "--token-file", self.token, "--mode",
+                mode]
+
+    def migrate(self, name, src, dst, mode="postcopy", slice_name=None, check=True):
+        p = run(*self._migrate_argv(name, src, dst, mode, slice_name), "--json", check=check,
                 timeout=600)
         return json.loads(p.stdout) if p.returncode == 0 else p
+
+    def start_migration(self, name, src, dst, mode="postcopy"):
+        """A migration in the background; its progress lines on .stderr."""
+        return subprocess.Popen(self._migrate_argv(name, src, dst, mode, None),
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
 
     # --- cleanup -------------------------------------------------------
     def cleanup(self):
@@ -206,30 +187,10 @@ class World:
                 h.stop_agent()
             except Exception:
                 pass
-            if os.path.isdir(h.runc_root()):
-                for cid in os.listdir(h.runc_root()):
-                    run("runc", "--root", h.runc_root(), "delete", "--force", cid, check=False)
-        listed = run("ip", "netns", "list", check=False).stdout.splitlines()
-        for line in listed:
-            name = line.split(" ")[0]
-            if any(name.startswith(f"xisa-{h.name}-") for h in self.hosts.values()):
-                run("ip", "netns", "delete", name, check=False)
+            clean_agent_leftovers(h.runc_root(), h.name, h.cgroup_parent)
         for name in reversed(self.made_ns):
             run("ip", "netns", "delete", name, check=False)
-        for h in self.hosts.values():
-            for top in cgroup_dirs(h.cgroup_parent):
-                for dirpath, _, _ in sorted(os.walk(top), key=lambda w: -w[0].count("/")):
-                    try:
-                        os.rmdir(dirpath)
-                    except OSError:
-                        pass
         shutil.rmtree(self.dir, ignore_errors=True)
-
-
-def cgroup_dirs(rel):
-    out = [os.path.join(CGROUP_ROOT, e, rel) for e in os.listdir(CGROUP_ROOT)]
-    out.append(os.path.join(CGROUP_ROOT, rel))
-    return [p for p in out if os.path.isdir(p)]
 
 
 class ServerClient:
@@ -246,11 +207,18 @@ class ServerClient:
         expect(hello == "connected", f"client could not connect: {hello!r}")
 
     def ask(self, line):
-        self.proc.stdin.write(line + "\n")
-        self.proc.stdin.flush()
-        answer = self.proc.stdout.readline().strip()
+        self.send(line)
+        answer = self.receive()
         expect(answer and not answer.startswith("error"), f"server answered {answer!r} to {line!r}")
         return dict(kv.split("=", 1) for kv in answer.split())
+
+    def send(self, line):
+        self.proc.stdin.write(line + "\n")
+        self.proc.stdin.flush()
+
+    def receive(self):
+        """The server's answer line, or "error ..." if the connection failed."""
+        return self.proc.stdout.readline().strip()
 
     def close(self):
         if self.proc.poll() is None:

@@ -16,7 +16,9 @@ Needs root, runc, iptables, clang-19 and musl. Fails (never skips) without.
     migrate_test.py --xisa BUILD/bin/xisa
 """
 import argparse
+import json
 import os
+import signal
 import sys
 import time
 import traceback
@@ -71,6 +73,13 @@ def runs_on(world, host, name=NAME):
             expect(name not in listed, f"{name} should not be on {h.letter}: {listed}")
 
 
+def runs_nowhere(world, name=NAME):
+    for h in world.hosts.values():
+        expect(name not in h.containers(), f"{name} is still on {h.letter}")
+        states = run("runc", "--root", h.runc_root(), "list", "-q", check=False).stdout
+        expect(name not in states.split(), f"{name} is in {h.letter}'s runc state: {states}")
+
+
 def check_report(report, mode):
     for key in ("downtime_ms", "total_ms", "image_bytes", "prepare_ms", "before_freeze_ms"):
         expect((report.get(key) or 0) > 0, f"report lacks {key}: {report}")
@@ -83,6 +92,7 @@ def check_report(report, mode):
     expect(report["mode"] == mode, f"report mode: {report}")
     expect(report["downtime_ms"] <= report["total_ms"], f"downtime > total: {report}")
     if mode == "postcopy":
+        expect((report.get("postcopy_window_ms") or 0) > 0, f"no post-copy window: {report}")
         pages = report["pages_faulted"] + report["pages_pushed"]
         expect(pages >= MEMORY_MIB * 256,
                f"post-copy moved {pages} pages, fewer than the {MEMORY_MIB} MiB touched: {report}")
@@ -112,33 +122,54 @@ def failed_migration(world, state, src, dst, expected_error, **kwargs):
 
 
 def source_lost_in_postcopy(world, state, src, dst):
-    """The source agent dies 100 ms into post-copy: the container must not
-    run in two places; it runs on the destination only if every page made it
-    (checked), else nowhere, and the destination says why."""
+    """The source host is lost in the middle of post-copy (docs/container-
+    migration.md): its agent, page relay and CRIU page server are killed
+    (SIGKILL to the agent's process group) once the container runs on the
+    destination, while pages are still missing there (the source's relay is
+    slowed to 8 MiB/s, so 64 MiB take 8 s). The container reads every page
+    meanwhile. Documented outcome: the destination kills the container
+    before it can read a missing page (it never answers with a hole), removes
+    it and lists it as lost; the source copy dies with CRIU and its record
+    goes when its agent restarts. The container is lost."""
     src.stop_agent()
-    src.start_agent(SLICES, fault="source-exit-in-postcopy")
-    p = world.migrate(NAME, src, dst, check=False)
-    expect(not isinstance(p, dict), f"the source agent should have died: {p}")
-    src.agent.wait(timeout=60)
-    expect(src.agent.returncode == 137, f"source agent exit {src.agent.returncode}")
-    src.start_agent(SLICES)
-    listed = src.containers()
-    status = listed.get(NAME, {}).get("status", "gone")
-    expect(status not in ("running", "paused"), f"source copy still {status}: {listed}")
-    deadline = time.monotonic() + 60
-    while True:
-        on_dst = dst.containers().get(NAME)
-        log = open(dst.log).read()
-        if "the source was lost during post-copy" in log:
-            expect(on_dst is None, f"destination kept a container with missing pages: {on_dst}")
-            print("source lost in post-copy: destination stopped the incomplete container")
-            return
-        if on_dst and on_dst["status"] == "running" and "has all its pages" in log:
-            state.verify("after the source died late in post-copy")
+    src.start_agent(SLICES, fault="slow-pages")
+    migration = world.start_migration(NAME, src, dst)
+    for line in migration.stderr:
+        if "destination: running" in line:
             break
-        expect(time.monotonic() < deadline, f"no outcome on the destination: {on_dst}")
-        time.sleep(0.5)
-    print("source lost in post-copy after the last page: container runs on the destination")
+    else:
+        raise AssertionError(f"migration ended before the container ran: {migration.wait()}")
+    # The container runs on the destination; ask it to read all its memory,
+    # which needs pages the source has not sent yet, then lose the source.
+    state.client.send("check")
+    os.killpg(src.agent.pid, signal.SIGKILL)
+    src.agent.wait()
+    answer = state.client.receive()
+    expect(answer.startswith("error"),
+           f"the container answered with pages missing (holes read as data?): {answer!r}")
+    expect(migration.wait(timeout=60) != 0, "migrate reported success without a source")
+    deadline = time.monotonic() + 30
+    while dst.containers().get(NAME):
+        expect(time.monotonic() < deadline, "destination kept a container with missing pages")
+        time.sleep(0.2)
+    lost = dst.client("list").stdout
+    expect(f"LOST {NAME}" in lost and "the source was lost during post-copy" in lost,
+           f"destination does not report the container as lost:\n{lost}")
+    lazy_log = open(os.path.join(world.log_dir, f"{NAME}-destination", "lazy.log")).read()
+    expect("killing the restored tasks" in lazy_log and "killed 1 restored task" in lazy_log,
+           f"the lazy daemon did not kill the restored tasks:\n{lazy_log[-2000:]}")
+    # CRIU had been told of the commit (patch 0007): the frozen source tasks
+    # died with it instead of resuming.
+    status = run("runc", "--root", src.runc_root(), "state", NAME, check=False).stdout
+    expect(not status or json.loads(status)["status"] == "stopped",
+           f"the source copy survived its agent and CRIU: {status}")
+    src.start_agent(SLICES)
+    expect(NAME not in src.containers(), "the restarted source agent kept the moved container")
+    runs_nowhere(world)
+    dst.client("stop", NAME)
+    expect("LOST" not in dst.client("list").stdout, "stop did not clear the lost record")
+    print("source lost in post-copy: the destination killed the container before it read a "
+          "missing page, and reports it lost; the source copy died with CRIU")
 
 
 def main():

@@ -152,8 +152,13 @@ TEST(PageRelay, CommitEndsTheTransferCleanly) {
   relay.commit();
   relay.join();
   criu.thread.join();
-  // Whole requests only, then EOF: CRIU counts that as success.
-  EXPECT_EQ(criu.received, request);
+  // Whole requests only, then the commit request (CRIU patch 0007: command
+  // 0x1025, little-endian, the rest zero), then EOF: CRIU counts that as
+  // success.
+  std::string commit(24, '\0');
+  commit[0] = '\x25';
+  commit[1] = '\x10';
+  EXPECT_EQ(criu.received, request + commit);
   EXPECT_EQ(relay.bytes_to_destination(), 5u);
   EXPECT_EQ(relay.bytes_from_destination(), 24u + 7u);
 }
