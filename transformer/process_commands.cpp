@@ -13,6 +13,8 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <optional>
+#include <vector>
 #include <nlohmann/json.hpp>
 
 namespace xisa::cli {
@@ -66,8 +68,23 @@ struct RunArgs {
   std::string isa;
   std::string pidfile;
   std::string program;
+  std::vector<std::string> hops;
+  bool count_points = false;
+  bool json = false;
   bool quiet = false;
 };
+
+// --hop and --count-points: the processes count their migration points.
+std::optional<process::PointCounter> point_counter(const RunArgs &args, const Executables &exes) {
+  if (args.hops.empty() && !args.count_points)
+    return std::nullopt;
+  std::vector<process::Hop> hops;
+  for (const std::string &text : args.hops) {
+    hops.push_back(process::parse_hop(text));
+    exes.for_isa(hops.back().to); // a missing build fails now, not at the hop
+  }
+  return process::PointCounter(std::move(hops));
+}
 
 void add_run(CLI::App &app) {
   auto args = std::make_shared<RunArgs>();
@@ -76,16 +93,28 @@ void add_run(CLI::App &app) {
   run->add_option("--isa", args->isa, "ISA to start on (default: this machine's)");
   run->add_option("--pidfile", args->pidfile, "write the handle to this file");
   run->add_flag("--quiet", args->quiet, "do not print the handle on stderr");
+  run->add_option("--hop", args->hops,
+                  "N:ISA: migrate to ISA when the main thread has passed N migration points "
+                  "(repeatable, increasing N)")
+      ->allow_extra_args(false);
+  run->add_flag("--count-points", args->count_points,
+                "at exit, print how many migration points the main thread passed");
+  run->add_flag("--json", args->json, "print hops and the point count as JSON lines on stderr");
   run->add_option("program", args->program, "the program (prog or prog.<isa>)")->required();
   run->prefix_command();
   run->callback([run, args] {
     Executables exes = process::find_executables(args->program);
     Isa isa = args->isa.empty() ? (exes.by_isa.count(host_isa()) ? host_isa() : exes.by_isa.begin()->first)
                                 : isa_option(args->isa);
-    process::SupervisorOptions options{exes, std::nullopt, !args->quiet, transform_stream};
+    process::SupervisorOptions options{.exes = exes,
+                                       .announce = !args->quiet,
+                                       .transform = transform_stream,
+                                       .points = point_counter(*args, exes),
+                                       .json = args->json};
     if (!args->pidfile.empty())
       options.pidfile = args->pidfile;
-    supervise(std::move(options), process::start_program(exes, isa, run->remaining()));
+    process::RuntimeEnv env = options.points ? options.points->first_env() : process::RuntimeEnv{};
+    supervise(std::move(options), process::start_program(exes, isa, run->remaining(), env));
   });
 }
 
@@ -147,7 +176,7 @@ void add_restore(CLI::App &app) {
     Executables exes = process::find_executables(exe);
     process::WireStream stream = process::wire_from_images(set, exe);
     Isa isa = args->isa.empty() ? stream.isa() : isa_option(args->isa);
-    process::SupervisorOptions options{exes, std::nullopt, !args->quiet, transform_stream};
+    process::SupervisorOptions options{.exes = exes, .announce = !args->quiet, .transform = transform_stream};
     if (!args->pidfile.empty())
       options.pidfile = args->pidfile;
     stream = process::stream_for_isa(stream, isa, exes, options.transform);

@@ -75,6 +75,11 @@ int main(int argc, char **argv, char **envp) {
   rt.envp = copy_vector(envp);
   environ = rt.envp;
   rt_install_request_handler();
+  if (rt.points.counting) {
+    rt.points.main = self;
+    atexit(rt_report_points); /* registered first, so it runs after the program's handlers */
+    __xisa_poll = rt_poll_at_rest();
+  }
   rt_self = self;
   __xisa_ssp = (char *)self->shadow_hi;
   __xisa_start_main(rt.argc, rt.argv, rt.envp, (void *)self->stack_hi, &self->base_frame);

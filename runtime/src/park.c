@@ -60,9 +60,15 @@ static void futex_wake_all(volatile uint32_t *addr) {
   rt_syscall3(SYS_futex, addr, kFutexWakePrivate, 0x7fffffff);
 }
 
+/* The request is served (or dropped): points go back to polling only. */
+static void end_request(void) {
+  __atomic_store_n(&rt.migration.requested, 0, __ATOMIC_RELEASE);
+  __atomic_store_n(&__xisa_poll, rt_poll_at_rest(), __ATOMIC_RELEASE);
+}
+
 static void resume_all(void) {
   struct xisa_park_area *area = &__xisa_park_area;
-  __atomic_store_n(&__xisa_poll, 0, __ATOMIC_RELEASE);
+  end_request();
   for (uint32_t i = 0; i < area->nr_slots; i++) {
     uint32_t parked = XISA_THREAD_PARKED;
     __atomic_compare_exchange_n(&area->thread[i].state, &parked, XISA_THREAD_RUNNING, 0,
@@ -114,8 +120,12 @@ void __xisa_park(struct xisa_regs *saved) {
   struct xisa_thread *self = rt_self;
   if (!self)
     return; /* start-up or exit code outside any base frame */
+  if (self == rt.points.main)
+    rt_count_point();
+  if (!__atomic_load_n(&rt.migration.requested, __ATOMIC_ACQUIRE))
+    return; /* only counting */
   if (rt.config.ctl_fd < 0) {
-    __atomic_store_n(&__xisa_poll, 0, __ATOMIC_RELEASE); /* nobody to migrate to */
+    end_request(); /* nobody to migrate to */
     return;
   }
   if (!rt_frames_are_safe(saved, self->base_frame))

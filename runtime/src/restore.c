@@ -299,7 +299,7 @@ static void adopt_runtime_state(const struct xisa_thread *t, const struct rt_sta
   memset(&rt.migration, 0, sizeof rt.migration);
   rt.migration.resumed_by_restore = 1;
   rt.scratch = rt_map_scratch(rt.scratch_size);
-  __atomic_store_n(&__xisa_poll, 0, __ATOMIC_RELEASE);
+  __atomic_store_n(&__xisa_poll, rt_poll_at_rest(), __ATOMIC_RELEASE); /* counting goes on */
 }
 
 void rt_restore_from(int fd) {

@@ -54,6 +54,30 @@ static size_t parse_size(const char *name, size_t fallback) {
   return n;
 }
 
+/* XISA_HOPS (set by xisa run --hop): increasing counts of the main thread's
+ * migration points, comma-separated, at which to ask for a migration. */
+static void read_schedule(void) {
+  const char *text = getenv("XISA_HOPS");
+  struct rt_points *p = &rt.points;
+  p->nr_hops = 0;
+  if (!text || !*text)
+    return;
+  for (const char *at = text;;) {
+    char *end;
+    unsigned long long n = strtoull(at, &end, 10);
+    if (end == at || (*end && *end != ',') || p->nr_hops == RT_MAX_HOPS ||
+        (p->nr_hops && n <= p->hop_at[p->nr_hops - 1]) || n == 0) {
+      rt_message("ignoring XISA_HOPS=", text, ": expected at most 16 increasing point counts like 100,2500");
+      p->nr_hops = 0;
+      return;
+    }
+    p->hop_at[p->nr_hops++] = n;
+    if (!*end)
+      return;
+    at = end + 1;
+  }
+}
+
 void rt_read_config(void) {
   rt.page_size = getauxval(AT_PAGESZ);
   if (!rt.page_size)
@@ -66,6 +90,10 @@ void rt_read_config(void) {
   }
   const char *fd = getenv("XISA_CTL_FD");
   rt.config.ctl_fd = fd && *fd ? atoi(fd) : -1;
+  const char *points_fd = getenv("XISA_POINTS_FD");
+  rt.config.points_fd = points_fd && *points_fd ? atoi(points_fd) : -1;
+  read_schedule();
+  rt.points.counting = rt.points.nr_hops > 0 || rt.config.points_fd >= 0;
   rt.config.stack_size = parse_size("XISA_STACK_SIZE", 8u << 20);
   rt.config.shadow_size = parse_size("XISA_SHADOW_SIZE", 8u << 20);
 }

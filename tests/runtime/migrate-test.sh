@@ -10,9 +10,17 @@
 #                        images), then migrate it to TO: all threads go on
 #   mismatch ISA         migration into a replaced executable is refused, original goes on
 #   corrupt ISA          damaged checkpoint images are refused, nothing starts
+#   scheduled SOURCE PERCENTS ISA0 ISA1 ...
+#                        a corpus program (BIN_DIR/<name of SOURCE>.<isa>,
+#                        with the args and stdin its source's tags give)
+#                        started on ISA0 hops to ISA1, ISA2, ... when its
+#                        main thread has passed PERCENTS (e.g. 20,50,80) of
+#                        the migration points a whole run passes (xisa run
+#                        --count-points, then --hop)
 set -euo pipefail
 xisa="$1" bin="$2" scenario="$3"
 shift 3
+here="$(cd "$(dirname "$0")" && pwd)"
 tmp="$(mktemp -d)"
 supervisor=""
 cleanup() {
@@ -34,6 +42,7 @@ run_direct() {
   if [ "$isa" = "$(uname -m)" ]; then "$exe" "$@"; else "qemu-$isa" "$exe" "$@"; fi
 }
 
+# reference ISA EXE ARGS...: the unmigrated run's stdout and status.
 reference() {
   local isa="$1" exe="$2"
   shift 2
@@ -43,10 +52,13 @@ reference() {
   set -e
 }
 
-start() {
-  local isa="$1"
-  shift
-  "$xisa" run --quiet --isa "$isa" --pidfile "$tmp/pid" "$@" > "$tmp/out" 2> "$tmp/err" &
+# launch ISA PROG ARGS...: the reference run of PROG.ISA, then PROG under
+# `xisa run` in the background, printing to $tmp/out.
+launch() {
+  local isa="$1" prog="$2"
+  shift 2
+  reference "$isa" "$prog.$isa" "$@"
+  "$xisa" run --quiet --isa "$isa" --pidfile "$tmp/pid" "$prog" "$@" > "$tmp/out" 2> "$tmp/err" &
   supervisor=$!
   for _ in $(seq 100); do [ -s "$tmp/pid" ] && return 0; sleep 0.1; done
   die "xisa run did not write its pidfile: $(cat "$tmp/err")"
@@ -61,48 +73,62 @@ wait_lines() {
   die "program did not print $1 lines in 30 s"
 }
 
+migrate_to() {
+  "$xisa" migrate "$(cat "$tmp/pid")" --to "$1" --json > "$tmp/migrate.json" ||
+    die "migrate to $1 failed: $(cat "$tmp/migrate.json" "$tmp/err")"
+  grep -q '"ok":true' "$tmp/migrate.json" || die "migrate reply: $(cat "$tmp/migrate.json")"
+  echo "migrated to $1: $(cat "$tmp/migrate.json")"
+}
+
+checkpoint_to() {
+  "$xisa" checkpoint "$(cat "$tmp/pid")" --dir "$1" --json > "$tmp/ck.json" ||
+    die "checkpoint failed: $(cat "$tmp/ck.json" "$tmp/err")"
+}
+
+# compare OUT RC: the unmigrated run's stdout and exit status.
+compare() {
+  if ! cmp -s "$tmp/ref.out" "$1"; then
+    diff "$tmp/ref.out" "$1" | head -n 40 >&2 || true
+    die "output differs from the unmigrated run (stderr: $(cat "$tmp/err"))"
+  fi
+  [ "$2" = "$ref_rc" ] || die "exit status $2, unmigrated run gave $ref_rc (stderr: $(cat "$tmp/err"))"
+}
+
+# finish: waits for the supervised program and compares.
 finish() {
   set +e
   wait "$supervisor"
-  rc=$?
+  local rc=$?
   set -e
   supervisor=""
-  if ! cmp -s "$tmp/ref.out" "$tmp/out"; then
-    diff "$tmp/ref.out" "$tmp/out" >&2 || true
-    die "output differs from the unmigrated run (stderr: $(cat "$tmp/err"))"
-  fi
-  [ "$rc" = "$ref_rc" ] || die "exit status $rc, unmigrated run gave $ref_rc"
+  compare "$tmp/out" "$rc"
 }
 
 case "$scenario" in
 hops)
   prog="$1" first="$2"
   shift 2
-  reference "$first" "$prog.$first" 40 150
-  start "$first" "$prog" 40 150
+  launch "$first" "$prog" 40 150
   line=2
   for to in "$@"; do
     wait_lines "$line"
-    "$xisa" migrate "$(cat "$tmp/pid")" --to "$to" --json > "$tmp/migrate.json" ||
-      die "migrate to $to failed: $(cat "$tmp/migrate.json")"
-    grep -q '"ok":true' "$tmp/migrate.json" || die "migrate reply: $(cat "$tmp/migrate.json")"
-    echo "migrated to $to after line $line: $(cat "$tmp/migrate.json")"
+    echo "after line $line:"
+    migrate_to "$to"
     line=$((line + 4))
   done
   finish
   ;;
 checkpoint)
   isa="$1"
-  reference "$isa" "$bin/counter.$isa" 30 150
-  start "$isa" "$bin/counter" 30 150
+  launch "$isa" "$bin/counter" 30 150
   wait_lines 3
-  "$xisa" checkpoint "$(cat "$tmp/pid")" --dir "$tmp/ck" || die "checkpoint failed"
+  checkpoint_to "$tmp/ck"
   finish
   for img in inventory.img pstree.img mm-*.img pagemap-*.img pages-*.img files.img core-*.img; do
     compgen -G "$tmp/ck/$img" > /dev/null || die "checkpoint lacks $img"
   done
   if [ -d /opt/xisa/criu/python ]; then
-    PYTHONPATH=/opt/xisa/criu/python /usr/bin/python3 "$(dirname "$0")/../transformer/crit_decode.py" "$tmp/ck" \
+    PYTHONPATH=/opt/xisa/criu/python /usr/bin/python3 "$here/../transformer/crit_decode.py" "$tmp/ck" \
       > "$tmp/crit.json" || die "CRIU's decoder rejects the checkpoint"
   else
     die "CRIU's pycriu is not installed (/opt/xisa/criu/python): run scripts/setup.sh"
@@ -120,22 +146,17 @@ checkpoint)
   ;;
 threads)
   prog="$1" isa="$2" to="$3"
-  reference "$isa" "$prog.$isa" 3 40 100
-  start "$isa" "$prog" 3 40 100
-  "$xisa" checkpoint "$(cat "$tmp/pid")" --dir "$tmp/ck" --json > "$tmp/ck.json" ||
-    die "checkpoint of a threaded program failed: $(cat "$tmp/ck.json")"
+  launch "$isa" "$prog" 3 40 100
+  checkpoint_to "$tmp/ck"
   n=$(ls "$tmp"/ck/core-*.img | wc -l)
   [ "$n" = 4 ] || die "checkpoint has $n threads, expected 4"
-  "$xisa" migrate "$(cat "$tmp/pid")" --to "$to" --json > "$tmp/migrate.json" ||
-    die "migrating a threaded program to $to failed: $(cat "$tmp/migrate.json" "$tmp/err")"
-  echo "migrated to $to: $(cat "$tmp/migrate.json")"
+  migrate_to "$to"
   finish
   ;;
 mismatch)
   isa="$1"
   cp "$bin/counter.$isa" "$tmp/prog.$isa"
-  reference "$isa" "$tmp/prog.$isa" 30 150
-  start "$isa" "$tmp/prog" 30 150
+  launch "$isa" "$tmp/prog" 30 150
   wait_lines 2
   cp "$bin/other.$isa" "$tmp/new" && mv "$tmp/new" "$tmp/prog.$isa"
   if "$xisa" migrate "$(cat "$tmp/pid")" --to "$isa" > "$tmp/migrate.out" 2> "$tmp/migrate.err"; then
@@ -147,10 +168,9 @@ mismatch)
   ;;
 corrupt)
   isa="$1"
-  reference "$isa" "$bin/counter.$isa" 20 100
-  start "$isa" "$bin/counter" 20 100
+  launch "$isa" "$bin/counter" 20 100
   wait_lines 2
-  "$xisa" checkpoint "$(cat "$tmp/pid")" --dir "$tmp/ck" || die "checkpoint failed"
+  checkpoint_to "$tmp/ck"
   finish
   expect_refused() {
     local what="$1"
@@ -174,6 +194,52 @@ corrupt)
   rm -rf "$tmp/bad" && cp -r "$tmp/ck" "$tmp/bad"
   rm "$tmp"/bad/mm-*.img
   expect_refused "missing mm image"
+  ;;
+scheduled)
+  source_file="$1" percents="$2" first="$3"
+  shift 3
+  . "$here/../corpus/corpus-lib.sh"
+  prog="$bin/$(basename "$source_file" .c)"
+  read -r -a args <<<"$(corpus_tag "$source_file" args)"
+  stdin="$(corpus_stdin "$source_file")"
+  reference "$first" "$prog.$first" "${args[@]}" < "$stdin"
+  # The count is the same on every ISA: one middle end gives all three the
+  # same points (docs/design.md); a run that only counts must not change the output.
+  set +e
+  timeout 120 "$xisa" run --quiet --isa "$first" --count-points "$prog" "${args[@]}" \
+    < "$stdin" > "$tmp/count.out" 2> "$tmp/err"
+  rc=$?
+  set -e
+  compare "$tmp/count.out" "$rc"
+  total="$(sed -n 's/^xisa: the main thread passed \([0-9]*\) migration points$/\1/p' "$tmp/err")"
+  [ -n "$total" ] || die "xisa run --count-points reported no count: $(cat "$tmp/err")"
+  IFS=, read -r -a fractions <<<"$percents"
+  [ "${#fractions[@]}" = $# ] || die "$# hops but ${#fractions[@]} percentages ($percents)"
+  [ "$total" -ge 1 ] || die "the program passes no migration point: nothing can move it"
+  hops=("$@")
+  if [ "$total" -lt $# ]; then
+    # Each hop needs a point of its own: take the route's first hops, one per point.
+    hops=("${hops[@]:0:total}")
+    echo "NOTE: the program passes only $total migration point(s): $total of the route's $# hops"
+  fi
+  hop_args=() point=0 i=0
+  for to in "${hops[@]}"; do
+    at=$((total * fractions[i] / 100))
+    point=$((at > point ? at : point + 1))
+    hop_args+=(--hop "$point:$to")
+    i=$((i + 1))
+  done
+  echo "$total migration points; hops: ${hop_args[*]}"
+  set +e
+  timeout 120 "$xisa" run --quiet --isa "$first" "${hop_args[@]}" "$prog" "${args[@]}" \
+    < "$stdin" > "$tmp/out" 2> "$tmp/err"
+  rc=$?
+  set -e
+  grep '^xisa: ' "$tmp/err" || true
+  [ "$rc" != 124 ] || die "the migrated run did not end within 120 s"
+  done_hops="$(grep -c '^xisa: hop [0-9]* at point [0-9]*: ' "$tmp/err" || true)"
+  [ "$done_hops" = ${#hops[@]} ] || die "$done_hops of ${#hops[@]} hops happened (stderr: $(cat "$tmp/err"))"
+  compare "$tmp/out" "$rc"
   ;;
 *)
   die "unknown scenario $scenario"

@@ -23,7 +23,8 @@ UniqueFd open_pidfd(pid_t pid) {
 }
 
 Child launch_child(Isa isa, const std::filesystem::path &exe, const std::vector<std::string> &args,
-                   std::vector<std::pair<std::string, std::string>> env, std::vector<int> pass_fds) {
+                   RuntimeEnv extra) {
+  auto &[env, pass_fds] = extra;
   auto [mine, theirs] = socket_pair();
   env.emplace_back("XISA_CTL_FD", std::to_string(theirs.get()));
   env.emplace_back("XISA_SIGNAL", kRequestSignalName);
@@ -38,8 +39,9 @@ Child launch_child(Isa isa, const std::filesystem::path &exe, const std::vector<
 
 } // namespace
 
-Child start_program(const Executables &exes, Isa isa, const std::vector<std::string> &args) {
-  return launch_child(isa, exes.for_isa(isa), args, {}, {});
+Child start_program(const Executables &exes, Isa isa, const std::vector<std::string> &args,
+                    const RuntimeEnv &extra) {
+  return launch_child(isa, exes.for_isa(isa), args, extra);
 }
 
 int reap(Child &child) {
@@ -85,15 +87,17 @@ Parked park(Child &child, std::chrono::milliseconds timeout) {
 }
 
 Child start_restored(const Executables &exes, const WireStream &stream,
-                     std::chrono::milliseconds timeout) {
+                     std::chrono::milliseconds timeout, const RuntimeEnv &extra) {
   std::vector<uint8_t> bytes = serialize_wire(stream);
   int pipe_fds[2];
   if (::pipe2(pipe_fds, O_CLOEXEC) < 0)
     fail("pipe: {}", errno_text(errno));
   UniqueFd read_end(pipe_fds[0]), write_end(pipe_fds[1]);
   Isa isa = stream.isa();
-  Child child = launch_child(isa, exes.for_isa(isa), {}, {{"XISA_RESTORE_FD", std::to_string(read_end.get())}},
-                             {read_end.get()});
+  RuntimeEnv env = extra;
+  env.vars.emplace_back("XISA_RESTORE_FD", std::to_string(read_end.get()));
+  env.fds.push_back(read_end.get());
+  Child child = launch_child(isa, exes.for_isa(isa), {}, std::move(env));
   read_end.reset();
   // The restoring process reads as it maps; feed it from another thread so
   // its early exit shows here instead of blocking a write.

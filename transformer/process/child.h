@@ -8,6 +8,8 @@
 
 #include <chrono>
 #include <cstdint>
+#include <string>
+#include <utility>
 #include <sys/types.h>
 #include <vector>
 
@@ -23,7 +25,15 @@ struct Child {
 // The migration request signal given to every program (XISA_SIGNAL).
 inline constexpr const char *kRequestSignalName = "USR2";
 
-Child start_program(const Executables &exes, Isa isa, const std::vector<std::string> &args);
+// What the supervisor gives every process of one program besides its
+// control socket (the point counting of `xisa run --hop`).
+struct RuntimeEnv {
+  std::vector<std::pair<std::string, std::string>> vars;
+  std::vector<int> fds; // kept open in the program
+};
+
+Child start_program(const Executables &exes, Isa isa, const std::vector<std::string> &args,
+                    const RuntimeEnv &extra = {});
 
 struct Parked {
   std::vector<uint8_t> bytes; // the wire stream
@@ -42,7 +52,7 @@ void retire(Child &child);
 // Starts the build for the stream's ISA, restoring it; returns once the
 // restored process runs. Throws (with the new process gone) otherwise.
 Child start_restored(const Executables &exes, const WireStream &stream,
-                     std::chrono::milliseconds timeout);
+                     std::chrono::milliseconds timeout, const RuntimeEnv &extra = {});
 
 // Reaps an exited child and returns its wait status.
 int reap(Child &child);

@@ -7,6 +7,8 @@
 #include <cerrno>
 #include <chrono>
 #include <csignal>
+#include <cstdio>
+#include <fmt/format.h>
 #include <fstream>
 #include <poll.h>
 #include <sys/signalfd.h>
@@ -87,8 +89,12 @@ int Supervisor::run() {
       if (::read(signals.get(), &si, sizeof si) == sizeof si)
         ::kill(child_.pid, static_cast<int>(si.ssi_signo));
     }
-    if (fds[3].revents)
-      drain_unrequested_stream();
+    if (fds[3].revents) {
+      if (options_.points && hops_done_ < options_.points->hops().size())
+        hop();
+      else
+        drain_unrequested_stream();
+    }
     if (fds[1].revents & POLLIN) {
       UniqueFd client(::accept4(listener.get(), nullptr, nullptr, SOCK_CLOEXEC));
       if (client)
@@ -98,7 +104,57 @@ int Supervisor::run() {
   std::filesystem::remove(socket_path);
   if (options_.pidfile)
     std::filesystem::remove(*options_.pidfile);
+  report_exit(status);
   return exit_status_of(status);
+}
+
+void Supervisor::report(const nlohmann::json &event, const std::string &text) const {
+  std::string line = options_.json ? event.dump() : "xisa: " + text;
+  std::fprintf(stderr, "%s\n", line.c_str());
+}
+
+void Supervisor::hop() {
+  const Hop &next = options_.points->hops()[hops_done_++];
+  Isa from = child_.isa;
+  auto start = Clock::now();
+  std::string where = fmt::format("hop {} at point {}", hops_done_, next.point);
+  nlohmann::json event = {{"event", "hop"}, {"hop", hops_done_}, {"point", next.point}};
+  try {
+    Parked parked;
+    try {
+      parked.bytes = read_wire_bytes(child_.ctl.get(), std::chrono::seconds(10));
+    } catch (const Error &e) {
+      resume(child_);
+      fail("reading the parked program: {}; it goes on running on {}", e.what(), name(from));
+    }
+    nlohmann::json done = move_parked(parked, next.to, start, std::chrono::seconds(30), [](const nlohmann::json &) {});
+    event.update(done);
+    event.erase("park_ms"); // the program asked by itself: no request to time from
+    report(event, fmt::format("{}: {} -> {} in {:.1f} ms", where, name(from), name(next.to),
+                              done.value("total_ms", 0.0)));
+  } catch (const Error &e) {
+    event.update({{"ok", false}, {"to", name(next.to)}, {"error", e.what()}});
+    report(event, fmt::format("{} failed: {}", where, e.what()));
+  }
+}
+
+void Supervisor::report_exit(int status) {
+  if (!options_.points)
+    return;
+  std::optional<uint64_t> total = options_.points->total();
+  const std::vector<Hop> &hops = options_.points->hops();
+  nlohmann::json event = {{"event", "exit"},
+                          {"status", exit_status_of(status)},
+                          {"points", total ? nlohmann::json(*total) : nlohmann::json()},
+                          {"hops_reached", hops_done_},
+                          {"hops", hops.size()}};
+  std::string text = total ? fmt::format("the main thread passed {} migration points", *total)
+                           : fmt::format("the program {} and reported no count of migration points "
+                                         "(the runtime reports it in exit())",
+                                         describe_wait_status(status));
+  if (hops_done_ < hops.size())
+    text += fmt::format("; it ended before hop {} (at point {})", hops_done_ + 1, hops[hops_done_].point);
+  report(event, text);
 }
 
 void Supervisor::drain_unrequested_stream() {
@@ -151,31 +207,36 @@ nlohmann::json Supervisor::migrate(const nlohmann::json &request, const Progress
   if (!target)
     fail("unknown target ISA '{}' (known: {})", request.value("to", ""), isa_names());
   options_.exes.for_isa(*target); // fail before stopping anything
-  Isa from = child_.isa;
   auto start = Clock::now();
   progress({{"event", "progress"}, {"stage", "parking"}, {"pid", child_.pid}});
   Parked parked = park(child_, timeout_of(request, 10000));
+  progress({{"event", "progress"}, {"stage", "parked"}, {"bytes", parked.bytes.size()}, {"ms", parked.parked_ms}});
+  return move_parked(parked, *target, start, timeout_of(request, 30000), progress);
+}
+
+nlohmann::json Supervisor::move_parked(const Parked &parked, Isa target, Clock::time_point start,
+                                       std::chrono::milliseconds restore_timeout, const Progress &progress) {
   const std::vector<uint8_t> &bytes = parked.bytes;
   double streamed_ms = ms_since(start);
-  progress({{"event", "progress"}, {"stage", "parked"}, {"bytes", bytes.size()}, {"ms", parked.parked_ms}});
-  Child next;
+  Isa from = child_.isa;
   try {
     WireStream stream = parse_wire(bytes);
     if (stream.isa() != from)
       fail("the program sent a {} stream but runs on {}", name(stream.isa()), name(from));
     auto transform_start = Clock::now();
-    if (*target != from)
-      progress({{"event", "progress"}, {"stage", "transforming"}, {"to", name(*target)}});
-    WireStream out = stream_for_isa(stream, *target, options_.exes, options_.transform);
+    if (target != from)
+      progress({{"event", "progress"}, {"stage", "transforming"}, {"to", name(target)}});
+    WireStream out = stream_for_isa(stream, target, options_.exes, options_.transform);
     double transform_ms = ms_since(transform_start);
-    progress({{"event", "progress"}, {"stage", "restoring"}, {"isa", name(*target)}});
-    next = start_restored(options_.exes, out, timeout_of(request, 30000));
+    progress({{"event", "progress"}, {"stage", "restoring"}, {"isa", name(target)}});
+    Child next = start_restored(options_.exes, out, restore_timeout,
+                                options_.points ? options_.points->restored_env() : RuntimeEnv{});
     retire(child_);
     child_ = std::move(next);
     migrations_++;
     return {{"ok", true},
             {"from", name(from)},
-            {"to", name(*target)},
+            {"to", name(target)},
             {"pid", child_.pid},
             {"stream_bytes", bytes.size()},
             {"memory_bytes", out.present_bytes()},
@@ -185,7 +246,7 @@ nlohmann::json Supervisor::migrate(const nlohmann::json &request, const Progress
             {"total_ms", ms_since(start)}};
   } catch (const Error &e) {
     resume(child_);
-    fail("migration to {} failed, the program goes on on {}: {}", name(*target), name(from), e.what());
+    fail("migration to {} failed, the program goes on on {}: {}", name(target), name(from), e.what());
   }
 }
 

@@ -4,11 +4,14 @@
 #pragma once
 #include "process/child.h"
 #include "process/launcher.h"
+#include "process/points.h"
 
 #include <filesystem>
 #include <functional>
 #include <nlohmann/json.hpp>
+#include <chrono>
 #include <optional>
+#include <string>
 
 namespace xisa::process {
 
@@ -21,6 +24,9 @@ struct SupervisorOptions {
   std::optional<std::filesystem::path> pidfile;
   bool announce = true; // print the handle on stderr
   TransformStream transform;
+  // --hop / --count-points: the program's processes count their points.
+  std::optional<PointCounter> points;
+  bool json = false; // report hops and the count as JSON lines on stderr
 };
 
 class Supervisor {
@@ -35,6 +41,16 @@ private:
   void serve(int client);
   nlohmann::json handle(const nlohmann::json &request, const Progress &progress);
   nlohmann::json migrate(const nlohmann::json &request, const Progress &progress);
+  // Moves the parked child to `to` (its stream already read); the shared
+  // end of `xisa migrate` and of a hop. On failure the child goes on where
+  // it was and xisa::Error says why.
+  nlohmann::json move_parked(const Parked &parked, Isa to, std::chrono::steady_clock::time_point start,
+                             std::chrono::milliseconds restore_timeout, const Progress &progress);
+  // The program parked at the next hop of its schedule.
+  void hop();
+  void report_exit(int status);
+  // An event line on stderr: JSON with --json, else "xisa: text".
+  void report(const nlohmann::json &event, const std::string &text) const;
   nlohmann::json checkpoint(const nlohmann::json &request, const Progress &progress);
   // The program parked by itself (xisa_request_migration) with no request
   // pending: there is nowhere to go, so it goes on.
@@ -43,6 +59,7 @@ private:
   SupervisorOptions options_;
   Child child_;
   unsigned migrations_ = 0;
+  size_t hops_done_ = 0; // hops of options_.points the program reached
 };
 
 // Rewrites `stream` for `to` with options.transform, or fails saying why not.
