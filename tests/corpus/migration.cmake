@@ -41,6 +41,10 @@ set(hops_known_failing
 
 foreach(source ${corpus_sources})
   get_filename_component(name ${source} NAME_WE)
+  # Hops are placed by the x86_64 count: it must be every ISA's.
+  add_test(NAME corpus.points.${name}
+    COMMAND ${migrate_test} $<TARGET_FILE:xisa> ${xisa_dir} points ${source} ${XISA_ISAS})
+  set_tests_properties(corpus.points.${name} PROPERTIES LABELS migration TIMEOUT 300)
   foreach(route same_isa aarch64_first ppc64le_first)
     set(test corpus.hops.${name}.${route})
     add_test(NAME ${test}

@@ -17,6 +17,8 @@
 #                        main thread has passed PERCENTS (e.g. 20,50,80) of
 #                        the migration points a whole run passes (xisa run
 #                        --count-points, then --hop)
+#   points SOURCE ISA... the corpus program counted on each ISA: the counts
+#                        agree and counting changes no output
 set -euo pipefail
 xisa="$1" bin="$2" scenario="$3"
 shift 3
@@ -102,6 +104,29 @@ finish() {
   set -e
   supervisor=""
   compare "$tmp/out" "$rc"
+}
+
+# corpus_program SOURCE: prog (its xisa-cc build in BIN_DIR), args and stdin
+# as the corpus test runs it.
+corpus_program() {
+  . "$here/../corpus/corpus-lib.sh"
+  prog="$bin/$(basename "$1" .c)"
+  read -r -a args <<<"$(corpus_tag "$1" args)"
+  stdin="$(corpus_stdin "$1")"
+}
+
+# count_points ISA: total = the migration points the main thread of a whole
+# run of the corpus program passes there; the run's output must be the
+# reference's.
+count_points() {
+  set +e
+  timeout 120 "$xisa" run --quiet --isa "$1" --count-points "$prog" "${args[@]}" \
+    < "$stdin" > "$tmp/count.out" 2> "$tmp/err"
+  local rc=$?
+  set -e
+  compare "$tmp/count.out" "$rc"
+  total="$(sed -n 's/^xisa: the main thread passed \([0-9]*\) migration points$/\1/p' "$tmp/err")"
+  [ -n "$total" ] || die "xisa run --count-points on $1 reported no count: $(cat "$tmp/err")"
 }
 
 case "$scenario" in
@@ -195,24 +220,24 @@ corrupt)
   rm "$tmp"/bad/mm-*.img
   expect_refused "missing mm image"
   ;;
+points)
+  corpus_program "$1"
+  shift
+  reference x86_64 "$prog.x86_64" "${args[@]}" < "$stdin"
+  counts=""
+  for isa in "$@"; do
+    count_points "$isa"
+    echo "$isa: $total migration points"
+    counts="$counts $total"
+  done
+  [ "$(echo $counts | tr ' ' '\n' | sort -u | wc -l)" = 1 ] || die "the ISAs count differently:$counts"
+  ;;
 scheduled)
-  source_file="$1" percents="$2" first="$3"
+  corpus_program "$1"
+  percents="$2" first="$3"
   shift 3
-  . "$here/../corpus/corpus-lib.sh"
-  prog="$bin/$(basename "$source_file" .c)"
-  read -r -a args <<<"$(corpus_tag "$source_file" args)"
-  stdin="$(corpus_stdin "$source_file")"
   reference "$first" "$prog.$first" "${args[@]}" < "$stdin"
-  # The count is the same on every ISA: one middle end gives all three the
-  # same points (docs/design.md); a run that only counts must not change the output.
-  set +e
-  timeout 120 "$xisa" run --quiet --isa "$first" --count-points "$prog" "${args[@]}" \
-    < "$stdin" > "$tmp/count.out" 2> "$tmp/err"
-  rc=$?
-  set -e
-  compare "$tmp/count.out" "$rc"
-  total="$(sed -n 's/^xisa: the main thread passed \([0-9]*\) migration points$/\1/p' "$tmp/err")"
-  [ -n "$total" ] || die "xisa run --count-points reported no count: $(cat "$tmp/err")"
+  count_points "$first"
   IFS=, read -r -a fractions <<<"$percents"
   [ "${#fractions[@]}" = $# ] || die "$# hops but ${#fractions[@]} percentages ($percents)"
   [ "$total" -ge 1 ] || die "the program passes no migration point: nothing can move it"
