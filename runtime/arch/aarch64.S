@@ -112,8 +112,13 @@ __xisa_base_ret_main:
   .p2align 2
   .globl __xisa_call_thread
   .type __xisa_call_thread, %function
-/* void *__xisa_call_thread(fn, arg, base_frame_out): fn(arg) above a base
- * frame whose return label is __xisa_base_ret_thread. */
+/* __xisa_call_thread(fn, arg, base_frame_out): fn(arg) above a base frame
+ * whose return label is __xisa_base_ret_thread, then
+ * __xisa_thread_exit(result). Like main's, the code at the label uses only
+ * the result and the stack pointer: a moved thread has no frame below. Weak:
+ * only programs that create threads link thread_create.o, which defines
+ * it; the others never run this code. */
+  .weak __xisa_thread_exit
 __xisa_call_thread:
   stp x29, x30, [sp, #-16]!
   mov x29, sp
@@ -122,8 +127,8 @@ __xisa_call_thread:
   mov x0, x1
   blr x9
 __xisa_base_ret_thread:
-  ldp x29, x30, [sp], #16
-  ret
+  bl __xisa_thread_exit
+  brk #0
   .size __xisa_call_thread, . - __xisa_call_thread
 
   .section .note.GNU-stack, "", %progbits

@@ -130,8 +130,14 @@ __xisa_base_ret_main:
   .p2align 2
   .globl __xisa_call_thread
   .type __xisa_call_thread, @function
-/* void *__xisa_call_thread(fn, arg, base_frame_out): fn(arg) above a base
- * frame whose return label is __xisa_base_ret_thread. */
+/* __xisa_call_thread(fn, arg, base_frame_out): fn(arg) above a base frame
+ * whose return label is __xisa_base_ret_thread, then
+ * __xisa_thread_exit(result). Like main's, the code at the label uses only
+ * the result and the stack pointer (r2 is the TOC, which the program's
+ * functions preserve): a moved thread has no frame below. Weak:
+ * only programs that create threads link thread_create.o, which defines
+ * it; the others never run this code. */
+  .weak __xisa_thread_exit
 __xisa_call_thread:
   mflr 0
   std 0, 16(1)
@@ -143,11 +149,9 @@ __xisa_call_thread:
   mr 3, 4
   bctrl
 __xisa_base_ret_thread:
-  ld 2, 24(1)
-  addi 1, 1, HDR
-  ld 0, 16(1)
-  mtlr 0
-  blr
+  bl __xisa_thread_exit
+  nop
+  trap
   .size __xisa_call_thread, . - __xisa_call_thread
 
   .section .note.GNU-stack, "", @progbits

@@ -97,8 +97,13 @@ __xisa_base_ret_main:
   .section .text.__xisa_call_thread, "ax", @progbits
   .globl __xisa_call_thread
   .type __xisa_call_thread, @function
-/* void *__xisa_call_thread(fn, arg, base_frame_out): fn(arg) above a base
- * frame whose return label is __xisa_base_ret_thread. */
+/* __xisa_call_thread(fn, arg, base_frame_out): fn(arg) above a base frame
+ * whose return label is __xisa_base_ret_thread, then
+ * __xisa_thread_exit(result). Like main's, the code at the label uses only
+ * the result and the stack pointer: a moved thread has no frame below. Weak:
+ * only programs that create threads link thread_create.o, which defines
+ * it; the others never run this code. */
+  .weak __xisa_thread_exit
 __xisa_call_thread:
   push %rbp
   mov %rsp, %rbp
@@ -107,8 +112,10 @@ __xisa_call_thread:
   mov %rsi, %rdi
   call *%rax
 __xisa_base_ret_thread:
-  pop %rbp
-  ret
+  mov %rax, %rdi
+  and $-16, %rsp
+  call __xisa_thread_exit
+  ud2
   .size __xisa_call_thread, . - __xisa_call_thread
 
   .section .note.GNU-stack, "", @progbits

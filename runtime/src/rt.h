@@ -69,7 +69,10 @@ extern __thread struct xisa_thread *rt_self;
  * program's outermost frame links to) in *base_frame. */
 __attribute__((noreturn)) void __xisa_start_main(int argc, char **argv, char **envp, void *top,
                                                  uint64_t *base_frame);
-void *__xisa_call_thread(void *(*fn)(void *), void *arg, uint64_t *base_frame);
+__attribute__((noreturn)) void __xisa_call_thread(void *(*fn)(void *), void *arg,
+                                                  uint64_t *base_frame);
+/* thread_create.c: where a thread's base frame returns to; ends the thread. */
+__attribute__((noreturn)) void __xisa_thread_exit(void *result);
 /* Loads the callee-saved registers, stack pointer and thread pointer of
  * `regs` and continues at regs->pc as if __xisa_mig_point returned there. */
 __attribute__((noreturn)) void __xisa_resume(const struct xisa_regs *regs);
@@ -84,6 +87,9 @@ void rt_read_config(void);
 struct xisa_thread *rt_claim_slot(void);
 void rt_release_slot(struct xisa_thread *slot);
 int rt_alloc_stacks(struct xisa_thread *slot);
+/* A stack mapping of size bytes, [*lo, *hi), with a PROT_NONE guard page
+ * below it; returns the mapping's start (the guard), 0 on failure. */
+void *rt_map_stack(size_t size, uint64_t *lo, uint64_t *hi);
 long rt_find_tid_offset(uint64_t tp, long tid);
 /* park.c: called by __xisa_mig_point with the registers it saved. */
 void __xisa_park(struct xisa_regs *regs);

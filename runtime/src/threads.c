@@ -32,8 +32,7 @@ void rt_release_slot(struct xisa_thread *slot) {
   __atomic_store_n(&slot->state, XISA_THREAD_FREE, __ATOMIC_RELEASE);
 }
 
-/* A stack mapping with a PROT_NONE guard page below it. */
-static void *map_stack(size_t size, uint64_t *lo, uint64_t *hi) {
+void *rt_map_stack(size_t size, uint64_t *lo, uint64_t *hi) {
   size_t guard = rt.page_size;
   char *p = mmap(0, size + guard, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
                  -1, 0);
@@ -46,10 +45,10 @@ static void *map_stack(size_t size, uint64_t *lo, uint64_t *hi) {
 }
 
 int rt_alloc_stacks(struct xisa_thread *slot) {
-  if (!map_stack(rt.config.shadow_size, &slot->shadow_lo, &slot->shadow_hi))
+  if (!rt_map_stack(rt.config.shadow_size, &slot->shadow_lo, &slot->shadow_hi))
     return -ENOMEM;
   if (slot == &__xisa_park_area.thread[0] &&
-      !map_stack(rt.config.stack_size, &slot->stack_lo, &slot->stack_hi))
+      !rt_map_stack(rt.config.stack_size, &slot->stack_lo, &slot->stack_hi))
     return -ENOMEM;
   return 0;
 }

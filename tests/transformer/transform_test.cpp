@@ -265,10 +265,13 @@ TEST(TransformRefuses, NoRoomForDestinationTls) {
   m.store64(self, self);
   transform::Program x86 = test::make_program(Isa::X86_64);
   transform::Program arm = test::make_program(Isa::AArch64);
+  std::vector<Vma> vmas = {{0x20000000, 0x20001000, 0, 0, PROT_READ | PROT_WRITE,
+                            MAP_PRIVATE | MAP_ANONYMOUS, test::kVmaRegular | test::kVmaAnonPrivate,
+                            -1, {}, {}}};
   EXPECT_THAT(
       [&] {
-        transform::relay_thread_area(m, {Isa::X86_64, x86.info()}, {Isa::AArch64, arm.info()},
-                                     self);
+        transform::relay_thread_area({m, vmas}, {Isa::X86_64, x86.info()},
+                                     {Isa::AArch64, arm.info()}, self);
       },
       testing::ThrowsMessage<Error>(HasSubstr("no room for the aarch64 TLS block")));
 }

@@ -1,7 +1,9 @@
 #include "transform/image_transform.h"
 
 #include "support/error.h"
+#include "transform/abi.h"
 #include "transform/frames.h"
+#include "transform/mappings.h"
 #include "transform/musl_tls.h"
 
 #include <sys/mman.h>
@@ -138,19 +140,6 @@ static void install_constant_data(Process &p, const Program &dst) {
   }
 }
 
-// Whether [start, end) is covered by mappings; a run of dumped pages may
-// span adjacent ones (file-backed .data followed by the heap).
-static bool is_mapped(const std::vector<Vma> &vmas, uint64_t start, uint64_t end) {
-  while (start < end) {
-    auto vma = std::find_if(vmas.begin(), vmas.end(),
-                            [start](const Vma &v) { return start >= v.start && start < v.end; });
-    if (vma == vmas.end())
-      return false;
-    start = vma->end;
-  }
-  return true;
-}
-
 static void check_pages_mapped(const Process &p) {
   for (const PageRun &run : p.memory.runs)
     if (!is_mapped(p.mm.vmas, run.vaddr, run.end()))
@@ -159,13 +148,19 @@ static void check_pages_mapped(const Process &p) {
            p.pstree.pid, run.vaddr, run.end());
 }
 
-static ThreadReport transform_thread(Thread &thread, Memory &memory, const Program &src,
+// Bytes above the outermost frame's CFA that it may write: the header of
+// the runtime's base frame (ppc64 saves the return address there).
+static constexpr uint64_t kBaseFrameHeader = 32;
+
+static ThreadReport transform_thread(Thread &thread, Process &p, const Program &src,
                                      const Program &dst) {
+  Memory &memory = p.memory;
   try {
     transform::RegFile regs = reg_file(thread.info);
     SourceStack stack = unwind(regs, memory, src);
-    uint64_t tp =
-        relay_thread_area(memory, {src.isa(), src.info()}, {dst.isa(), dst.info()}, regs.tp);
+    ThreadMemory area{memory, p.mm.vmas, regs.get(abi(src.isa()).sp),
+                      stack.frames.back().cfa + kBaseFrameHeader};
+    uint64_t tp = relay_thread_area(area, {src.isa(), src.info()}, {dst.isa(), dst.info()}, regs.tp);
     BlockMove tls{regs.tp + src.info().tp_offset, tp + dst.info().tp_offset,
                   src.info().tls_mem_size};
     transform::RegFile out = rebuild(stack, memory, dst, tp, tls);
@@ -187,7 +182,7 @@ Report transform_image_set(ImageSet &set, const Program &src, const Program &dst
       fail("process {} was dumped on {} but the source executable {} is for {}", p.pstree.pid,
            name(isa), src.path(), name(src.isa()));
     for (Thread &thread : p.threads)
-      report.threads.push_back(transform_thread(thread, p.memory, src, dst));
+      report.threads.push_back(transform_thread(thread, p, src, dst));
     report.exe_pages_dropped += remap_executable(p, dst);
     install_constant_data(p, dst);
     // The saved auxiliary vector describes the source machine (hwcaps,

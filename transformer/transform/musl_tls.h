@@ -9,14 +9,21 @@
 //     non-ABI part at +32, canary at +184, dtv at +192.
 //   ppc64le (TLS_ABOVE_TP): TP = self + 200 + 0x7000; TLS at self + 200;
 //     layout as aarch64; dtv entries are biased by 0x8000.
-// The descriptor stays at its address (musl keeps pointers to it), so the
-// TLS block moves; the memory around it must have room for both layouts.
+// The descriptor stays at its address (the program holds pthread_t values,
+// musl's thread list links descriptors), so the TLS block moves to the
+// destination's side of it. A thread's data sits at the top of its stack
+// mapping: below the descriptor, the destination's block takes the place of
+// the frames under the runtime's base frame, which a moved thread never
+// returns to; above it, where musl put the thread-specific data (x86-64) or
+// the dtv, those move into the room the runtime's pthread_create leaves at
+// the top of the mapping (wire.h, XISA_THREAD_ROOM_MAGIC).
 #pragma once
-#include "images/memory.h"
+#include "images/image_set.h"
 #include "meta/xisa_info.h"
 #include "support/isa.h"
 
 #include <cstdint>
+#include <vector>
 
 namespace xisa::transform {
 
@@ -25,9 +32,19 @@ struct TlsSide {
   const meta::Info &info;
 };
 
+// A thread's memory as the layout may use it: the process's dumped pages
+// and mappings, and the thread's live stack [stack_lo, stack_hi), its
+// frames up to the header of the base frame, which nothing may overwrite.
+struct ThreadMemory {
+  images::Memory &memory;
+  const std::vector<images::Vma> &vmas;
+  uint64_t stack_lo = 0, stack_hi = 0;
+};
+
 // Moves the descriptor fields and the TLS block of the thread whose source
-// thread pointer is src_tp; returns the destination thread pointer.
-uint64_t relay_thread_area(images::Memory &memory, const TlsSide &src, const TlsSide &dst,
+// thread pointer is src_tp, and musl's data the block would cover; returns
+// the destination thread pointer.
+uint64_t relay_thread_area(const ThreadMemory &thread, const TlsSide &src, const TlsSide &dst,
                            uint64_t src_tp);
 
 } // namespace xisa::transform

@@ -77,6 +77,18 @@ struct xisa_thread {
   struct xisa_regs regs;
 };
 
+/* A thread made by the runtime's pthread_create runs on a mapping of the
+ * runtime's whose top XISA_THREAD_ROOM_SIZE bytes, above musl's thread data
+ * (descriptor, TLS, dtv, thread-specific data), stay free for the transformer
+ * to lay that data out for another ISA; the mapping's last bytes are this
+ * tag, which marks the room as the runtime's. */
+#define XISA_THREAD_ROOM_MAGIC "XISAROOM"
+#define XISA_THREAD_ROOM_SIZE 4096u
+struct xisa_thread_room_tag {
+  char magic[8];
+  uint64_t size; /* bytes of room, the tag included */
+};
+
 /* A signal disposition the kernel holds (not in memory), restored as is.
  * Handler and restorer addresses are symbols, the same on every ISA. */
 struct xisa_sigaction {
