@@ -141,8 +141,15 @@ def row(*cells, width=0):
     return "| " + " | ".join(str(c) for c in cells) + " |"
 
 
+def table(columns, rows):
+    """A markdown table: the column names, their rule, the rows."""
+    return [row(*columns), row(*["---"] * len(columns)), *rows]
+
+
 # (a) ---------------------------------------------------------------------
 
+LATENCY_COLUMNS = ["ISA", "request", "code", "GAP us", "wall us (median)", "wall us (min)",
+                   "wall us (p90)", "CPU us", "resumed ms", "first resumed ms"]
 LATENCY_CASES = [(0, "loop", "api"), (0, "loop", "signal"), (10000, "loop", "api"),
                  (100000, "loop", "api"), (1000, "nopoints", "api"), (10000, "nopoints", "api"),
                  (100000, "nopoints", "api")]
@@ -168,7 +175,8 @@ def latency_section(xisa, programs, rounds):
     try:
         rows += latency_rows(xisa, programs["latency"], "aarch64", rounds, [(0, "loop", "api")])
     except RuntimeError as e:
-        rows.append(row("aarch64", "api", "loop", 0, f"failed: {str(e)[:200]}", width=10))
+        rows.append(row("aarch64", "api", "loop", 0, f"failed: {str(e)[:200]}",
+                        width=len(LATENCY_COLUMNS)))
     return [
         "## (a) Request to parked",
         "",
@@ -183,15 +191,15 @@ def latency_section(xisa, programs, rounds):
         "(park, stream to the supervisor, resume). The first request of each process is",
         f"left out of the other columns and shown on its own. {rounds} requests per row.",
         "",
-        "| ISA | request | code | GAP us | wall us (median) | wall us (min) | wall us (p90) | CPU us | resumed ms | first resumed ms |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
-        *rows,
+        *table(LATENCY_COLUMNS, rows),
     ]
 
 
 # (b) ---------------------------------------------------------------------
 
 DEPTHS = [1, 16, 256]
+GBENCH_COLUMNS = ["benchmark", "frames", "wall", "CPU"]
+TRANSFORM_COLUMNS = ["checkpoint", "direction", "own ms", "wall ms", "CPU ms"]
 
 
 def take_checkpoint(xisa, work, isa, exe, argv, directory):
@@ -217,7 +225,8 @@ def gbench_rows(bench_bin, dirs, work):
             # A failed benchmark has no aggregates: one row per name says why.
             if name not in failed:
                 failed.add(name)
-                rows.append(row(name, "", f"failed: {b.get('error_message', '')[:200]}", ""))
+                rows.append(row(name, "", f"failed: {b.get('error_message', '')[:200]}",
+                                width=len(GBENCH_COLUMNS)))
             continue
         if b.get("aggregate_name") != "median":
             continue
@@ -244,7 +253,8 @@ def transform_command_rows(xisa, dirs, work, reps):
                 cpus.append(cpu)
                 own.append(json.loads(out)["milliseconds"])
             if error:
-                rows.append(row(d.name, f"{HOST} -> {to}", f"failed: {error}", width=5))
+                rows.append(row(d.name, f"{HOST} -> {to}", f"failed: {error}",
+                                width=len(TRANSFORM_COLUMNS)))
             else:
                 rows.append(row(d.name, f"{HOST} -> {to}", f"{median(own):.1f}",
                                 f"{median(walls):.1f}", f"{median(cpus):.1f}"))
@@ -271,23 +281,22 @@ def transform_section(xisa, bench_bin, programs, work, reps):
         "harness, not the code measured, which is RelWithDebInfo.)",
         "Goal: 16 frames under 50 us on x86-64.",
         "",
-        "| benchmark | frames | wall | CPU |",
-        "| --- | --- | --- | --- |",
-        *gbench_rows(bench_bin, list(dirs.values()), work),
+        *table(GBENCH_COLUMNS, gbench_rows(bench_bin, list(dirs.values()), work)),
         "",
         f"The whole `xisa transform --to ISA IN OUT` command on the {HOST} checkpoints",
         "(read images, load both executables' metadata, transform, write images),",
         f"median of {reps}; its own timer, the wall time seen from outside, and its CPU time:",
         "",
-        "| checkpoint | direction | own ms | wall ms | CPU ms |",
-        "| --- | --- | --- | --- | --- |",
-        *transform_command_rows(xisa, [dirs[HOST, depth] for depth in DEPTHS], work, reps),
+        *table(TRANSFORM_COLUMNS, transform_command_rows(xisa, [dirs[HOST, depth] for depth in DEPTHS],
+                                                         work, reps)),
     ]
 
 
 # (c) ---------------------------------------------------------------------
 
 SIZES_MIB = [1, 16, 64, 256]
+SIZE_COLUMNS = ["heap MiB", "RSS MiB", "stream MiB", "images MiB", "pages MiB", "images / RSS",
+                "checkpoint wall ms", "supervisor CPU ms"]
 
 
 def directory_bytes(directory, pattern="*"):
@@ -325,14 +334,14 @@ def size_section(xisa, programs, work, reps):
         "of the CRIU image directory, pages = its pages-*.img. Checkpoint = the",
         "supervisor's total_ms (wall) and the supervisor's CPU time (10 ms ticks), medians.",
         "",
-        "| heap MiB | RSS MiB | stream MiB | images MiB | pages MiB | images / RSS | checkpoint wall ms | supervisor CPU ms |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- |",
-        *rows,
+        *table(SIZE_COLUMNS, rows),
     ]
 
 
 # (d) ---------------------------------------------------------------------
 
+MIGRATE_COLUMNS = ["direction", "heap MiB", "ok", "total ms", "park ms", "stream ms",
+                   "transform ms", "restore ms", "client ms", "supervisor CPU ms", "stream MiB"]
 MIGRATIONS = [("x86_64", "x86_64", 1), ("x86_64", "x86_64", 16),
               ("x86_64", "aarch64", 16), ("aarch64", "x86_64", 16),
               ("x86_64", "ppc64le", 16), ("ppc64le", "x86_64", 16),
@@ -381,7 +390,7 @@ def migrate_section(xisa, programs, work, reps):
         col = lambda key: median([r[key] for r in replies])
         if error:
             rows.append(row(f"{src} -> {dst}", size, f"{len(replies)}/{len(replies) + 1}",
-                            f"failed: {error}", width=11))
+                            f"failed: {error}", width=len(MIGRATE_COLUMNS)))
             continue
         restore = median([r["total_ms"] - r["park_ms"] - r["stream_ms"] - r["transform_ms"]
                           for r in replies])
@@ -404,9 +413,7 @@ def migrate_section(xisa, programs, work, reps):
         "restore work is not in it). A run only counts when the program is still",
         "running 0.3 s after the move.",
         "",
-        "| direction | heap MiB | ok | total ms | park ms | stream ms | transform ms | restore ms | client ms | supervisor CPU ms | stream MiB |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
-        *rows,
+        *table(MIGRATE_COLUMNS, rows),
     ]
 
 
