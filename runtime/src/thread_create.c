@@ -11,12 +11,14 @@
  * data: the transformer lays the destination's layout out in them. */
 #include "rt.h"
 #include "sys.h"
+#include "xisa/musl_thread.h"
 
 #include <elf.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/auxv.h>
 #include <sys/mman.h>
 
 /* Room below musl's thread data, in the base frame's caller: dead once the
@@ -25,17 +27,17 @@
  * bytes, so a TLS block below the descriptor never needs more. */
 #define ROOM_BELOW 2048
 
-/* musl 1.2.3's struct pthread from its tid field on, the same on the three
- * LP64 ISAs: tid at 0, map_base at 24, map_size at 32 (what pthread_join
- * and a detached thread's exit unmap). */
-#define MAP_BASE_FROM_TID 24
-#define MAP_SIZE_FROM_TID 32
-/* musl's thread-specific data array (PTHREAD_KEYS_MAX pointers), which it
- * also takes from the top of a given stack. */
-#define MUSL_TSD_SIZE (128 * sizeof(void *))
 /* Bound on what musl's TLS area adds to the TLS segment: two words of dtv,
- * the 200-byte descriptor, aarch64's 16-byte gap and rounding. */
+ * the descriptor, aarch64's 16-byte gap and rounding. */
 #define MUSL_TLS_OVERHEAD 240
+
+#if defined(__x86_64__)
+static const struct xisa_musl_layout kMusl = XISA_MUSL_LAYOUT_X86_64;
+#elif defined(__aarch64__)
+static const struct xisa_musl_layout kMusl = XISA_MUSL_LAYOUT_AARCH64;
+#else
+static const struct xisa_musl_layout kMusl = XISA_MUSL_LAYOUT_PPC64LE;
+#endif
 
 struct thread_start {
   void *(*fn)(void *);
@@ -51,16 +53,83 @@ int __real_pthread_create(pthread_t *thread, const pthread_attr_t *attr, void *(
 /* The executable's own ELF header, mapped with its program headers. */
 extern const Elf64_Ehdr __ehdr_start;
 
+/* The program's TLS segment: bytes and alignment (at least 16). */
+static void tls_segment(size_t *size, size_t *align) {
+  const Elf64_Phdr *ph = (const Elf64_Phdr *)((const char *)&__ehdr_start + __ehdr_start.e_phoff);
+  *size = 0;
+  *align = 16;
+  for (unsigned i = 0; i < __ehdr_start.e_phnum; i++)
+    if (ph[i].p_type == PT_TLS) {
+      *size = ph[i].p_memsz;
+      if (ph[i].p_align > *align)
+        *align = ph[i].p_align;
+    }
+}
+
 /* Whether musl will put this program's thread data into a stack it is
  * given (pthread_create: less than 2048 bytes and an eighth of the stack),
  * judged from the TLS segment, rounded up as musl does. */
 static int thread_data_fits_given_stack(size_t stack_size) {
-  const Elf64_Phdr *ph = (const Elf64_Phdr *)((const char *)&__ehdr_start + __ehdr_start.e_phoff);
-  size_t need = MUSL_TLS_OVERHEAD + MUSL_TSD_SIZE;
-  for (unsigned i = 0; i < __ehdr_start.e_phnum; i++)
-    if (ph[i].p_type == PT_TLS)
-      need += ph[i].p_memsz + 3 * ph[i].p_align;
+  size_t size, align;
+  tls_segment(&size, &align);
+  size_t need = MUSL_TLS_OVERHEAD + XISA_MUSL_TSD_SIZE + size + 3 * align;
   return need < 2048 && need < stack_size / 8;
+}
+
+static char *descriptor(uint64_t tp) { return (char *)(tp - kMusl.tp_from_self); }
+
+static void set_thread_pointer(uint64_t tp) {
+#if defined(__x86_64__)
+  rt_syscall2(SYS_arch_prctl, 0x1002 /* ARCH_SET_FS */, tp);
+#elif defined(__aarch64__)
+  __asm__ volatile("msr tpidr_el0, %0" : : "r"(tp) : "memory");
+#else
+  __asm__ volatile("mr 13, %0" : : "r"(tp) : "memory");
+#endif
+}
+
+/* musl's start-up put the main thread's descriptor and TLS in a static
+ * buffer or a mapping just their size, with no room around them for
+ * another ISA's layout. Before any of the program's code runs (the first
+ * constructor), they move into a mapping laid out like a created thread's:
+ * room for a block below the descriptor, above it the room and its tag. */
+__attribute__((constructor(101))) static void move_main_thread_data(void) {
+  size_t size, align, page = (size_t)getauxval(AT_PAGESZ);
+  tls_segment(&size, &align);
+  uint64_t tp = rt_thread_pointer();
+  char *self = descriptor(tp);
+  uint64_t *dtv = *(uint64_t **)(self + kMusl.dtv);
+  uint64_t block = size ? dtv[1] - kMusl.dtv_bias : tp;
+  /* The new descriptor keeps its offset in the page, so every alignment
+   * of thread pointer and block holds. */
+  uint64_t in_page = (uint64_t)self & (page - 1);
+  size_t below = (size + 2 * align + XISA_MUSL_DTV_SIZE + 64 + page - 1) / page * page;
+  size_t above = (in_page + XISA_MUSL_PTHREAD_SIZE + 16 + size + 2 * align + page - 1) / page * page;
+  size_t total = below + above + XISA_THREAD_ROOM_SIZE;
+  char *map = mmap(0, total, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (map == MAP_FAILED)
+    return; /* the thread data stays where it is, and migrates only to this ISA */
+  char *new_self = map + below + in_page;
+  uint64_t new_tp = (uint64_t)new_self + kMusl.tp_from_self;
+  uint64_t *new_dtv = (uint64_t *)map;
+  memcpy(new_self, self, XISA_MUSL_PTHREAD_SIZE);
+  if (size)
+    memcpy((void *)(new_tp + (block - tp)), (void *)block, size);
+  new_dtv[0] = dtv[0];
+  new_dtv[1] = new_tp + (block - tp) + kMusl.dtv_bias;
+  *(char **)new_self = new_self;
+  *(uint64_t **)(new_self + kMusl.dtv) = new_dtv;
+  /* Alone in musl's thread list, main links to itself. */
+  *(char **)(new_self + kMusl.prev) = new_self;
+  *(char **)(new_self + kMusl.next) = new_self;
+  char *robust = self + kMusl.part2 + XISA_MUSL_ROBUST_HEAD_IN_PART2;
+  if (*(char **)robust == robust)
+    *(char **)(new_self + kMusl.part2 + XISA_MUSL_ROBUST_HEAD_IN_PART2) =
+        new_self + kMusl.part2 + XISA_MUSL_ROBUST_HEAD_IN_PART2;
+  struct xisa_thread_room_tag *tag = (struct xisa_thread_room_tag *)(map + total) - 1;
+  memcpy(tag->magic, XISA_THREAD_ROOM_MAGIC, sizeof tag->magic);
+  tag->size = XISA_THREAD_ROOM_SIZE;
+  set_thread_pointer(new_tp);
 }
 
 /* Sets up a new thread and runs its start routine above the base frame,
@@ -77,9 +146,9 @@ static void *thread_base(void *p) {
   /* musl unmaps what its descriptor names when the thread is joined or,
    * detached, exits; for a stack it was given it names nothing. */
   if (start.map) {
-    char *tid_field = (char *)(tp + (uint64_t)rt.tid_offset);
-    *(void **)(tid_field + MAP_BASE_FROM_TID) = start.map;
-    *(size_t *)(tid_field + MAP_SIZE_FROM_TID) = start.map_size;
+    char *part2 = descriptor(tp) + kMusl.part2;
+    *(void **)(part2 + XISA_MUSL_MAP_BASE_IN_PART2) = start.map;
+    *(size_t *)(part2 + XISA_MUSL_MAP_SIZE_IN_PART2) = start.map_size;
   }
   rt_self = slot;
   __xisa_ssp = (char *)slot->shadow_hi;
@@ -144,7 +213,7 @@ int __wrap_pthread_create(pthread_t *thread, const pthread_attr_t *attr, void *(
   void *given;
   size_t stack_size;
   pthread_attr_getstacksize(&own, &stack_size);
-  if (rt.tid_offset && pthread_attr_getstack(&own, &given, &(size_t){0}) == EINVAL &&
+  if (pthread_attr_getstack(&own, &given, &(size_t){0}) == EINVAL &&
       thread_data_fits_given_stack(stack_size))
     start->map = map_thread(&own, stack_size, &start->map_size);
   int err = __real_pthread_create(thread, start->map ? &own : attr, thread_base, start);

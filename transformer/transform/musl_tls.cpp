@@ -2,6 +2,7 @@
 
 #include "support/error.h"
 #include "transform/mappings.h"
+#include "xisa/musl_thread.h"
 #include "xisa/wire.h"
 
 #include <sys/mman.h>
@@ -15,39 +16,27 @@ namespace xisa::transform {
 
 namespace {
 
-constexpr uint64_t kPthreadSize = 200;
-// Size of the implementation-defined middle of struct pthread (tid ..
-// stdio_locks), the same on every ISA since all are LP64.
-constexpr uint64_t kPart2Size = 152;
-// Offsets inside the middle part: the thread-specific data pointer, and
-// robust_list.head, which points at itself.
-constexpr uint64_t kTsdInPart2 = 80;
-constexpr uint64_t kRobustHeadInPart2 = 88;
-// musl's thread-specific data array (PTHREAD_KEYS_MAX pointers) and the dtv
-// of a static program (its count, 1, and the one module's block).
-constexpr uint64_t kTsdSize = 128 * 8;
-constexpr uint64_t kDtvSize = 16;
+constexpr uint64_t kPthreadSize = XISA_MUSL_PTHREAD_SIZE;
+constexpr uint64_t kPart2Size = XISA_MUSL_PART2_SIZE;
+constexpr uint64_t kTsdInPart2 = XISA_MUSL_TSD_IN_PART2;
+constexpr uint64_t kRobustHeadInPart2 = XISA_MUSL_ROBUST_HEAD_IN_PART2;
+constexpr uint64_t kTsdSize = XISA_MUSL_TSD_SIZE;
+constexpr uint64_t kDtvSize = XISA_MUSL_DTV_SIZE;
 
-struct PthreadLayout {
-  uint64_t prev, next, sysinfo, canary, dtv, part2;
-  uint64_t tp_from_self; // TP - self
-  uint64_t dtv_bias;     // DTP_OFFSET: dtv[i] = TLS block + bias
-};
+constexpr xisa_musl_layout kX86_64 = XISA_MUSL_LAYOUT_X86_64;
+constexpr xisa_musl_layout kAarch64 = XISA_MUSL_LAYOUT_AARCH64;
+constexpr xisa_musl_layout kPpc64le = XISA_MUSL_LAYOUT_PPC64LE;
 
-constexpr PthreadLayout kVariantII = {16, 24, 32, 40, 8, 48, 0, 0};
-constexpr PthreadLayout kAboveTpAarch64 = {8, 16, 24, 184, 192, 32, kPthreadSize, 0};
-constexpr PthreadLayout kAboveTpPpc64 = {8, 16, 24, 184, 192, 32, kPthreadSize + 0x7000, 0x8000};
-
-const PthreadLayout &layout(Isa isa) {
+const xisa_musl_layout &layout(Isa isa) {
   switch (isa) {
   case Isa::X86_64:
-    return kVariantII;
+    return kX86_64;
   case Isa::AArch64:
-    return kAboveTpAarch64;
+    return kAarch64;
   case Isa::PPC64LE:
-    return kAboveTpPpc64;
+    return kPpc64le;
   }
-  return kVariantII;
+  return kX86_64;
 }
 
 struct Range {
@@ -94,7 +83,7 @@ struct Pointee {
 uint64_t relay_thread_area(const ThreadMemory &thread, const TlsSide &src, const TlsSide &dst,
                            uint64_t src_tp) {
   images::Memory &memory = thread.memory;
-  const PthreadLayout &from = layout(src.isa), &to = layout(dst.isa);
+  const xisa_musl_layout &from = layout(src.isa), &to = layout(dst.isa);
   if (src.info.tls_mem_size != dst.info.tls_mem_size ||
       src.info.tls_file_size != dst.info.tls_file_size)
     fail("the TLS segments differ ({} bytes on {}, {} on {}): the executables do not come from "

@@ -1,22 +1,16 @@
 // The thread pointer, musl's thread descriptor (struct pthread) and the
 // static TLS block, re-laid for the destination's TLS convention.
 //
-// musl 1.2.3, checked on this machine by a probe program on all three ISAs
-// (sizeof(struct pthread) = 200 everywhere):
-//   x86-64 (variant II): TP = self; the TLS block ends at self; dtv at +8,
-//     canary at +40, the non-ABI part at +48.
-//   aarch64 (TLS_ABOVE_TP): TP = self + 200; TLS at TP + 16 (aligned);
-//     non-ABI part at +32, canary at +184, dtv at +192.
-//   ppc64le (TLS_ABOVE_TP): TP = self + 200 + 0x7000; TLS at self + 200;
-//     layout as aarch64; dtv entries are biased by 0x8000.
+// musl's layouts per ISA: runtime/include/xisa/musl_thread.h.
 // The descriptor stays at its address (the program holds pthread_t values,
 // musl's thread list links descriptors), so the TLS block moves to the
-// destination's side of it. A thread's data sits at the top of its stack
-// mapping: below the descriptor, the destination's block takes the place of
-// the frames under the runtime's base frame, which a moved thread never
-// returns to; above it, where musl put the thread-specific data (x86-64) or
-// the dtv, those move into the room the runtime's pthread_create leaves at
-// the top of the mapping (wire.h, XISA_THREAD_ROOM_MAGIC).
+// destination's side of it. A created thread's data sits at the top of its
+// stack mapping: below the descriptor, the destination's block takes the
+// place of the frames under the runtime's base frame, which a moved thread
+// never returns to; above it, where musl put the thread-specific data
+// (x86-64) or the dtv, those move into the room the runtime's pthread_create
+// leaves at the top of the mapping (wire.h, XISA_THREAD_ROOM_MAGIC). The
+// main thread's data gets a mapping of that shape at start-up.
 #pragma once
 #include "images/image_set.h"
 #include "meta/xisa_info.h"
