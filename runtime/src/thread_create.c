@@ -8,7 +8,8 @@
  * stays where it is (the program holds pthread_t values). So the wrapper
  * gives musl a stack of its own mapping with XISA_THREAD_ROOM_SIZE bytes of
  * room above it (wire.h), and the thread's base leaves room below musl's
- * data: the transformer lays the destination's layout out in them. */
+ * data: the transformer lays the destination's layout out in them. The
+ * main thread's data moves into a mapping of that shape at start-up. */
 #include "rt.h"
 #include "sys.h"
 #include "xisa/musl_thread.h"
@@ -99,7 +100,7 @@ __attribute__((constructor(101))) static void move_main_thread_data(void) {
   uint64_t tp = rt_thread_pointer();
   char *self = descriptor(tp);
   uint64_t *dtv = *(uint64_t **)(self + kMusl.dtv);
-  uint64_t block = size ? dtv[1] - kMusl.dtv_bias : tp;
+  uint64_t block = dtv[1] - kMusl.dtv_bias; /* the runtime's own TLS makes one */
   /* The new descriptor keeps its offset in the page, so every alignment
    * of thread pointer and block holds. */
   uint64_t in_page = (uint64_t)self & (page - 1);
@@ -113,8 +114,7 @@ __attribute__((constructor(101))) static void move_main_thread_data(void) {
   uint64_t new_tp = (uint64_t)new_self + kMusl.tp_from_self;
   uint64_t *new_dtv = (uint64_t *)map;
   memcpy(new_self, self, XISA_MUSL_PTHREAD_SIZE);
-  if (size)
-    memcpy((void *)(new_tp + (block - tp)), (void *)block, size);
+  memcpy((void *)(new_tp + (block - tp)), (void *)block, size);
   new_dtv[0] = dtv[0];
   new_dtv[1] = new_tp + (block - tp) + kMusl.dtv_bias;
   *(char **)new_self = new_self;

@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
-# Moves a running threaded program to another ISA through the real commands
+# Moves a running threaded program to other ISAs through the real commands
 # and requires the output and exit status of an unmigrated run.
-# Usage: migrate-threads.sh XISA PROG FROM TO
-#   PROG is a base path (PROG.<isa> exist) of tls_workers; it runs 3 workers.
+# Usage: migrate-threads.sh XISA PROG FROM TO...
+#   PROG is a base path (PROG.<isa> exist) of tls_workers; it runs 3 workers
+#   and moves to each TO in turn, a few printed lines apart.
 # Unlike migrate-test.sh's `threads` scenario, it checkpoints only once every
 # worker has printed, so the images must hold all 4 threads however slowly
 # the program starts (qemu-user under load).
 set -euo pipefail
-xisa="$1" prog="$2" from="$3" to="$4"
+xisa="$1" prog="$2" from="$3"
+shift 3
 workers=3 rounds=20 ms=100
 tmp="$(mktemp -d)"
 supervisor=""
@@ -45,9 +47,18 @@ done
   die "checkpoint failed: $(cat "$tmp/ck.json" "$tmp/err")"
 n=$(ls "$tmp"/ck/core-*.img | wc -l)
 [ "$n" = $((workers + 1)) ] || die "checkpoint has $n threads, expected $((workers + 1))"
-"$xisa" migrate "$(cat "$tmp/pid")" --to "$to" --json > "$tmp/migrate.json" ||
-  die "migrate to $to failed: $(cat "$tmp/migrate.json" "$tmp/err")"
-echo "migrated to $to after line $(wc -l < "$tmp/out"): $(cat "$tmp/migrate.json")"
+line=$workers
+for to in "$@"; do
+  for _ in $(seq 600); do
+    [ "$(wc -l < "$tmp/out")" -ge $line ] && break
+    kill -0 "$supervisor" 2>/dev/null || die "program ended before line $line: $(cat "$tmp/err")"
+    sleep 0.05
+  done
+  "$xisa" migrate "$(cat "$tmp/pid")" --to "$to" --json > "$tmp/migrate.json" ||
+    die "migrate to $to failed: $(cat "$tmp/migrate.json" "$tmp/err")"
+  echo "migrated to $to after line $(wc -l < "$tmp/out"): $(cat "$tmp/migrate.json")"
+  line=$((line + 2 * workers))
+done
 
 set +e
 wait "$supervisor"
@@ -59,4 +70,4 @@ if ! cmp -s "$tmp/ref.out" "$tmp/out"; then
   die "output differs from the unmigrated run (stderr: $(cat "$tmp/err"))"
 fi
 [ "$rc" = "$ref_rc" ] || die "exit status $rc, unmigrated run gave $ref_rc (stderr: $(cat "$tmp/err"))"
-echo "PASS: $prog $from -> $to, $((workers + 1)) threads"
+echo "PASS: $prog from $from to $*, $((workers + 1)) threads"
