@@ -9,7 +9,12 @@ migrates A -> B once per mode; the numbers are the migration reports
 exact command that produced them.
 
     bench/container/migrate_bench.py --xisa build/bin/xisa \\
-        [--sizes 64,256,1024,2048] [--out bench/container/results.md]
+        [--sizes 64,256,1024,2048] [--modes postcopy,stopcopy] \\
+        [--out bench/container/results.md] [--profile DIR]
+
+--profile keeps every migration's CRIU logs in DIR/<container>-<side>/ and
+prints the largest gaps of the source's dump log (freeze to dump done) and
+of the destination's restore log (criu_log_gaps.py).
 """
 import argparse
 import datetime
@@ -20,6 +25,7 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "..", "tests", "container", "migrate"))
 from harness import World, ServerClient, build_server, expect  # noqa: E402
+from criu_log_gaps import gaps  # noqa: E402
 
 SLICES = """
 [slices.main]
@@ -75,29 +81,48 @@ def write_results(path, command, rows):
                 "Wire: image files plus page-server traffic (the bundle is sent too, not "
                 "counted).\n\n")
         f.write("| memory MiB | mode | downtime ms | freeze | dump | transfer | start | restore | "
-                "prepare ms | pre-freeze ms | total ms | images MiB | pages MiB | pages faulted "
-                "| pages pushed |\n")
-        f.write("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
+                "prepare ms | pre-freeze ms | total ms | post-copy window ms | images MiB | "
+                "pages MiB | pages faulted | pages pushed |\n")
+        f.write("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
         for size, mode, r in rows:
             p = r.get("phases_ms", {})
             f.write(f"| {size} | {mode} | {ms(r.get('downtime_ms'))} | {ms(p.get('freeze'))} | "
                     f"{ms(p.get('dump'))} | {ms(p.get('transfer'))} | "
                     f"{ms(p.get('restore_start'))} | {ms(p.get('restore'))} | "
                     f"{ms(r.get('prepare_ms'))} | {ms(r.get('before_freeze_ms'))} | "
-                    f"{ms(r.get('total_ms'))} | {r['image_bytes'] / 2**20:.2f} | "
+                    f"{ms(r.get('total_ms'))} | {ms(r.get('postcopy_window_ms'))} | "
+                    f"{r['image_bytes'] / 2**20:.2f} | "
                     f"{r['page_bytes'] / 2**20:.2f} | {r['pages_faulted']} | "
                     f"{r['pages_pushed']} |\n")
+
+
+def print_profile(log_dir, name):
+    for side, log, start, end in (
+            ("source", "dump.log", "Detected cgroup V", "Starting lazy pages server"),
+            ("destination", "restore.log", "Wall clock at log start",
+             "Restore finished successfully")):
+        path = os.path.join(log_dir, f"{name}-{side}", log)
+        if not os.path.exists(path):
+            continue
+        print(f"  {side} {log}: largest gaps")
+        for gap_ms, before, line in gaps(path, 8, start, end):
+            print(f"    {gap_ms:7.1f} ms  {before[:60]!r} -> {line[:60]!r}")
 
 
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--xisa", required=True)
     ap.add_argument("--sizes", default="64,256,1024,2048")
+    ap.add_argument("--modes", default="postcopy,stopcopy")
     ap.add_argument("--out", default=os.path.join(HERE, "results.md"))
+    ap.add_argument("--profile", metavar="DIR")
     args = ap.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
+    modes = args.modes.split(",")
     command = " ".join([os.path.relpath(sys.argv[0])] + sys.argv[1:])
     world = World(args.xisa)
+    if args.profile:
+        world.log_dir = os.path.abspath(args.profile)
     rows = []
     try:
         world.make_network()
@@ -106,13 +131,15 @@ def main():
         for h in world.hosts.values():
             h.start_agent(slices)
         for size in sizes:
-            for mode in ("postcopy", "stopcopy"):
+            for mode in modes:
                 r = one(world, server, size, mode)
                 print(f"{size:5} MiB {mode:8}: downtime {ms(r.get('downtime_ms')):>8} ms, "
                       f"total {ms(r.get('total_ms')):>8} ms, wire "
                       f"{(r['image_bytes'] + r['page_bytes']) / 2**20:8.1f} MiB", flush=True)
                 rows.append((size, mode, r))
                 write_results(args.out, command, rows)  # a partial run still leaves numbers
+                if args.profile:
+                    print_profile(world.log_dir, f"bench{size}{mode[0]}")
     finally:
         world.cleanup()
 

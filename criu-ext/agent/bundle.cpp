@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <string_view>
 
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -70,6 +71,12 @@ json derive_oci_config(json config, const std::string &user_bundle, const Placem
   return config;
 }
 
+// CRIU options that runc cannot pass itself; runc hands CRIU this file
+// through the org.criu.config annotation. The network is locked with
+// libnftables inside CRIU rather than with an iptables-restore process each
+// way (0.1-0.2 s each on these machines, inside a migration's downtime).
+constexpr std::string_view kCriuConfig = "network-lock nftables\n";
+
 void write_agent_bundle(const std::string &user_bundle, const std::string &agent_bundle,
                         const Placement &placement) {
   std::string source = user_bundle + "/config.json";
@@ -86,6 +93,9 @@ void write_agent_bundle(const std::string &user_bundle, const std::string &agent
   fs::create_directories(agent_bundle, ec);
   if (ec)
     fail("cannot create {}: {}", agent_bundle, ec.message());
+  std::string criu_config = agent_bundle + "/criu.conf";
+  std::ofstream(criu_config) << kCriuConfig;
+  derived["annotations"]["org.criu.config"] = criu_config;
   std::ofstream out(agent_bundle + "/config.json");
   out << derived.dump(2);
   if (!out)

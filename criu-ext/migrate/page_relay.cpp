@@ -83,7 +83,11 @@ void PageRelay::decide(Decision decision) {
   }
 }
 
-void PageRelay::commit() { decide(Decision::Commit); }
+void PageRelay::commit() {
+  decide(Decision::Commit);
+  for (int i = 0; i < 2000 && thread_.joinable() && !commit_sent_; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+}
 void PageRelay::abort() { decide(Decision::Abort); }
 
 void PageRelay::join() {
@@ -97,6 +101,7 @@ void PageRelay::run(proto::Endpoint criu_server) {
     criu_conn.emplace(proto::connect_to(criu_server));
   } catch (const Error &e) {
     spdlog::error("page relay: cannot reach CRIU's page server: {}", e.what());
+    commit_sent_ = true;
     return;
   }
   int criu = criu_conn->fd();
@@ -116,7 +121,9 @@ void PageRelay::run(proto::Endpoint criu_server) {
       // From now on an abrupt end must end the source too: a clean close.
       set_reset_on_close(criu, false);
       reset_armed = false;
-      if (!send_commit(criu))
+      bool sent = send_commit(criu);
+      commit_sent_ = true;
+      if (!sent)
         break;
     }
     // Once the destination is gone (or never came), the decision ends it.
@@ -177,6 +184,7 @@ void PageRelay::run(proto::Endpoint criu_server) {
   }
   if (dest >= 0)
     ::close(dest);
+  commit_sent_ = true; // nothing more will be sent: commit() must not wait
 }
 
 } // namespace xisa::migrate

@@ -40,6 +40,8 @@ public:
   uint16_t port() const { return listener_.port(); }
   // Starts relaying to CRIU's page server, which must be listening already.
   void start(const proto::Endpoint &criu_server);
+  // Returns once the commit request is on its way to CRIU (or the relay
+  // has ended).
   void commit();
   void abort();
   // Waits until both connections are closed.
@@ -59,6 +61,7 @@ private:
   std::atomic<Decision> decision_{Decision::None};
   std::atomic<uint64_t> to_destination_{0}, from_destination_{0};
   std::atomic<bool> connected_{false};
+  std::atomic<bool> commit_sent_{false}; // or the relay ended
   uint64_t rate_;
   std::thread thread_;
 };

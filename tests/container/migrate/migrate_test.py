@@ -140,8 +140,15 @@ def source_lost_in_postcopy(world, state, src, dst):
     else:
         raise AssertionError(f"migration ended before the container ran: {migration.wait()}")
     # The container runs on the destination; ask it to read all its memory,
-    # which needs pages the source has not sent yet, then lose the source.
+    # which needs pages the source has not sent yet, then lose the source,
+    # once its CRIU has taken the commit (a busy CRIU takes it after the
+    # page run it is sending; docs/container-migration.md).
     state.client.send("check")
+    dump_log = os.path.join(src.state, "migrations", NAME, "work", "dump.log")
+    deadline = time.monotonic() + 30
+    while "Lazy dump committed" not in open(dump_log).read():
+        expect(time.monotonic() < deadline, "the source CRIU never took the commit")
+        time.sleep(0.01)
     os.killpg(src.agent.pid, signal.SIGKILL)
     src.agent.wait()
     answer = state.client.receive()
