@@ -42,7 +42,7 @@ PreservedAnalyses XisaPass::run(Module &module, ModuleAnalysisManager &) {
         frame.body ? frame.body : &*function.getEntryBlock().getFirstInsertionPt();
     DominatorTree dominators(function);
     LoopInfo loops(dominators);
-    unsigned points = placeMigrationPoints(function, loops, body);
+    unsigned points = placeMigrationPoints(function, dominators, loops, body);
     unsigned records = recordCallSites(function);
     if (printStats)
       errs() << "xisa: " << function.getName() << ": points " << points << ", records "

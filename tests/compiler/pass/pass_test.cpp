@@ -2,9 +2,12 @@
 // the stackmaps of the objects for all three ISAs.
 #include "meta/meta_check.h"
 #include "meta/stackmaps.h"
+#include "pass/MigrationPoints.h"
 #include "toolchain.h"
 
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/Analysis/LoopInfo.h"
+#include "llvm/IR/Dominators.h"
 #include "llvm/IR/Instructions.h"
 #include "llvm/IR/IntrinsicInst.h"
 #include "llvm/IR/LLVMContext.h"
@@ -18,6 +21,7 @@
 
 #include <fmt/format.h>
 
+#include <array>
 #include <map>
 
 using namespace llvm;
@@ -32,10 +36,12 @@ protected:
   LLVMContext context;
 
   // Compiles `source` to optimized, instrumented IR for `isa`.
-  std::unique_ptr<Module> ir(const std::string &source, Isa isa = Isa::X86_64) {
+  std::unique_ptr<Module> ir(const std::string &source, Isa isa = Isa::X86_64,
+                             std::vector<std::string> flags = {}) {
     auto file = tmp.write("snippet.c", source);
     auto out = tmp.path() / "snippet.ll";
-    RunResult result = compile(isa, file, out, {"-S", "-emit-llvm"});
+    flags.insert(flags.end(), {"-S", "-emit-llvm"});
+    RunResult result = compile(isa, file, out, flags);
     EXPECT_EQ(result.status, 0) << result.output;
     SMDiagnostic error;
     std::unique_ptr<Module> module = parseIRFile(out.string(), error, context);
@@ -89,13 +95,107 @@ TEST_F(PassTest, PointAtEntryOfFunctionsThatCall) {
   EXPECT_EQ(countPolls(f), 1u);
 }
 
-TEST_F(PassTest, PointOnEveryLoopHeaderWithColdBranch) {
+// Loops stay loops, so that each test sees the shape it names.
+static const std::vector<std::string> kKeepLoops = {"-fno-unroll-loops", "-fno-vectorize"};
+
+// The polls of `function` per innermost-loop-ness: {in innermost loops,
+// in other loops, outside loops}.
+static std::array<unsigned, 3> pollsByLoop(Function &function) {
+  DominatorTree dominators(function);
+  LoopInfo loops(dominators);
+  std::array<unsigned, 3> polls{};
+  for (const BasicBlock &block : function) {
+    const Loop *loop = loops.getLoopFor(&block);
+    polls[!loop ? 2 : loop->isInnermost() ? 0 : 1] += countPolls(block);
+  }
+  return polls;
+}
+
+TEST_F(PassTest, LoopsOfShortKnownTripCountGetNoPoints) {
+  auto module = ir("int f(const int *v) { int s = 0; for (int i = 0; i < 16; i++)"
+                   " s += v[i] * v[i + 1]; return s; }\n"
+                   "int g(const int *v) { int s = 0; for (int i = 0; i < (1 << 20); i++)"
+                   " s += v[i] * v[i + 1]; return s; }",
+                   Isa::X86_64, kKeepLoops);
+  ASSERT_TRUE(module);
+  EXPECT_EQ(countPolls(*module->getFunction("f")), 0u);
+  // Too long a run to go without a point.
+  EXPECT_EQ(countPolls(*module->getFunction("g")), 1u);
+}
+
+TEST_F(PassTest, InnerLoopOfComputableTripCountPollsBetweenStrips) {
+  auto module = ir("long f(const long *v, long n, long m) { long s = 0;\n"
+                   "  for (long i = 0; i < n; i++) for (long j = 0; j < m; j++) s += v[j] ^ i;\n"
+                   "  return s; }",
+                   Isa::X86_64, kKeepLoops);
+  ASSERT_TRUE(module);
+  // The inner loop runs strips without a poll; the outer loop polls (on its
+  // header) and so does the strip loop between strips.
+  EXPECT_EQ(pollsByLoop(*module->getFunction("f")), (std::array<unsigned, 3>{0, 2, 0}));
+}
+
+TEST_F(PassTest, LoopsOfUnknownTripCountPollOnEveryIteration) {
+  auto module = ir("struct node { struct node *next; long v; };\n"
+                   "long f(const struct node *p) { long s = 0; for (; p; p = p->next) s += p->v;"
+                   " return s; }",
+                   Isa::X86_64, kKeepLoops);
+  ASSERT_TRUE(module);
+  Function &f = *module->getFunction("f");
+  EXPECT_EQ(pollsByLoop(f), (std::array<unsigned, 3>{1, 0, 0}));
+}
+
+// Runs strip-mined loops of several lengths with a request always pending:
+// the sums must not change, and the loop must reach a point once per
+// kStripIterations iterations (its body is far below kLoopWork / 1024
+// instructions, so strips have their full length).
+TEST_F(PassTest, StripMinedLoopReachesAPointEveryStrip) {
+  auto program = tmp.write("strips.c", R"(
+#include <stdio.h>
+extern volatile int __xisa_poll;
+extern volatile long __xisa_stub_points;
+__attribute__((noinline)) long sum(const long *v, long n) {
+  long s = 0;
+  for (long i = 0; i < n; i++)
+    s += v[i];
+  return s;
+}
+static long v[5000];
+int main(void) {
+  static const long sizes[] = {0, 1, 1023, 1024, 1025, 2048, 2049, 5000};
+  for (long i = 0; i < 5000; i++)
+    v[i] = i;
+  __xisa_poll = 1;
+  for (int k = 0; k < 8; k++) {
+    long before = __xisa_stub_points, n = sizes[k];
+    long s = sum(v, n);
+    printf("%ld %ld %ld\n", n, s, __xisa_stub_points - before);
+  }
+  return 0;
+}
+)");
+  auto stub = tmp.write("stub.c", kStubRuntime);
+  auto object = tmp.path() / "strips.o", exe = tmp.path() / "strips";
+  RunResult built = compile(Isa::X86_64, program, object, kKeepLoops);
+  ASSERT_EQ(built.status, 0) << built.output;
+  RunResult linked = link(Isa::X86_64, {object, stub}, exe);
+  ASSERT_EQ(linked.status, 0) << linked.output;
+  RunResult ran = run({exe.string()});
+  ASSERT_EQ(ran.status, 0) << ran.output;
+  std::string expected;
+  for (long n : {0L, 1L, 1023L, 1024L, 1025L, 2048L, 2049L, 5000L}) {
+    long strips = n == 0 ? 1 : (n + long(pass::kStripIterations) - 1) / long(pass::kStripIterations);
+    expected += fmt::format("{} {} {}\n", n, n * (n - 1) / 2, strips - 1);
+  }
+  EXPECT_EQ(ran.output, expected);
+}
+
+TEST_F(PassTest, PointsInLoopsHaveColdBranches) {
   auto module = ir("int f(int *v, int n, int m) { int s = 0;\n"
                    "  for (int i = 0; i < n; i++) for (int j = 0; j < m; j++) s += v[i] ^ j;\n"
                    "  return s; }");
   ASSERT_TRUE(module);
   const Function &f = *module->getFunction("f");
-  // A leaf: no entry point, but both loops poll.
+  // A leaf: no entry point, but both loops poll (the inner one between strips).
   EXPECT_EQ(countPolls(f.getEntryBlock()), 0u);
   EXPECT_GE(countPolls(f), 2u);
   for (const BasicBlock &block : f)

@@ -102,7 +102,8 @@ const char *const kStubRuntime = R"(
 volatile int __xisa_poll;
 static char __xisa_shadow[1 << 16];
 __thread char *__xisa_ssp = __xisa_shadow + sizeof __xisa_shadow;
-void __xisa_mig_point(void) {}
+volatile long __xisa_stub_points; /* how many times a point found a request */
+void __xisa_mig_point(void) { __xisa_stub_points++; }
 /* The pass renames the program's main; the runtime's main calls it. This
    stub is compiled through the pass too, so its main is an alias the pass
    does not see. */

@@ -40,8 +40,9 @@ RunResult compile(Isa isa, const std::filesystem::path &source, const std::files
 RunResult link(Isa isa, const std::vector<std::filesystem::path> &inputs,
                const std::filesystem::path &out);
 
-// A minimal runtime so test programs link and run: the poll flag, an empty
-// migration point and a shadow stack.
+// A minimal runtime so test programs link and run: the poll flag, a
+// migration point that counts its calls in `volatile long
+// __xisa_stub_points`, and a shadow stack.
 extern const char *const kStubRuntime;
 
 } // namespace xisa::test
