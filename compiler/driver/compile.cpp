@@ -39,7 +39,10 @@ link::Command clang_command(const link::Toolchain &tc, const Options &opts, Isa 
   else
     // Code generation of xisa-opt's output: clang must not optimize again,
     // or the target's cost model would undo the agreement between ISAs.
-    cmd.insert(cmd.end(), {action, "-Xclang", "-disable-llvm-passes",
+    // Nor strength-reduce loops: LSR's new induction variables (ppc64's
+    // count-down to zero) are kept across calls as a difference of two
+    // recorded values, which no record or known value can describe.
+    cmd.insert(cmd.end(), {action, "-Xclang", "-disable-llvm-passes", "-mllvm", "-disable-lsr",
                            "-Wno-unused-command-line-argument"});
   if (source == "-")
     cmd.insert(cmd.end(), {"-x", "c"});

@@ -576,12 +576,6 @@ void find_known_values(const Disassembler &code, const Function &function,
     const Instr &in = instrs[i];
     State out = states[i];
     interpreter.step(in, i, out);
-    if (getenv("KVDEBUG")) {
-      fprintf(stderr, "%lx %s:", in.pc, code.opcode_name(in.inst).str().c_str());
-      for (auto &[r, v] : out.regs) fprintf(stderr, " r%d=%d%+ld", r, int(v.base), v.offset);
-      for (auto &[o, v] : out.slots) fprintf(stderr, " [%ld]=%d%+ld", o, int(v.value.base), v.value.offset);
-      fprintf(stderr, "\n");
-    }
     const MCInst &inst = in.inst;
     bool call = analysis.isCall(inst);
     if (!call && analysis.isBranch(inst)) {

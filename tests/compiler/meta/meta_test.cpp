@@ -3,6 +3,7 @@
 #include "meta/meta_check.h"
 #include "meta/metadata.h"
 #include "meta/stackmaps.h"
+#include "support/callee_saved.h"
 #include "support/error.h"
 #include "toolchain.h"
 
@@ -37,16 +38,6 @@ int main(int argc, char **argv) {
   return 0;
 }
 )";
-
-// DWARF numbers of the callee-saved registers of each ABI.
-bool calleeSaved(Isa isa, unsigned reg) {
-  switch (isa) {
-  case Isa::X86_64: return reg == 3 || reg == 6 || (reg >= 12 && reg <= 15);
-  case Isa::AArch64: return (reg >= 19 && reg <= 29) || (reg >= 72 && reg <= 79);
-  case Isa::PPC64LE: return (reg >= 14 && reg <= 31) || (reg >= 46 && reg <= 63);
-  }
-  return false;
-}
 
 meta::Info infoFor(Isa isa, uint8_t idByte) {
   meta::Info info;
@@ -141,7 +132,7 @@ TEST_F(MetaTest, ReadsCallSitesAtReturnAddresses) {
       // callee-saved registers (or memory).
       for (const meta::LiveValue &value : site.live_values)
         if (value.kind == meta::LocationKind::Register) {
-          EXPECT_TRUE(calleeSaved(isa, value.dwarf_reg))
+          EXPECT_TRUE(is_callee_saved(isa, value.dwarf_reg))
               << name(isa) << " site " << std::hex << site.id << ": value in DWARF register "
               << std::dec << value.dwarf_reg;
         }

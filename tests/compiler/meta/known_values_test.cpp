@@ -1,0 +1,202 @@
+// find_known_values on hand-written functions, one per ISA: the values a
+// code generator hoists and keeps across a call (the thread pointer, built
+// constants, frame addresses, a recorded value plus a constant, in
+// callee-saved registers and spill slots) are found at the return address,
+// and what a loop changes is not.
+#include "meta/disassembler.h"
+#include "meta/known_values.h"
+#include "meta/meta_json.h"
+#include "toolchain.h"
+
+#include "llvm/Object/ELFObjectFile.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <set>
+
+using namespace xisa;
+using namespace xisa::test;
+
+namespace {
+
+// Each function calls g with the values set up; `ret` is the return
+// address; the first live value of that call is in the register named.
+const std::map<Isa, std::string> kFunctions = {
+    {Isa::X86_64, R"(
+  .text
+  .globl f
+  .type f,@function
+f:
+  pushq %rbp
+  movq %rsp, %rbp
+  pushq %rbx
+  pushq %r12
+  subq $32, %rsp
+  movq %fs:0, %rax
+  leaq -24(%rax), %rbx
+  movabsq $0x1122334455667788, %rax
+  movq %rax, -32(%rbp)
+  leaq 8(%r12), %rcx
+  movq %rcx, -40(%rbp)
+  movl $7, %edx
+  callq g
+  .globl ret
+ret:
+  movq %rdx, %rax
+  addq $32, %rsp
+  popq %r12
+  popq %rbx
+  popq %rbp
+  retq
+.Lend:
+  .size f, .Lend-f
+)"},
+    {Isa::AArch64, R"(
+  .text
+  .globl f
+  .type f,@function
+f:
+  stp x29, x30, [sp, #-64]!
+  stp x19, x20, [sp, #16]
+  stp x21, x22, [sp, #32]
+  mov x29, sp
+  mrs x19, TPIDR_EL0
+  movz x20, #0x1234, lsl #16
+  movk x20, #0x5678
+  fmov d8, #0.5
+  add x8, x21, #16
+  str x8, [sp, #56]
+  mov x22, xzr
+.Lloop:
+  bl g
+  .globl ret
+ret:
+  add x22, x22, #1
+  cmp x22, #10
+  b.ne .Lloop
+  ldp x21, x22, [sp, #32]
+  ldp x19, x20, [sp, #16]
+  ldp x29, x30, [sp], #64
+  ret
+.Lend:
+  .size f, .Lend-f
+)"},
+    {Isa::PPC64LE, R"(
+  .text
+  .abiversion 2
+  .globl f
+  .type f,@function
+f:
+  mflr 0
+  std 31, -8(1)
+  std 30, -16(1)
+  stdu 1, -64(1)
+  std 0, 80(1)
+  mr 31, 1
+  addis 30, 13, 0
+  addi 30, 30, -28656
+  li 3, 511
+  rldic 3, 3, 53, 2
+  std 3, 32(31)
+  addi 4, 29, 24
+  std 4, 40(31)
+  bl g
+  nop
+  .globl ret
+ret:
+  addi 1, 1, 64
+  ld 0, 16(1)
+  ld 31, -8(1)
+  ld 30, -16(1)
+  mtlr 0
+  blr
+.Lend:
+  .size f, .Lend-f
+)"},
+};
+
+const std::map<Isa, uint16_t> kLiveRegister = {
+    {Isa::X86_64, 12}, {Isa::AArch64, 21}, {Isa::PPC64LE, 29}};
+
+// What each function's call keeps beside its record.
+const std::map<Isa, std::set<std::string>> kExpected = {
+    {Isa::X86_64,
+     {"r6=cfa-16", "r3=tp-24", "[cfa-48]:8=0x1122334455667788", "[cfa-56]:8=live0+8"}},
+    {Isa::AArch64,
+     {"r29=cfa-64", "r19=tp+0", "r20=0x12345678", "r72=0x3fe0000000000000",
+      "[cfa-8]:8=live0+16"}},
+    {Isa::PPC64LE,
+     {"r31=cfa-64", "r30=tp-28656", "[cfa-32]:8=0x3fe0000000000000", "[cfa-24]:8=live0+24",
+      "[cfa-64]:8=cfa+0"}},
+};
+
+// Registers that hold something at the return address but must not be
+// known: caller-saved ones the call clobbers, and the loop counter.
+const std::map<Isa, std::set<std::string>> kUnknown = {
+    {Isa::X86_64, {"r1", "r2"}}, // rdx, rcx
+    {Isa::AArch64, {"r22", "r8"}},
+    {Isa::PPC64LE, {"r3", "r4"}},
+};
+
+class KnownValuesTest : public ::testing::TestWithParam<Isa> {};
+
+} // namespace
+
+TEST_P(KnownValuesTest, FindsWhatTheCallKeepsAndNothingElse) {
+  Isa isa = GetParam();
+  TempDir dir;
+  auto source = dir.write("f.s", kFunctions.at(isa));
+  auto object = dir.path() / "f.o";
+  RunResult assembled = run({XISA_TEST_LLVM_BIN "/clang",
+                             "--target=" + std::string(info(isa).triple), "-c",
+                             source.string(), "-o", object.string()});
+  ASSERT_EQ(assembled.status, 0) << assembled.output;
+
+  auto binary = llvm::object::ObjectFile::createObjectFile(object.string());
+  ASSERT_TRUE(bool(binary)) << llvm::toString(binary.takeError());
+  const llvm::object::ObjectFile &file = *binary->getBinary();
+  meta::Function function;
+  uint64_t ret = 0;
+  for (const llvm::object::SymbolRef &symbol : file.symbols()) {
+    std::string name = llvm::cantFail(symbol.getName()).str();
+    uint64_t address = llvm::cantFail(symbol.getAddress());
+    if (name == "f")
+      function = {name, address, llvm::object::ELFSymbolRef(symbol).getSize(), 64};
+    else if (name == "ret")
+      ret = address;
+  }
+  ASSERT_GT(function.size, 0u);
+  ASSERT_GT(ret, function.address);
+
+  meta::CallSite site;
+  site.return_address = ret;
+  meta::LiveValue live;
+  live.kind = meta::LocationKind::Register;
+  live.dwarf_reg = kLiveRegister.at(isa);
+  live.size = 8;
+  site.live_values = {live};
+
+  meta::Disassembler code(file, isa);
+  meta::CallSite *sites[] = {&site};
+  meta::find_known_values(code, function, sites);
+
+  std::set<std::string> found;
+  for (const meta::KnownValue &known : site.known_values)
+    found.insert(meta::known_value_text(known));
+  std::string all;
+  for (const std::string &text : found)
+    all += " " + text;
+  for (const std::string &expected : kExpected.at(isa))
+    EXPECT_TRUE(found.count(expected)) << name(isa) << ": no " << expected << " in" << all;
+  for (const std::string &reg : kUnknown.at(isa))
+    for (const std::string &text : found)
+      EXPECT_FALSE(text.starts_with(reg + "=")) << name(isa) << ": " << text << " in" << all;
+  // The record's own location is not repeated.
+  for (const std::string &text : found)
+    EXPECT_FALSE(text.starts_with("r" + std::to_string(kLiveRegister.at(isa)) + "="))
+        << name(isa) << ": " << text;
+}
+
+INSTANTIATE_TEST_SUITE_P(AllIsas, KnownValuesTest, ::testing::ValuesIn(kAllIsas),
+                         [](const auto &param) { return std::string(name(param.param)); });
