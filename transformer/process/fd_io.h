@@ -38,5 +38,8 @@ std::string read_line(int fd, std::chrono::milliseconds idle);
 
 // A connected pair of unix stream sockets, close-on-exec.
 std::pair<UniqueFd, UniqueFd> socket_pair();
+// True when the peer of a readable stream socket closed it with nothing
+// left to read (a process whose end it was has gone).
+bool peer_closed(int socket);
 
 } // namespace xisa::process

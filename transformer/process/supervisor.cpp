@@ -90,7 +90,9 @@ int Supervisor::run() {
         ::kill(child_.pid, static_cast<int>(si.ssi_signo));
     }
     if (fds[3].revents) {
-      if (options_.points && hops_done_ < options_.points->hops().size())
+      if (peer_closed(child_.ctl.get()))
+        child_.ctl.reset(); // the program is ending: its exit shows on the pidfd
+      else if (options_.points && hops_done_ < options_.points->hops().size())
         hop();
       else
         drain_unrequested_stream();

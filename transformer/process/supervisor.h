@@ -21,11 +21,11 @@ using TransformStream = std::function<WireStream(const WireStream &, Isa to, con
 
 struct SupervisorOptions {
   Executables exes;
-  std::optional<std::filesystem::path> pidfile;
+  std::optional<std::filesystem::path> pidfile{};
   bool announce = true; // print the handle on stderr
   TransformStream transform;
   // --hop / --count-points: the program's processes count their points.
-  std::optional<PointCounter> points;
+  std::optional<PointCounter> points{};
   bool json = false; // report hops and the count as JSON lines on stderr
 };
 
