@@ -1,7 +1,9 @@
 /* Worker threads with thread-local state, for migrating a threaded program
- * as a whole. Each worker folds a private sequence into __thread variables,
- * round after round, and the workers print in turns (round by round, worker
- * by worker), so every run prints the same lines. main waits at migration
+ * as a whole. Each worker folds a private sequence into __thread variables
+ * and keeps its number under a pthread key too (musl's thread-specific
+ * data, which sits next to the TLS block), round after round, and the
+ * workers print in turns (round by round, worker by worker), so every run
+ * prints the same lines. main waits at migration
  * points, not in pthread_join, until the last line, then joins them all.
  * Usage: tls_workers WORKERS ROUNDS MS_PER_ROUND */
 #include <errno.h>
@@ -18,6 +20,7 @@ static __thread int tls_id;
 static int workers, rounds;
 static long ms;
 static int turn; /* the next line to print: round * workers + worker */
+static pthread_key_t worker_key;
 
 static void sleep_ms(long n) {
   struct timespec left = {n / 1000, (n % 1000) * 1000000L};
@@ -42,11 +45,13 @@ static void wait_turn(int line) {
 static void *worker(void *arg) {
   tls_id = (int)(size_t)arg;
   tls_acc = (unsigned long)tls_id + 1;
+  pthread_setspecific(worker_key, (void *)(size_t)(tls_id + 100));
   for (int r = 0; r < rounds; r++) {
     fold(r);
     sleep_ms(ms);
     wait_turn(r * workers + tls_id);
-    printf("worker %d round %d acc %016lx hist %u\n", tls_id, r, tls_acc, tls_hist[r % 16]);
+    printf("worker %d round %d acc %016lx hist %u key %zu\n", tls_id, r, tls_acc,
+           tls_hist[r % 16], (size_t)pthread_getspecific(worker_key));
     fflush(stdout);
     __atomic_store_n(&turn, r * workers + tls_id + 1, __ATOMIC_RELEASE);
   }
@@ -62,6 +67,8 @@ int main(int argc, char **argv) {
     return 2;
   }
   pthread_t tids[MAX_WORKERS];
+  if (pthread_key_create(&worker_key, 0) != 0)
+    return 1;
   for (int i = 0; i < workers; i++)
     if (pthread_create(&tids[i], 0, worker, (void *)(size_t)i) != 0) {
       fprintf(stderr, "tls_workers: cannot create worker %d\n", i);
