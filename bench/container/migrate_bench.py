@@ -99,7 +99,7 @@ def write_results(path, command, rows):
 def print_profile(log_dir, name):
     for side, log, start, end in (
             ("source", "dump.log", "Detected cgroup V", "Starting lazy pages server"),
-            ("destination", "restore.log", "Wall clock at log start",
+            ("destination", "restore.log", "Image set complete",
              "Restore finished successfully")):
         path = os.path.join(log_dir, f"{name}-{side}", log)
         if not os.path.exists(path):
