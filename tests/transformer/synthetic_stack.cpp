@@ -95,13 +95,18 @@ CallSite make_site(const Shape &s, unsigned fn, bool mig) {
   std::sort(saved.begin(), saved.end(),
             [](const auto &a, const auto &b) { return a.dwarf_reg < b.dwarf_reg; });
   site.frame.saved = saved;
-  auto slot = [&](int i, uint16_t size) {
-    return LiveValue{LocationKind::Indirect, size, s.fp, int32_t(s.slot[i]), 0};
+  // v0 an i64, v1 a pointer, v2 a double, a constant, v3 an i32.
+  const ValueType i64{ValueClass::Integer, 64}, p64{ValueClass::Pointer, 64},
+      f64{ValueClass::Float, 64}, i32{ValueClass::Integer, 32};
+  auto slot = [&](int i, uint16_t size, ValueType type) {
+    return LiveValue{LocationKind::Indirect, size, s.fp, int32_t(s.slot[i]), 0, type};
   };
-  auto reg = [](uint16_t r) { return LiveValue{LocationKind::Register, 8, r, 0, 0}; };
-  site.live_values = {v0_in_reg(fn) ? reg(s.gpr) : slot(0, 8), slot(1, 8),
-                      v2_in_reg(s, fn) ? reg(s.fpr) : slot(2, 8),
-                      LiveValue{LocationKind::Constant, 8, 0, 0, 7}, slot(3, 4)};
+  auto reg = [](uint16_t r, ValueType type) {
+    return LiveValue{LocationKind::Register, 8, r, 0, 0, type};
+  };
+  site.live_values = {v0_in_reg(fn) ? reg(s.gpr, i64) : slot(0, 8, i64), slot(1, 8, p64),
+                      v2_in_reg(s, fn) ? reg(s.fpr, f64) : slot(2, 8, f64),
+                      LiveValue{LocationKind::Constant, 8, 0, 0, 7, i64}, slot(3, 4, i32)};
   return site;
 }
 

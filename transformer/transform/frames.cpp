@@ -3,6 +3,7 @@
 #include "support/error.h"
 
 #include <algorithm>
+#include <bit>
 #include <bitset>
 #include <cstring>
 
@@ -41,6 +42,28 @@ static RegValue truncate(RegValue v, unsigned size) {
     v.hi = size <= 8 ? 0 : v.hi & (~0ull >> (8 * (16 - size)));
   if (size < 8)
     v.lo &= ~0ull >> (8 * (8 - size));
+  return v;
+}
+
+// A float in a ppc64 floating-point register is held in double format.
+static bool ppc_single_in_register(Isa isa, const LiveValue &lv) {
+  return isa == Isa::PPC64LE && lv.kind == LocationKind::Register &&
+         lv.type.value_class == ValueClass::Float && lv.type.bits == 32;
+}
+
+// The value as its IR type lays it out in memory (the ISAs agree on that),
+// from its form in the source location.
+static RegValue to_memory_form(RegValue v, const LiveValue &lv, Isa isa) {
+  if (ppc_single_in_register(isa, lv))
+    v = {std::bit_cast<uint32_t>(static_cast<float>(std::bit_cast<double>(v.lo))), 0};
+  unsigned bytes = lv.type.bits % 8 == 0 && lv.type.bits ? lv.type.bits / 8 : lv.size;
+  return truncate(v, std::min<unsigned>(bytes, lv.size));
+}
+
+// The value in the destination location's form.
+static RegValue to_location_form(RegValue v, const LiveValue &lv, Isa isa) {
+  if (ppc_single_in_register(isa, lv))
+    v = {std::bit_cast<uint64_t>(static_cast<double>(std::bit_cast<float>(uint32_t(v.lo)))), 0};
   return v;
 }
 
@@ -234,17 +257,17 @@ private:
     if (abi_.back_chain)
       memory_.store64(sp, cfa);
 
-    // The live values in the destination's sizes; TLS addresses move with
-    // the block.
+    // The live values in the destination's form; pointers into the TLS
+    // block move with it.
     const SourceFrame &src = stack_.frames[k];
     std::vector<RegValue> values;
     for (size_t i = 0; i < site.live_values.size(); ++i) {
       const LiveValue &lv = site.live_values[i];
       const LiveValue &src_lv = src.site->live_values[i];
-      RegValue value = truncate(src.values[i], std::min(lv.size, src_lv.size));
-      if (lv.size == 8 && src_lv.size == 8)
+      RegValue value = to_memory_form(src.values[i], src_lv, stack_.isa);
+      if (lv.type.value_class == ValueClass::Pointer)
         value.lo = tls_.apply(value.lo);
-      values.push_back(value);
+      values.push_back(to_location_form(value, lv, dst_.isa()));
     }
 
     // What the destination's code keeps beside the records; the live values
