@@ -18,7 +18,8 @@ static constexpr unsigned kExpansionBudget = 8;
 std::optional<StripPlan> planStrips(Loop &loop, uint64_t strip, ScalarEvolution &se,
                                     SCEVExpander &expander) {
   BasicBlock *latch = loop.getLoopLatch();
-  if (strip < 2 || !loop.isInnermost() || !loop.getLoopPreheader() || !latch || !loop.isLoopExiting(latch))
+  if (strip < 2 || !loop.isInnermost() || !loop.getLoopPreheader() || !latch ||
+      !loop.isLoopExiting(latch))
     return std::nullopt;
   auto *branch = dyn_cast<BranchInst>(latch->getTerminator());
   if (!branch || !branch->isConditional())

@@ -182,8 +182,9 @@ int main(void) {
   RunResult ran = run({exe.string()});
   ASSERT_EQ(ran.status, 0) << ran.output;
   std::string expected;
+  const long strip = long(pass::kStripIterations);
   for (long n : {0L, 1L, 1023L, 1024L, 1025L, 2048L, 2049L, 5000L}) {
-    long strips = n == 0 ? 1 : (n + long(pass::kStripIterations) - 1) / long(pass::kStripIterations);
+    long strips = n == 0 ? 1 : (n + strip - 1) / strip;
     expected += fmt::format("{} {} {}\n", n, n * (n - 1) / 2, strips - 1);
   }
   EXPECT_EQ(ran.output, expected);
