@@ -62,7 +62,8 @@ static std::vector<std::pair<unsigned, Origin>> effects(const Disassembler &code
     // reg <- [base + disp] with no index register (operands: dst, base, scale, index, disp, seg).
     static const StringSet<> loads = {"MOV64rm", "MOV32rm", "MOVSDrm", "MOVSSrm", "MOVAPSrm",
                                       "MOVUPSrm", "MOVSDrm_alt", "MOVSSrm_alt", "MOVAPDrm",
-                                      "MOVUPDrm", "MOVDQArm", "MOVDQUrm"};
+                                      "MOVUPDrm", "MOVDQArm", "MOVDQUrm", "MOVQI2PQIrm",
+                                      "MOV64toPQIrm"};
     static const StringMap<uint16_t> narrow = {
         {"MOVZX32rm8", 1}, {"MOVZX32rm16", 2}, {"MOVSX32rm8", 1}, {"MOVSX32rm16", 2},
         {"MOVZX64rm8", 1}, {"MOVZX64rm16", 2}, {"MOVSX64rm8", 1}, {"MOVSX64rm16", 2},
