@@ -141,8 +141,9 @@ uint64_t rotateMask(uint64_t value, unsigned shift, unsigned mb, unsigned me) {
 
 // The transfer function: what one instruction does to a State, for the
 // instructions that build constants, addresses and frames, move them
-// between registers and spill slots; every other one makes what it writes
-// unknown.
+// between registers and spill slots; every other one gives what it writes a
+// symbol of its own. A number in a 16-byte vector register stands for both
+// of its halves (ppc64's callee-saved v20-v31 hold splatted constants).
 class Interpreter {
 public:
   Interpreter(const Disassembler &code) : code_(code), isa_(code.isa()) {}
@@ -514,6 +515,20 @@ bool Interpreter::stepPpc(const Instr &in, State &state) {
         }));
   } else if (auto it = stores.find(name); it != stores.end() && n == 3) {
     store(state, plus(value(2), imm(1)), value(0), it->second);
+  } else if (name == "VSPLTISW" && n == 2) {
+    uint64_t word = lowBytes(uint64_t(imm(1)), 4);
+    set(state, reg(0), absolute(word | word << 32)); // vector values: a 64-bit splat
+  } else if ((name == "XXLXOR" || name == "VXOR") && n == 3 && reg(1) == reg(2)) {
+    set(state, reg(0), absolute(0));
+  } else if ((name == "XXLOR" || name == "VOR") && n == 3 && reg(1) == reg(2)) {
+    set(state, reg(0), value(1));
+  } else if (name == "XVCVSXWDP" && n == 2) {
+    // Words to doubles: a splat of one word gives a splat of one double.
+    Maybe in = value(1), out;
+    if (in && in->base == Kind::Absolute &&
+        uint32_t(in->offset) == uint32_t(uint64_t(in->offset) >> 32))
+      out = absolute(std::bit_cast<uint64_t>(double(int32_t(in->offset))));
+    set(state, reg(0), out);
   } else if (name == "STDU" && n == 4) { // (writeback, s, displacement, base)
     Maybe at = plus(value(3), imm(2));
     store(state, at, value(1), 8);

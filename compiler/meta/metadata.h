@@ -59,7 +59,7 @@ struct FrameRule {
 // is read from the destination's own code, so each ISA has its own list.
 struct KnownValue {
   enum class Base : uint8_t {
-    Absolute,      // the value is `offset`
+    Absolute,      // the value is `offset` (in both halves of a 16-byte register)
     ThreadPointer, // the thread pointer plus `offset`
     Cfa,           // the frame's CFA plus `offset`
     LiveValue,     // live value `live_value` of the call site plus `offset`

@@ -274,6 +274,9 @@ private:
     // below take precedence where both name one place.
     for (const meta::KnownValue &known : site.known_values) {
       RegValue value{resolve(site, known, cfa, values), 0};
+      if (known.in_register && known.base == meta::KnownValue::Base::Absolute &&
+          abi_.reg_size(known.dwarf_reg) == 16)
+        value.hi = value.lo; // a splatted vector constant
       if (known.in_register) {
         check_known_register(site, known);
         expected_.want(known.dwarf_reg, value);
