@@ -165,6 +165,8 @@ public:
   // `index` names the symbols the instruction defines.
   void step(const Instr &in, size_t index, State &state) {
     pending_.clear();
+    inst_ = &in.inst;
+    state_ = &state;
     if (code_.analysis().isCall(in.inst))
       return call(state);
     bool handled = false;
@@ -246,6 +248,11 @@ private:
     }
   }
 
+  // Operand i of the instruction being stepped.
+  int reg(unsigned i) const { return code_.reg(*inst_, i); }
+  int64_t imm(unsigned i) const { return code_.imm(*inst_, i); }
+  Maybe value(unsigned i) const { return operand(*inst_, *state_, i); }
+
   // The value of register operand i; the zero registers read as 0.
   Maybe operand(const MCInst &inst, const State &state, unsigned i) const {
     if (Disassembler::is_zero_register(code_.reg_name(inst, i)))
@@ -295,14 +302,14 @@ private:
   const Disassembler &code_;
   Isa isa_;
   std::vector<std::pair<int, Maybe>> pending_;
+  const MCInst *inst_ = nullptr;
+  const State *state_ = nullptr;
 };
 
 bool Interpreter::stepX86(const Instr &in, State &state) {
   const MCInst &inst = in.inst;
   StringRef name = code_.opcode_name(inst);
   unsigned n = inst.getNumOperands();
-  auto reg = [&](unsigned i) { return code_.reg(inst, i); };
-  auto imm = [&](unsigned i) { return code_.imm(inst, i); };
   // The address of the memory operand at `m` (base, scale, index, disp,
   // segment); %fs:0 is where x86-64 keeps the thread pointer itself.
   auto address = [&](unsigned m, bool &threadPointer) -> Maybe {
@@ -373,9 +380,6 @@ bool Interpreter::stepAarch64(const Instr &in, State &state) {
   const MCInst &inst = in.inst;
   StringRef name = code_.opcode_name(inst);
   unsigned n = inst.getNumOperands();
-  auto reg = [&](unsigned i) { return code_.reg(inst, i); };
-  auto imm = [&](unsigned i) { return code_.imm(inst, i); };
-  auto value = [&](unsigned i) { return operand(inst, state, i); };
   bool wide = !code_.reg_name(inst, 0).starts_with("W"); // a W destination is 32 bits
   auto narrow = [&](Maybe v) {
     return wide ? v : onNumber(v, [](uint64_t x) { return lowBytes(x, 4); });
@@ -476,9 +480,6 @@ bool Interpreter::stepPpc(const Instr &in, State &state) {
   const MCInst &inst = in.inst;
   StringRef name = code_.opcode_name(inst);
   unsigned n = inst.getNumOperands();
-  auto reg = [&](unsigned i) { return code_.reg(inst, i); };
-  auto imm = [&](unsigned i) { return code_.imm(inst, i); };
-  auto value = [&](unsigned i) { return operand(inst, state, i); };
   // D-form: (register, displacement, base).
   static const StringMap<unsigned> loads = {{"LD", 8}, {"LWZ", 4}, {"LWZ8", 4}, {"LFD", 8}};
   static const StringMap<unsigned> stores = {{"STD", 8}, {"STW", 4},  {"STW8", 4}, {"STFD", 8},
