@@ -212,7 +212,7 @@ private:
   // may store into the frame, the slots it may reach become unknown.
   void clobber(const Instr &in, State &state) {
     for (int reg : code_.defs(in.inst))
-      set(state, reg, std::nullopt);
+      set(reg, std::nullopt);
     if (!code_.desc(in.inst).mayStore())
       return;
     for (unsigned i = 0; i < in.inst.getNumOperands(); ++i)
@@ -232,7 +232,7 @@ private:
 
   // Register writes wait for commit: the instruction reads its operands
   // first, and its own earlier symbols die when it runs again.
-  void set(State &, int reg, Maybe value) {
+  void set(int reg, Maybe value) {
     if (reg >= 0 && reg < int(kSymbolsPerInstr))
       pending_.emplace_back(reg, value);
   }
@@ -337,38 +337,38 @@ bool Interpreter::stepX86(const Instr &in, State &state) {
   bool tp = false;
   if (auto it = loads.find(name); it != loads.end() && n == 6) {
     Maybe at = address(1, tp);
-    set(state, reg(0), tp ? Value{Kind::ThreadPointer, 0, 0} : load(state, at, it->second));
+    set(reg(0), tp ? Value{Kind::ThreadPointer, 0, 0} : load(state, at, it->second));
   } else if (auto it = stores.find(name); it != stores.end() && n == 6) {
     store(state, address(0, tp), get(state, reg(5)), it->second);
   } else if ((name == "MOV64mi32" || name == "MOV32mi") && n == 6) {
     unsigned bytes = name == "MOV64mi32" ? 8 : 4;
     store(state, address(0, tp), absolute(uint64_t(imm(5))), bytes);
   } else if (name == "LEA64r" && n == 6) {
-    set(state, reg(0), address(1, tp));
+    set(reg(0), address(1, tp));
   } else if (name == "MOV64ri" || name == "MOV64ri32") {
-    set(state, reg(0), absolute(uint64_t(imm(1))));
+    set(reg(0), absolute(uint64_t(imm(1))));
   } else if (name == "MOV32ri") {
-    set(state, reg(0), absolute(lowBytes(uint64_t(imm(1)), 4)));
+    set(reg(0), absolute(lowBytes(uint64_t(imm(1)), 4)));
   } else if ((name == "XOR32rr" || name == "XOR64rr") && reg(1) == reg(2)) {
-    set(state, reg(0), absolute(0));
+    set(reg(0), absolute(0));
     state.regs.erase(49); // eflags
   } else if (name == "MOV64rr" || name == "MOVAPSrr" || name == "MOVAPDrr") {
-    set(state, reg(0), get(state, reg(1)));
+    set(reg(0), get(state, reg(1)));
   } else if (name == "MOV32rr") {
-    set(state, reg(0), onNumber(get(state, reg(1)), [](uint64_t v) { return lowBytes(v, 4); }));
+    set(reg(0), onNumber(get(state, reg(1)), [](uint64_t v) { return lowBytes(v, 4); }));
   } else if (name == "PUSH64r") {
     Maybe sp = plus(get(state, 7), -8);
     store(state, sp, get(state, reg(0)), 8);
-    set(state, 7, sp);
+    set(7, sp);
   } else if (name == "POP64r") {
     Maybe sp = get(state, 7);
-    set(state, reg(0), load(state, sp, 8));
-    set(state, 7, plus(sp, 8));
+    set(reg(0), load(state, sp, 8));
+    set(7, plus(sp, 8));
   } else if ((name == "SUB64ri8" || name == "SUB64ri32" || name == "ADD64ri8" ||
               name == "ADD64ri32") &&
              n == 3) {
     int64_t delta = name.starts_with("SUB") ? -imm(2) : imm(2);
-    set(state, reg(0), plus(get(state, reg(1)), delta));
+    set(reg(0), plus(get(state, reg(1)), delta));
     state.regs.erase(49);
   } else {
     return false;
@@ -399,59 +399,59 @@ bool Interpreter::stepAarch64(const Instr &in, State &state) {
   static const StringMap<unsigned> pairLoads = {{"LDPXi", 8}, {"LDPWi", 4}, {"LDPDi", 8}};
 
   if (name == "ADRP") {
-    set(state, reg(0), absolute((in.pc & ~0xfffull) + uint64_t(imm(1) << 12)));
+    set(reg(0), absolute((in.pc & ~0xfffull) + uint64_t(imm(1) << 12)));
   } else if (name == "ADR") {
-    set(state, reg(0), absolute(in.pc + uint64_t(imm(1))));
+    set(reg(0), absolute(in.pc + uint64_t(imm(1))));
   } else if ((name == "ADDXri" || name == "SUBXri" || name == "ADDWri" || name == "SUBWri") &&
              n == 4) {
     int64_t delta = imm(2) << imm(3);
-    set(state, reg(0), narrow(plus(value(1), name.starts_with("SUB") ? -delta : delta)));
+    set(reg(0), narrow(plus(value(1), name.starts_with("SUB") ? -delta : delta)));
   } else if (name == "ADDXrs" && n == 4 && imm(3) == 0) {
     Maybe a = value(1), b = value(2);
     if (a && b && b->base == Kind::Absolute)
-      set(state, reg(0), plus(a, b->offset));
+      set(reg(0), plus(a, b->offset));
     else if (a && b && a->base == Kind::Absolute)
-      set(state, reg(0), plus(b, a->offset));
+      set(reg(0), plus(b, a->offset));
     else
-      set(state, reg(0), std::nullopt);
+      set(reg(0), std::nullopt);
   } else if ((name == "MOVZXi" || name == "MOVZWi") && n == 3) {
-    set(state, reg(0), narrow(absolute(uint64_t(imm(1)) << imm(2))));
+    set(reg(0), narrow(absolute(uint64_t(imm(1)) << imm(2))));
   } else if ((name == "MOVNXi" || name == "MOVNWi") && n == 3) {
-    set(state, reg(0), narrow(absolute(~(uint64_t(imm(1)) << imm(2)))));
+    set(reg(0), narrow(absolute(~(uint64_t(imm(1)) << imm(2)))));
   } else if ((name == "MOVKXi" || name == "MOVKWi") && n == 4) {
     uint64_t shift = uint64_t(imm(3)), field = uint64_t(0xffff) << shift;
-    set(state, reg(0), narrow(onNumber(value(1), [&](uint64_t v) {
+    set(reg(0), narrow(onNumber(value(1), [&](uint64_t v) {
           return (v & ~field) | (uint64_t(imm(2)) << shift);
         })));
   } else if ((name == "ORRXri" || name == "ORRWri") && n == 3) {
     uint64_t mask = decodeLogicalImmediate(uint64_t(imm(2)), wide ? 64 : 32);
-    set(state, reg(0), onNumber(value(1), [&](uint64_t v) { return v | mask; }));
+    set(reg(0), onNumber(value(1), [&](uint64_t v) { return v | mask; }));
   } else if ((name == "ORRXrs" || name == "ORRWrs") && n == 4 &&
              code_.reg_name(inst, 1).ends_with("ZR") && imm(3) == 0) {
-    set(state, reg(0), narrow(value(2)));
+    set(reg(0), narrow(value(2)));
   } else if (name == "FMOVXDr" || name == "FMOVDXr" || name == "FMOVDr") {
-    set(state, reg(0), value(1));
+    set(reg(0), value(1));
   } else if (name == "FMOVSr" || name == "FMOVWSr" || name == "FMOVSWr") {
-    set(state, reg(0), onNumber(value(1), [](uint64_t v) { return lowBytes(v, 4); }));
+    set(reg(0), onNumber(value(1), [](uint64_t v) { return lowBytes(v, 4); }));
   } else if (name == "FMOVDi") {
-    set(state, reg(0), absolute(doubleBits(decodeFpImmediate(unsigned(imm(1))))));
+    set(reg(0), absolute(doubleBits(decodeFpImmediate(unsigned(imm(1))))));
   } else if (name == "FMOVSi") {
-    set(state, reg(0), absolute(std::bit_cast<uint32_t>(decodeFpImmediate(unsigned(imm(1))))));
+    set(reg(0), absolute(std::bit_cast<uint32_t>(decodeFpImmediate(unsigned(imm(1))))));
   } else if (name == "MRS" && imm(1) == 0xde82) { // TPIDR_EL0
-    set(state, reg(0), Value{Kind::ThreadPointer, 0, 0});
+    set(reg(0), Value{Kind::ThreadPointer, 0, 0});
   } else if ((name == "LDRXl" || name == "LDRDl" || name == "LDRWl" || name == "LDRSl") &&
              n == 2) {
     unsigned bytes = name == "LDRXl" || name == "LDRDl" ? 8 : 4;
-    set(state, reg(0), load(state, absolute(in.pc + uint64_t(imm(1) * 4)), bytes));
+    set(reg(0), load(state, absolute(in.pc + uint64_t(imm(1) * 4)), bytes));
   } else if (auto it = scaledLoads.find(name); it != scaledLoads.end() && n == 3) {
-    set(state, reg(0), load(state, plus(value(1), imm(2) * it->second), it->second));
+    set(reg(0), load(state, plus(value(1), imm(2) * it->second), it->second));
   } else if (auto it = unscaledLoads.find(name); it != unscaledLoads.end() && n == 3) {
-    set(state, reg(0), load(state, plus(value(1), imm(2)), it->second));
+    set(reg(0), load(state, plus(value(1), imm(2)), it->second));
   } else if (auto it = pairLoads.find(name); it != pairLoads.end() && n == 4) {
     Maybe at = plus(value(2), imm(3) * it->second);
     Maybe first = load(state, at, it->second), second = load(state, plus(at, it->second), it->second);
-    set(state, reg(0), first);
-    set(state, reg(1), second);
+    set(reg(0), first);
+    set(reg(1), second);
   } else if (auto it = scaledStores.find(name); it != scaledStores.end() && n == 3) {
     store(state, plus(value(1), imm(2) * it->second), value(0), it->second);
   } else if (auto it = unscaledStores.find(name); it != unscaledStores.end() && n == 3) {
@@ -465,11 +465,11 @@ bool Interpreter::stepAarch64(const Instr &in, State &state) {
     store(state, at, value(first), it->second);
     store(state, plus(at, it->second), value(first + 1), it->second);
     if (pre)
-      set(state, reg(0), at);
+      set(reg(0), at);
   } else if ((name == "STRXpre" || name == "STRDpre") && n == 4) { // (writeback, t, base, imm)
     Maybe at = plus(value(2), imm(3));
     store(state, at, value(1), 8);
-    set(state, reg(0), at);
+    set(reg(0), at);
   } else {
     return false;
   }
@@ -489,51 +489,51 @@ bool Interpreter::stepPpc(const Instr &in, State &state) {
                      ? name.drop_back()
                      : name;
   if (op == "ADDIS" && n == 3) {
-    set(state, reg(0), plus(value(1), imm(2) << 16));
+    set(reg(0), plus(value(1), imm(2) << 16));
   } else if (op == "ADDI" && n == 3) {
-    set(state, reg(0), plus(value(1), imm(2)));
+    set(reg(0), plus(value(1), imm(2)));
   } else if (op == "LI" && n == 2) {
-    set(state, reg(0), absolute(uint64_t(imm(1))));
+    set(reg(0), absolute(uint64_t(imm(1))));
   } else if (op == "LIS" && n == 2) {
-    set(state, reg(0), absolute(uint64_t(imm(1) << 16)));
+    set(reg(0), absolute(uint64_t(imm(1) << 16)));
   } else if ((op == "ORI" || op == "ORIS") && n == 3) {
     uint64_t bits = uint64_t(imm(2)) << (op == "ORIS" ? 16 : 0);
-    set(state, reg(0), onNumber(value(1), [&](uint64_t v) { return v | bits; }));
+    set(reg(0), onNumber(value(1), [&](uint64_t v) { return v | bits; }));
   } else if ((op == "OR" && n == 3 && reg(1) == reg(2)) || (op == "FMR" && n == 2)) {
-    set(state, reg(0), value(1));
+    set(reg(0), value(1));
   } else if ((op == "RLDIC" || op == "RLDICL" || op == "RLDICR") && n == 4) {
     unsigned shift = unsigned(imm(2)), bound = unsigned(imm(3));
     unsigned mb = op == "RLDICR" ? 0 : bound;
     unsigned me = op == "RLDICR" ? bound : op == "RLDICL" ? 63 : 63 - shift;
-    set(state, reg(0),
+    set(reg(0),
         onNumber(value(1), [&](uint64_t v) { return rotateMask(v, shift, mb, me); }));
   } else if (auto it = loads.find(name); it != loads.end() && n == 3) {
-    set(state, reg(0), load(state, plus(value(2), imm(1)), it->second));
+    set(reg(0), load(state, plus(value(2), imm(1)), it->second));
   } else if (name == "LFS" && n == 3) {
     // lfs widens the single to a double in the register.
-    set(state, reg(0), onNumber(load(state, plus(value(2), imm(1)), 4), [](uint64_t v) {
+    set(reg(0), onNumber(load(state, plus(value(2), imm(1)), 4), [](uint64_t v) {
           return doubleBits(std::bit_cast<float>(uint32_t(v)));
         }));
   } else if (auto it = stores.find(name); it != stores.end() && n == 3) {
     store(state, plus(value(2), imm(1)), value(0), it->second);
   } else if (name == "VSPLTISW" && n == 2) {
     uint64_t word = lowBytes(uint64_t(imm(1)), 4);
-    set(state, reg(0), absolute(word | word << 32)); // vector values: a 64-bit splat
+    set(reg(0), absolute(word | word << 32)); // vector values: a 64-bit splat
   } else if ((name == "XXLXOR" || name == "VXOR") && n == 3 && reg(1) == reg(2)) {
-    set(state, reg(0), absolute(0));
+    set(reg(0), absolute(0));
   } else if ((name == "XXLOR" || name == "VOR") && n == 3 && reg(1) == reg(2)) {
-    set(state, reg(0), value(1));
+    set(reg(0), value(1));
   } else if (name == "XVCVSXWDP" && n == 2) {
     // Words to doubles: a splat of one word gives a splat of one double.
     Maybe in = value(1), out;
     if (in && in->base == Kind::Absolute &&
         uint32_t(in->offset) == uint32_t(uint64_t(in->offset) >> 32))
       out = absolute(std::bit_cast<uint64_t>(double(int32_t(in->offset))));
-    set(state, reg(0), out);
+    set(reg(0), out);
   } else if (name == "STDU" && n == 4) { // (writeback, s, displacement, base)
     Maybe at = plus(value(3), imm(2));
     store(state, at, value(1), 8);
-    set(state, reg(0) >= 0 ? reg(0) : reg(3), at);
+    set(reg(0) >= 0 ? reg(0) : reg(3), at);
   } else {
     return false;
   }

@@ -67,12 +67,14 @@ static RegValue to_location_form(RegValue v, const LiveValue &lv, Isa isa) {
   return v;
 }
 
-static void check_register(const Abi &abi, const meta::CallSite &site, const LiveValue &lv,
-                           const std::string &path) {
-  if (lv.dwarf_reg >= kNumDwarfRegs || !abi.is_callee_saved(lv.dwarf_reg))
-    fail("{}: call site {:#x} keeps a live value in DWARF register {}, which a call does not "
+// `what` ("a live value", "a known value") is in `reg` at the site's return
+// address, so a call must preserve that register.
+static void check_register(const Abi &abi, const meta::CallSite &site, uint16_t reg,
+                           const char *what, const std::string &path) {
+  if (reg >= kNumDwarfRegs || !abi.is_callee_saved(reg))
+    fail("{}: call site {:#x} keeps {} in DWARF register {}, which a call does not "
          "preserve on {}: the metadata describes a point after the call, not its return address",
-         path, site.id, lv.dwarf_reg, name(abi.isa));
+         path, site.id, what, reg, name(abi.isa));
 }
 
 static RegValue read_live_value(const SourceFrame &frame, const LiveValue &lv, const RegFile &regs,
@@ -80,7 +82,7 @@ static RegValue read_live_value(const SourceFrame &frame, const LiveValue &lv, c
                                 const std::string &path) {
   switch (lv.kind) {
   case LocationKind::Register:
-    check_register(abi, *frame.site, lv, path);
+    check_register(abi, *frame.site, lv.dwarf_reg, "a live value", path);
     return truncate(regs.regs[lv.dwarf_reg], lv.size);
   case LocationKind::Indirect:
     return load(memory, regs.get(lv.dwarf_reg) + lv.offset, lv.size);
@@ -274,11 +276,10 @@ private:
     // below take precedence where both name one place.
     for (const meta::KnownValue &known : site.known_values) {
       RegValue value{resolve(site, known, cfa, values), 0};
-      if (known.in_register && known.base == meta::KnownValue::Base::Absolute &&
-          abi_.reg_size(known.dwarf_reg) == 16)
-        value.hi = value.lo; // a splatted vector constant
       if (known.in_register) {
-        check_known_register(site, known);
+        check_register(abi_, site, known.dwarf_reg, "a known value", dst_.path());
+        if (known.base == meta::KnownValue::Base::Absolute && abi_.reg_size(known.dwarf_reg) == 16)
+          value.hi = value.lo; // a splatted vector constant
         expected_.want(known.dwarf_reg, value);
       } else {
         store(memory_, cfa + known.cfa_offset, value, known.size);
@@ -289,7 +290,7 @@ private:
       const LiveValue &lv = site.live_values[i];
       switch (lv.kind) {
       case LocationKind::Register:
-        check_register(abi_, site, lv, dst_.path());
+        check_register(abi_, site, lv.dwarf_reg, "a live value", dst_.path());
         expected_.want(lv.dwarf_reg, values[i]);
         break;
       case LocationKind::Indirect:
@@ -325,13 +326,6 @@ private:
       break;
     }
     return base + static_cast<uint64_t>(known.offset);
-  }
-
-  void check_known_register(const meta::CallSite &site, const meta::KnownValue &known) const {
-    if (known.dwarf_reg >= kNumDwarfRegs || !abi_.is_callee_saved(known.dwarf_reg))
-      fail("{}: call site {:#x} has a known value in DWARF register {}, which a call does not "
-           "preserve on {}",
-           dst_.path(), site.id, known.dwarf_reg, name(abi_.isa));
   }
 
   uint64_t base(const LiveValue &lv, uint64_t sp, uint64_t fp, bool has_fp,
