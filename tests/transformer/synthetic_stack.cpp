@@ -104,8 +104,11 @@ CallSite make_site(const Shape &s, unsigned fn, bool mig) {
   auto reg = [](uint16_t r, ValueType type) {
     return LiveValue{LocationKind::Register, 8, r, 0, 0, type};
   };
+  // x86 records a spilled double with its xmm class's 16 bytes, which here
+  // reach over v1's slot, as clang's frames do: only 8 of them are v2's.
+  uint16_t f64_slot = s.isa == Isa::X86_64 ? 16 : 8;
   site.live_values = {v0_in_reg(fn) ? reg(s.gpr, i64) : slot(0, 8, i64), slot(1, 8, p64),
-                      v2_in_reg(s, fn) ? reg(s.fpr, f64) : slot(2, 8, f64),
+                      v2_in_reg(s, fn) ? reg(s.fpr, f64) : slot(2, f64_slot, f64),
                       LiveValue{LocationKind::Constant, 8, 0, 0, 7, i64}, slot(3, 4, i32)};
   return site;
 }

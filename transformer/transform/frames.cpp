@@ -67,6 +67,18 @@ static RegValue to_location_form(RegValue v, const LiveValue &lv, Isa isa) {
   return v;
 }
 
+// Bytes of a stack slot that hold the value. x86 spills a scalar float
+// from a 16-byte xmm register class, so the record gives the slot 16 bytes,
+// but the code stores and reloads only the scalar, and the rest of those 16
+// bytes may be a neighbouring slot (a float at fp-36 beside a double at
+// fp-32). Integers keep the slot's width: a narrow value in a full-width
+// slot is reloaded whole.
+static unsigned slot_bytes(const LiveValue &lv) {
+  if (lv.type.value_class == ValueClass::Float && lv.type.bits % 8 == 0 && lv.type.bits)
+    return std::min<unsigned>(lv.type.bits / 8, lv.size);
+  return lv.size;
+}
+
 // `what` ("a live value", "a known value") is in `reg` at the site's return
 // address, so a call must preserve that register.
 static void check_register(const Abi &abi, const meta::CallSite &site, uint16_t reg,
@@ -294,7 +306,7 @@ private:
         expected_.want(lv.dwarf_reg, values[i]);
         break;
       case LocationKind::Indirect:
-        store(memory_, base(lv, sp, fp, has_fp, site) + lv.offset, values[i], lv.size);
+        store(memory_, base(lv, sp, fp, has_fp, site) + lv.offset, values[i], slot_bytes(lv));
         break;
       case LocationKind::Constant:
         break;
