@@ -20,11 +20,9 @@ set(hop_route_ppc64le_first x86_64 ppc64le aarch64 x86_64)
 # pass.
 set(hops_known_failing
   fannkuch.ppc64le_first
-  floats.aarch64_first floats.ppc64le_first
   hashtable.aarch64_first hashtable.ppc64le_first
   heap.aarch64_first heap.ppc64le_first
   matmul.aarch64_first matmul.ppc64le_first
-  nbody.aarch64_first nbody.ppc64le_first
   parser.aarch64_first parser.ppc64le_first
   recursion.aarch64_first recursion.ppc64le_first
   setjmp.aarch64_first setjmp.ppc64le_first
