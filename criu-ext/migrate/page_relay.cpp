@@ -10,6 +10,8 @@
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -48,6 +50,23 @@ bool send_commit(int criu_fd) {
   uint32_t cmd = 0x1025;
   std::memcpy(commit.data(), &cmd, sizeof cmd);
   return write_all(criu_fd, commit.data(), commit.size());
+}
+
+// A destination that vanishes without closing the connection (power loss,
+// a cut link) must end the relay in seconds, not when TCP gives up after
+// many minutes: a keepalive probe after 1 s of silence, and the connection
+// ends once 2 s passed without an answer to a probe or to pages sent. (The
+// destination's lazy daemon watches the source the same way: CRIU patch
+// 0010.)
+void watch_liveness(int fd) {
+  int on = 1, idle_s = 1, user_timeout_ms = 2000;
+  if (::setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &on, sizeof on) != 0 ||
+      ::setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle_s, sizeof idle_s) != 0 ||
+      ::setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &idle_s, sizeof idle_s) != 0 ||
+      ::setsockopt(fd, IPPROTO_TCP, TCP_USER_TIMEOUT, &user_timeout_ms, sizeof user_timeout_ms) !=
+          0)
+    spdlog::warn("page relay: cannot set keepalive on the destination's connection: {}",
+                 errno_text(errno));
 }
 
 void set_reset_on_close(int fd, bool on) {
@@ -155,6 +174,8 @@ void PageRelay::run(proto::Endpoint criu_server) {
     if (fds[2].revents & POLLIN) {
       dest = ::accept4(listen_fd, nullptr, nullptr, SOCK_CLOEXEC);
       connected_ = dest >= 0;
+      if (dest >= 0)
+        watch_liveness(dest);
     }
     if (fds[1].revents & (POLLIN | POLLHUP | POLLERR)) {
       ssize_t n = ::recv(dest, buf, sizeof buf, 0);

@@ -144,6 +144,12 @@ class World:
         self._uplink(CLIENT_NS, f"upc{TAG}"[:15])
         run("ip", "-n", CLIENT_NS, "addr", "add", f"{CLIENT_ADDR}/24", "dev", f"upc{TAG}"[:15])
 
+    def set_uplink(self, host, up):
+        """Cuts (or mends) host's link to the switch: its packets vanish,
+        no connection is closed or reset, as when a host loses power."""
+        run("ip", "-n", host.ns, "link", "set", f"up{host.letter}{TAG}"[:15],
+            "up" if up else "down")
+
     def plumb_container(self, host, name):
         """Plays the network plugin for a container the agent started."""
         netns = f"/run/netns/xisa-{host.name}-{name}"

@@ -10,6 +10,8 @@ page intact, and the container must run on exactly one host. Then the
 failure cases: destination agent down, destination killed mid-migration,
 CRIU restore error, unknown slice, full slice, pre-copy refused; after each
 the container must still run on the source with its state, and nowhere else.
+Last, the source is lost during post-copy twice: its processes killed, then
+its link cut.
 
 Needs root, runc, iptables, clang-19 and musl. Fails (never skips) without.
 
@@ -121,16 +123,19 @@ def failed_migration(world, state, src, dst, expected_error, **kwargs):
     state.verify(f"after failed migration ({expected_error})")
 
 
-def source_lost_in_postcopy(world, state, src, dst):
+def source_lost_in_postcopy(world, state, src, dst, how):
     """The source host is lost in the middle of post-copy (docs/container-
-    migration.md): its agent, page relay and CRIU page server are killed
-    (SIGKILL to the agent's process group) once the container runs on the
-    destination, while pages are still missing there (the source's relay is
-    slowed to 8 MiB/s, so 64 MiB take 8 s). The container reads every page
-    meanwhile. Documented outcome: the destination kills the container
-    before it can read a missing page (it never answers with a hole), removes
-    it and lists it as lost; the source copy dies with CRIU and its record
-    goes when its agent restarts. The container is lost."""
+    migration.md), once the container runs on the destination, while pages
+    are still missing there (the source's relay is slowed to 8 MiB/s, so 64
+    MiB take 8 s). The container reads every page meanwhile. how="killed":
+    the source's agent, page relay and CRIU page server die (SIGKILL to the
+    agent's process group), so their connections close. how="cut": the
+    source's link goes down, nothing is closed; the destination's lazy
+    daemon must notice the silence by itself (CRIU patch 0010) within
+    seconds, not when TCP gives up after many minutes. Documented outcome
+    either way: the destination kills the container before it can read a
+    missing page (it never answers with a hole), removes it and lists it as
+    lost; the source copy dies with CRIU. The container is lost."""
     src.stop_agent()
     src.start_agent(SLICES, fault="slow-pages")
     migration = world.start_migration(NAME, src, dst)
@@ -149,34 +154,51 @@ def source_lost_in_postcopy(world, state, src, dst):
     while "Lazy dump committed" not in open(dump_log).read():
         expect(time.monotonic() < deadline, "the source CRIU never took the commit")
         time.sleep(0.01)
-    os.killpg(src.agent.pid, signal.SIGKILL)
-    src.agent.wait()
+    lost_at = time.monotonic()
+    if how == "killed":
+        os.killpg(src.agent.pid, signal.SIGKILL)
+        src.agent.wait()
+    else:
+        world.set_uplink(src, False)
     answer = state.client.receive()
     expect(answer.startswith("error"),
            f"the container answered with pages missing (holes read as data?): {answer!r}")
-    expect(migration.wait(timeout=60) != 0, "migrate reported success without a source")
+    # Generous against load; TCP alone would keep the container blocked for
+    # many minutes.
     deadline = time.monotonic() + 30
     while dst.containers().get(NAME):
         expect(time.monotonic() < deadline, "destination kept a container with missing pages")
         time.sleep(0.2)
+    noticed_s = time.monotonic() - lost_at
     lost = dst.client("list").stdout
     expect(f"LOST {NAME}" in lost and "the source was lost during post-copy" in lost,
            f"destination does not report the container as lost:\n{lost}")
     lazy_log = open(os.path.join(world.log_dir, f"{NAME}-destination", "lazy.log")).read()
     expect("killing the restored tasks" in lazy_log and "killed 1 restored task" in lazy_log,
            f"the lazy daemon did not kill the restored tasks:\n{lazy_log[-2000:]}")
+    if how == "cut":
+        # The source's relay notices the silence too and ends the transfer;
+        # CRIU had taken the commit, so the frozen source copy dies with it.
+        deadline = time.monotonic() + 30
+        while json.loads(run("runc", "--root", src.runc_root(), "state", NAME,
+                             check=False).stdout or '{"status": "stopped"}')["status"] != "stopped":
+            expect(time.monotonic() < deadline, "the cut-off source kept its frozen copy")
+            time.sleep(0.2)
+        world.set_uplink(src, True)
+    expect(migration.wait(timeout=90) != 0, "migrate reported success without a source")
     # CRIU had been told of the commit (patch 0007): the frozen source tasks
     # died with it instead of resuming.
     status = run("runc", "--root", src.runc_root(), "state", NAME, check=False).stdout
     expect(not status or json.loads(status)["status"] == "stopped",
-           f"the source copy survived its agent and CRIU: {status}")
+           f"the source copy survived: {status}")
+    src.stop_agent()
     src.start_agent(SLICES)
     expect(NAME not in src.containers(), "the restarted source agent kept the moved container")
     runs_nowhere(world)
     dst.client("stop", NAME)
     expect("LOST" not in dst.client("list").stdout, "stop did not clear the lost record")
-    print("source lost in post-copy: the destination killed the container before it read a "
-          "missing page, and reports it lost; the source copy died with CRIU")
+    print(f"source {how} in post-copy: the destination noticed in {noticed_s:.1f} s, killed the "
+          "container before it read a missing page, and reports it lost; the source copy died")
 
 
 def main():
@@ -224,7 +246,15 @@ def main():
         b.stop_agent()
         b.start_agent(SLICES)
         hop(world, state, a, b, "postcopy")
-        source_lost_in_postcopy(world, state, b, a)
+        source_lost_in_postcopy(world, state, b, a, "killed")
+        # Again, with the source's link cut instead of its processes killed.
+        client.close()
+        b.client("run", "--name", NAME, "--bundle", bundle)
+        world.plumb_container(b, NAME)
+        client = ServerClient()
+        state = State(client)
+        state.verify("fresh container on b")
+        source_lost_in_postcopy(world, state, b, a, "cut")
         print("migrate_test: all checks passed")
     except Exception:
         traceback.print_exc()
