@@ -50,13 +50,15 @@ static uint64_t ownSize(const Loop &loop, const LoopInfo &loops) {
 // known and within kLoopWork: a constant bound on its trip count times its
 // body, subloops included.
 static std::optional<uint64_t> boundedWork(const Loop &loop, const LoopInfo &loops,
-                                           ScalarEvolution &se) {
+                                           ScalarEvolution &se, const TripBounds &bounds) {
   uint64_t trips = se.getSmallConstantMaxTripCount(&loop);
+  if (auto bound = bounds.find(loop.getHeader()); bound != bounds.end())
+    trips = trips ? std::min(trips, bound->second) : bound->second;
   if (trips == 0 || trips > kLoopWork)
     return std::nullopt;
   uint64_t body = ownSize(loop, loops);
   for (const Loop *sub : loop.getSubLoops()) {
-    std::optional<uint64_t> work = boundedWork(*sub, loops, se);
+    std::optional<uint64_t> work = boundedWork(*sub, loops, se, bounds);
     if (!work)
       return std::nullopt;
     body += *work;
@@ -67,7 +69,7 @@ static std::optional<uint64_t> boundedWork(const Loop &loop, const LoopInfo &loo
 }
 
 unsigned placeMigrationPoints(Function &function, DominatorTree &dominators, LoopInfo &loops,
-                              Instruction *body) {
+                              Instruction *body, const TripBounds &bounds) {
   // The optimizer's last CFG simplification may have folded a loop's
   // preheader into the guard before it; strips start there.
   for (Loop *loop : loops.getLoopsInPreorder())
@@ -87,7 +89,7 @@ unsigned placeMigrationPoints(Function &function, DominatorTree &dominators, Loo
   if (makesCalls(function))
     points.push_back(body);
   for (Loop *loop : loops.getLoopsInPreorder()) {
-    if (boundedWork(*loop, loops, se))
+    if (boundedWork(*loop, loops, se, bounds))
       continue;
     if (std::optional<StripPlan> plan = planStrips(
             *loop, std::min(kStripIterations, kLoopWork / ownSize(*loop, loops)), se, expander))

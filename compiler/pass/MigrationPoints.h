@@ -3,9 +3,9 @@
 //
 // - at function entry when the function makes calls (bounds recursion);
 // - a loop whose whole run is known to be short (a constant bound on its trip
-//   count times its body, subloops included, at most kLoopWork IR
-//   instructions) gets none: the enclosing loop's point or the function's
-//   return bounds it;
+//   count, ScalarEvolution's or TripBounds.h's, times its body, subloops
+//   included, at most kLoopWork IR instructions) gets none: the enclosing
+//   loop's point or the function's return bounds it;
 // - an innermost loop whose exit count ScalarEvolution computes is
 //   strip-mined (StripMine.h): a point between strips of at most
 //   kStripIterations iterations and at most kLoopWork IR instructions;
@@ -18,6 +18,8 @@
 // buffer). A function without loops or calls finishes in bounded time and
 // gets none.
 #pragma once
+#include "TripBounds.h"
+
 #include "llvm/Analysis/LoopInfo.h"
 #include "llvm/IR/Dominators.h"
 #include "llvm/IR/Function.h"
@@ -35,6 +37,7 @@ inline constexpr uint64_t kStripIterations = 1024;
 // (after the shadow-frame prologue, so the frame is set up when it parks).
 // Strip-mining changes the CFG: `dominators` and `loops` are stale after.
 unsigned placeMigrationPoints(llvm::Function &function, llvm::DominatorTree &dominators,
-                              llvm::LoopInfo &loops, llvm::Instruction *body);
+                              llvm::LoopInfo &loops, llvm::Instruction *body,
+                              const TripBounds &bounds);
 
 } // namespace xisa::pass

@@ -6,6 +6,7 @@
 #include "NonMigratable.h"
 #include "RuntimeAbi.h"
 #include "ShadowFrame.h"
+#include "TripBounds.h"
 
 #include "llvm/IR/Dominators.h"
 #include "llvm/Support/CommandLine.h"
@@ -37,12 +38,13 @@ PreservedAnalyses XisaPass::run(Module &module, ModuleAnalysisManager &) {
       reportNonMigratable(function, *reason);
       continue;
     }
+    DominatorTree dominators(function);
+    LoopInfo loops(dominators);
+    TripBounds bounds = tripBoundsFromAccesses(function, dominators, loops);
     ShadowFrame frame = buildShadowFrame(function);
     Instruction *body =
         frame.body ? frame.body : &*function.getEntryBlock().getFirstInsertionPt();
-    DominatorTree dominators(function);
-    LoopInfo loops(dominators);
-    unsigned points = placeMigrationPoints(function, dominators, loops, body);
+    unsigned points = placeMigrationPoints(function, dominators, loops, body, bounds);
     unsigned records = recordCallSites(function);
     if (printStats)
       errs() << "xisa: " << function.getName() << ": points " << points << ", records "

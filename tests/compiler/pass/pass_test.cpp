@@ -144,6 +144,32 @@ TEST_F(PassTest, LoopsOfUnknownTripCountPollOnEveryIteration) {
   EXPECT_EQ(pollsByLoop(f), (std::array<unsigned, 3>{1, 0, 0}));
 }
 
+TEST_F(PassTest, LoopsBoundedByTheArrayTheyIndexGetNoPoints) {
+  auto module = ir("extern void use(int *);\n"
+                   "static int perm[12];\n"
+                   "int flip(int k) { use(perm);\n"
+                   "  for (int i = 0, j = k; i < j; i++, j--)\n"
+                   "    { int t = perm[i]; perm[i] = perm[j]; perm[j] = t; }\n"
+                   "  use(perm); return perm[0]; }\n"
+                   "static double body[5][7];\n"
+                   "void pairs(double dt) { for (int i = 0; i < 5; i++)\n"
+                   "  for (int j = i + 1; j < 5; j++)\n"
+                   "    body[j][3] -= body[j][0] * body[i][1] * dt; }\n"
+                   "int flipAny(int *perm, int k) {\n"
+                   "  for (int i = 0, j = k; i < j; i++, j--)\n"
+                   "    { int t = perm[i]; perm[i] = perm[j]; perm[j] = t; }\n"
+                   "  return perm[0]; }",
+                   Isa::X86_64, kKeepLoops);
+  ASSERT_TRUE(module);
+  // perm has room for 12 ints: the flip loop runs at most 13 times.
+  EXPECT_EQ(pollsByLoop(*module->getFunction("flip")), (std::array<unsigned, 3>{0, 0, 1}));
+  // j indexes bodies[5]: the inner loop is short though ScalarEvolution
+  // sees no constant bound on `4 - i`, so the loop nest is short too.
+  EXPECT_EQ(pollsByLoop(*module->getFunction("pairs")), (std::array<unsigned, 3>{0, 0, 0}));
+  // The same loop over memory of unknown size keeps a point.
+  EXPECT_EQ(pollsByLoop(*module->getFunction("flipAny"))[0], 1u);
+}
+
 // Runs strip-mined loops of several lengths with a request always pending:
 // the sums must not change, and the loop must reach a point once per
 // kStripIterations iterations (its body is far below kLoopWork / 1024
