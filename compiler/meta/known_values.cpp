@@ -167,8 +167,11 @@ public:
     pending_.clear();
     inst_ = &in.inst;
     state_ = &state;
-    if (code_.analysis().isCall(in.inst))
-      return call(state);
+    if (code_.analysis().isCall(in.inst)) {
+      call(state);
+      commit(index, state);
+      return;
+    }
     bool handled = false;
     switch (isa_) {
     case Isa::X86_64:
@@ -191,14 +194,17 @@ public:
 private:
   // A call keeps the callee-saved registers but the link register it
   // writes, the stack pointer (and on ppc64 the TOC and thread pointers) and
-  // the slots above the stack pointer.
-  void call(State &state) const {
-    for (auto it = state.regs.begin(); it != state.regs.end();) {
-      int reg = it->first;
+  // the slots above the stack pointer. Every other register gets a symbol
+  // of the call: its result (malloc's pointer) is then related to the slot
+  // it is spilled to and to what the code derives from it (ppc64's
+  // `addi r17, r3, -16`, kept for a pre-incrementing load).
+  void call(State &state) {
+    for (int reg = 0; reg < int(kSymbolsPerInstr); ++reg) {
       bool kept = reg == spReg() ||
                   (is_callee_saved(isa_, unsigned(reg)) && !(isa_ == Isa::AArch64 && reg == 30)) ||
                   (isa_ == Isa::PPC64LE && (reg == 2 || reg == 13));
-      it = kept ? std::next(it) : state.regs.erase(it);
+      if (!kept)
+        set(reg, std::nullopt);
     }
     Maybe sp = get(state, spReg());
     if (!sp || sp->base != Kind::Cfa) {

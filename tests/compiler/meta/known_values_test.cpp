@@ -1,8 +1,9 @@
 // find_known_values on hand-written functions, one per ISA: the values a
 // code generator hoists and keeps across a call (the thread pointer, built
 // constants, frame addresses, a recorded value plus a constant, in
-// callee-saved registers and spill slots) are found at the return address,
-// and what a loop changes is not.
+// callee-saved registers and spill slots, a call's result spilled and
+// derived from) are found at the return address, and what a loop changes is
+// not.
 #include "meta/disassembler.h"
 #include "meta/known_values.h"
 #include "meta/meta_json.h"
@@ -141,20 +142,109 @@ const std::map<Isa, std::set<std::string>> kUnknown = {
 
 class KnownValuesTest : public ::testing::TestWithParam<Isa> {};
 
-} // namespace
+// Each calls h, spills its result to a slot and keeps the result minus 16
+// in a callee-saved register across the call to g.
+const std::map<Isa, std::string> kCallResultFunctions = {
+    {Isa::X86_64, R"(
+  .text
+  .globl f
+  .type f,@function
+f:
+  pushq %rbp
+  movq %rsp, %rbp
+  pushq %rbx
+  subq $24, %rsp
+  callq h
+  movq %rax, -24(%rbp)
+  leaq -16(%rax), %rbx
+  callq g
+  .globl ret
+ret:
+  addq $24, %rsp
+  popq %rbx
+  popq %rbp
+  retq
+.Lend:
+  .size f, .Lend-f
+)"},
+    {Isa::AArch64, R"(
+  .text
+  .globl f
+  .type f,@function
+f:
+  stp x29, x30, [sp, #-32]!
+  str x19, [sp, #16]
+  mov x29, sp
+  bl h
+  str x0, [sp, #24]
+  sub x19, x0, #16
+  bl g
+  .globl ret
+ret:
+  ldr x19, [sp, #16]
+  ldp x29, x30, [sp], #32
+  ret
+.Lend:
+  .size f, .Lend-f
+)"},
+    {Isa::PPC64LE, R"(
+  .text
+  .abiversion 2
+  .globl f
+  .type f,@function
+f:
+  mflr 0
+  std 31, -8(1)
+  std 30, -16(1)
+  stdu 1, -64(1)
+  std 0, 80(1)
+  mr 31, 1
+  bl h
+  nop
+  std 3, 32(31)
+  addi 30, 3, -16
+  bl g
+  nop
+  .globl ret
+ret:
+  addi 1, 1, 64
+  ld 0, 16(1)
+  ld 31, -8(1)
+  ld 30, -16(1)
+  mtlr 0
+  blr
+.Lend:
+  .size f, .Lend-f
+)"},
+};
 
-TEST_P(KnownValuesTest, FindsWhatTheCallKeepsAndNothingElse) {
-  Isa isa = GetParam();
+// The recorded slot holding h's result, and the register derived from it.
+const std::map<Isa, meta::LiveValue> kCallResultSlot = {
+    {Isa::X86_64, {meta::LocationKind::Indirect, 8, 6, -24, 0, {}}},
+    {Isa::AArch64, {meta::LocationKind::Indirect, 8, 31, 24, 0, {}}},
+    {Isa::PPC64LE, {meta::LocationKind::Indirect, 8, 31, 32, 0, {}}},
+};
+const std::map<Isa, std::string> kCallResultDerived = {
+    {Isa::X86_64, "r3=live0-16"}, {Isa::AArch64, "r19=live0-16"}, {Isa::PPC64LE, "r30=live0-16"}};
+
+// Assembles `source` (a function f with a global label ret after a call)
+// for isa and returns the texts of the known values at ret, whose record
+// holds `live_values`.
+std::set<std::string> known_at_ret(Isa isa, const std::string &source_text,
+                                   std::vector<meta::LiveValue> live_values) {
   TempDir dir;
-  auto source = dir.write("f.s", kFunctions.at(isa));
+  auto source = dir.write("f.s", source_text);
   auto object = dir.path() / "f.o";
   RunResult assembled = run({XISA_TEST_LLVM_BIN "/clang",
                              "--target=" + std::string(info(isa).triple), "-c",
                              source.string(), "-o", object.string()});
-  ASSERT_EQ(assembled.status, 0) << assembled.output;
+  EXPECT_EQ(assembled.status, 0) << assembled.output;
 
   auto binary = llvm::object::ObjectFile::createObjectFile(object.string());
-  ASSERT_TRUE(bool(binary)) << llvm::toString(binary.takeError());
+  if (!binary) {
+    ADD_FAILURE() << llvm::toString(binary.takeError());
+    return {};
+  }
   const llvm::object::ObjectFile &file = *binary->getBinary();
   meta::Function function;
   uint64_t ret = 0;
@@ -166,17 +256,12 @@ TEST_P(KnownValuesTest, FindsWhatTheCallKeepsAndNothingElse) {
     else if (name == "ret")
       ret = address;
   }
-  ASSERT_GT(function.size, 0u);
-  ASSERT_GT(ret, function.address);
+  EXPECT_GT(function.size, 0u);
+  EXPECT_GT(ret, function.address);
 
   meta::CallSite site;
   site.return_address = ret;
-  meta::LiveValue live;
-  live.kind = meta::LocationKind::Register;
-  live.dwarf_reg = kLiveRegister.at(isa);
-  live.size = 8;
-  site.live_values = {live};
-
+  site.live_values = std::move(live_values);
   meta::Disassembler code(file, isa);
   meta::CallSite *sites[] = {&site};
   meta::find_known_values(code, function, sites);
@@ -184,9 +269,27 @@ TEST_P(KnownValuesTest, FindsWhatTheCallKeepsAndNothingElse) {
   std::set<std::string> found;
   for (const meta::KnownValue &known : site.known_values)
     found.insert(meta::known_value_text(known));
+  return found;
+}
+
+std::string joined(const std::set<std::string> &texts) {
   std::string all;
-  for (const std::string &text : found)
+  for (const std::string &text : texts)
     all += " " + text;
+  return all;
+}
+
+meta::LiveValue in_register(uint16_t reg) {
+  return {meta::LocationKind::Register, 8, reg, 0, 0, {}};
+}
+
+} // namespace
+
+TEST_P(KnownValuesTest, FindsWhatTheCallKeepsAndNothingElse) {
+  Isa isa = GetParam();
+  std::set<std::string> found =
+      known_at_ret(isa, kFunctions.at(isa), {in_register(kLiveRegister.at(isa))});
+  std::string all = joined(found);
   for (const std::string &expected : kExpected.at(isa))
     EXPECT_TRUE(found.count(expected)) << name(isa) << ": no " << expected << " in" << all;
   for (const std::string &reg : kUnknown.at(isa))
@@ -196,6 +299,18 @@ TEST_P(KnownValuesTest, FindsWhatTheCallKeepsAndNothingElse) {
   for (const std::string &text : found)
     EXPECT_FALSE(text.starts_with("r" + std::to_string(kLiveRegister.at(isa)) + "="))
         << name(isa) << ": " << text;
+}
+
+// A call's result (malloc's pointer) is spilled to a recorded slot, and
+// the code keeps that pointer minus 16 in a callee-saved register for a
+// pre-incrementing load (ppc64's lfdu in spectralnorm): the register is
+// the recorded value minus 16.
+TEST_P(KnownValuesTest, DerivesFromASpilledCallResult) {
+  Isa isa = GetParam();
+  std::set<std::string> found =
+      known_at_ret(isa, kCallResultFunctions.at(isa), {kCallResultSlot.at(isa)});
+  EXPECT_TRUE(found.count(kCallResultDerived.at(isa)))
+      << name(isa) << ": no " << kCallResultDerived.at(isa) << " in" << joined(found);
 }
 
 INSTANTIATE_TEST_SUITE_P(AllIsas, KnownValuesTest, ::testing::ValuesIn(kAllIsas),
