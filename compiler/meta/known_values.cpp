@@ -29,6 +29,9 @@ struct Value {
   Kind base = Kind::Absolute;
   int64_t offset = 0;
   uint64_t symbol = 0; // Kind::Symbol
+  // A 16-byte vector number's upper half (a constant-pool vector); without
+  // it a number in a 16-byte place stands for both halves (a splat).
+  std::optional<uint64_t> high;
   bool operator==(const Value &) const = default;
 };
 
@@ -93,17 +96,40 @@ uint64_t lowBytes(uint64_t value, unsigned bytes) {
 }
 
 Maybe plus(Maybe value, int64_t addend) {
-  if (!value)
+  if (!value || value->high)
     return std::nullopt;
   value->offset += addend;
   return value;
 }
 
-Maybe absolute(uint64_t value) { return Value{Kind::Absolute, int64_t(value), 0}; }
+Value based(Kind base, int64_t offset) {
+  Value value;
+  value.base = base;
+  value.offset = offset;
+  return value;
+}
+
+Value symbol(uint64_t id) {
+  Value value;
+  value.base = Kind::Symbol;
+  value.symbol = id;
+  return value;
+}
+
+Maybe absolute(uint64_t value) { return based(Kind::Absolute, int64_t(value)); }
+
+// The sum of two values, when one of them is a plain number.
+Maybe sum(Maybe a, Maybe b) {
+  if (a && b && b->base == Kind::Absolute)
+    return plus(a, b->offset);
+  if (a && b && a->base == Kind::Absolute)
+    return plus(b, a->offset);
+  return std::nullopt;
+}
 
 // An operation that only makes sense on a plain number.
 template <class F> Maybe onNumber(Maybe value, F f) {
-  if (!value || value->base != Kind::Absolute)
+  if (!value || value->base != Kind::Absolute || value->high)
     return std::nullopt;
   return absolute(f(uint64_t(value->offset)));
 }
@@ -152,12 +178,12 @@ public:
     State state;
     state.reached = true;
     for (int reg = 0; reg < int(kSymbolsPerInstr); ++reg)
-      state.regs[reg] = Value{Kind::Symbol, 0, kEntrySymbols + unsigned(reg)};
+      state.regs[reg] = symbol(kEntrySymbols + unsigned(reg));
     // x86's call pushed the return address: the entry SP is CFA - 8.
-    state.regs[spReg()] = Value{Kind::Cfa, isa_ == Isa::X86_64 ? -8 : 0, 0};
+    state.regs[spReg()] = based(Kind::Cfa, isa_ == Isa::X86_64 ? -8 : 0);
     if (isa_ == Isa::PPC64LE) {
-      state.regs[12] = Value{Kind::Absolute, int64_t(function_address), 0}; // global entry
-      state.regs[13] = Value{Kind::ThreadPointer, 0, 0};
+      state.regs[12] = based(Kind::Absolute, int64_t(function_address)); // global entry
+      state.regs[13] = based(Kind::ThreadPointer, 0);
     }
     return state;
   }
@@ -249,7 +275,7 @@ private:
                   [&](const auto &entry) { return isSymbolOf(entry.second.value, index); });
     for (auto [reg, value] : pending_) {
       if (!value || isSymbolOf(*value, index))
-        value = Value{Kind::Symbol, 0, symbolOf(index, reg)};
+        value = symbol(symbolOf(index, reg));
       state.regs[reg] = *value;
     }
   }
@@ -270,9 +296,16 @@ private:
     if (!address)
       return std::nullopt;
     if (address->base == Kind::Absolute) {
-      if (auto value = code_.read_constant(uint64_t(address->offset), bytes))
-        return absolute(*value);
-      return std::nullopt;
+      uint64_t at = uint64_t(address->offset);
+      auto low = code_.read_constant(at, std::min(bytes, 8u));
+      if (!low || bytes <= 8)
+        return low ? absolute(*low) : std::nullopt;
+      auto high = code_.read_constant(at + 8, bytes - 8);
+      if (!high)
+        return std::nullopt;
+      Value vector = based(Kind::Absolute, int64_t(*low));
+      vector.high = *high;
+      return vector;
     }
     if (address->base == Kind::Cfa) {
       auto it = state.slots.find(address->offset);
@@ -298,6 +331,8 @@ private:
       return;
     if (value->base == Kind::Absolute)
       value->offset = int64_t(lowBytes(uint64_t(value->offset), bytes));
+    if (bytes <= 8)
+      value->high.reset(); // a vector register's lower half
     state.slots[at] = Slot{*value, uint16_t(bytes)};
   }
 
@@ -343,7 +378,7 @@ bool Interpreter::stepX86(const Instr &in, State &state) {
   bool tp = false;
   if (auto it = loads.find(name); it != loads.end() && n == 6) {
     Maybe at = address(1, tp);
-    set(reg(0), tp ? Value{Kind::ThreadPointer, 0, 0} : load(state, at, it->second));
+    set(reg(0), tp ? based(Kind::ThreadPointer, 0) : load(state, at, it->second));
   } else if (auto it = stores.find(name); it != stores.end() && n == 6) {
     store(state, address(0, tp), get(state, reg(5)), it->second);
   } else if ((name == "MOV64mi32" || name == "MOV32mi") && n == 6) {
@@ -393,16 +428,19 @@ bool Interpreter::stepAarch64(const Instr &in, State &state) {
   // Loads and stores with an unsigned offset scaled by their size, and
   // their unscaled (ldur/stur) forms.
   static const StringMap<unsigned> scaledLoads = {
-      {"LDRXui", 8}, {"LDRWui", 4}, {"LDRDui", 8}, {"LDRSui", 4}};
+      {"LDRXui", 8}, {"LDRWui", 4}, {"LDRDui", 8}, {"LDRSui", 4}, {"LDRQui", 16}};
   static const StringMap<unsigned> unscaledLoads = {
-      {"LDURXi", 8}, {"LDURWi", 4}, {"LDURDi", 8}, {"LDURSi", 4}};
+      {"LDURXi", 8}, {"LDURWi", 4}, {"LDURDi", 8}, {"LDURSi", 4}, {"LDURQi", 16}};
   static const StringMap<unsigned> scaledStores = {
-      {"STRXui", 8}, {"STRWui", 4}, {"STRDui", 8}, {"STRSui", 4}, {"STRHHui", 2}, {"STRBBui", 1}};
+      {"STRXui", 8}, {"STRWui", 4},   {"STRDui", 8},  {"STRSui", 4},
+      {"STRQui", 16}, {"STRHHui", 2}, {"STRBBui", 1}};
   static const StringMap<unsigned> unscaledStores = {
-      {"STURXi", 8}, {"STURWi", 4}, {"STURDi", 8}, {"STURSi", 4}, {"STURHHi", 2}, {"STURBBi", 1}};
+      {"STURXi", 8}, {"STURWi", 4},   {"STURDi", 8},  {"STURSi", 4},
+      {"STURQi", 16}, {"STURHHi", 2}, {"STURBBi", 1}};
   static const StringMap<unsigned> pairStores = {
-      {"STPXi", 8}, {"STPWi", 4}, {"STPDi", 8}, {"STPXpre", 8}, {"STPDpre", 8}};
-  static const StringMap<unsigned> pairLoads = {{"LDPXi", 8}, {"LDPWi", 4}, {"LDPDi", 8}};
+      {"STPXi", 8}, {"STPWi", 4}, {"STPDi", 8}, {"STPQi", 16}, {"STPXpre", 8}, {"STPDpre", 8}};
+  static const StringMap<unsigned> pairLoads = {
+      {"LDPXi", 8}, {"LDPWi", 4}, {"LDPDi", 8}, {"LDPQi", 16}};
 
   if (name == "ADRP") {
     set(reg(0), absolute((in.pc & ~0xfffull) + uint64_t(imm(1) << 12)));
@@ -413,13 +451,7 @@ bool Interpreter::stepAarch64(const Instr &in, State &state) {
     int64_t delta = imm(2) << imm(3);
     set(reg(0), narrow(plus(value(1), name.starts_with("SUB") ? -delta : delta)));
   } else if (name == "ADDXrs" && n == 4 && imm(3) == 0) {
-    Maybe a = value(1), b = value(2);
-    if (a && b && b->base == Kind::Absolute)
-      set(reg(0), plus(a, b->offset));
-    else if (a && b && a->base == Kind::Absolute)
-      set(reg(0), plus(b, a->offset));
-    else
-      set(reg(0), std::nullopt);
+    set(reg(0), sum(value(1), value(2)));
   } else if ((name == "MOVZXi" || name == "MOVZWi") && n == 3) {
     set(reg(0), narrow(absolute(uint64_t(imm(1)) << imm(2))));
   } else if ((name == "MOVNXi" || name == "MOVNWi") && n == 3) {
@@ -443,8 +475,10 @@ bool Interpreter::stepAarch64(const Instr &in, State &state) {
     set(reg(0), absolute(doubleBits(decodeFpImmediate(unsigned(imm(1))))));
   } else if (name == "FMOVSi") {
     set(reg(0), absolute(std::bit_cast<uint32_t>(decodeFpImmediate(unsigned(imm(1))))));
+  } else if (name == "DUPv2i64gpr" && n == 2) {
+    set(reg(0), value(1)); // a splat: the number stands for both halves
   } else if (name == "MRS" && imm(1) == 0xde82) { // TPIDR_EL0
-    set(reg(0), Value{Kind::ThreadPointer, 0, 0});
+    set(reg(0), based(Kind::ThreadPointer, 0));
   } else if ((name == "LDRXl" || name == "LDRDl" || name == "LDRWl" || name == "LDRSl") &&
              n == 2) {
     unsigned bytes = name == "LDRXl" || name == "LDRDl" ? 8 : 4;
@@ -650,7 +684,10 @@ void find_known_values(const Disassembler &code, const Function &function,
     auto describe = [&](KnownValue known, const Value &value) -> std::optional<KnownValue> {
       known.offset = value.offset;
       switch (value.base) {
-      case Kind::Absolute: known.base = KnownValue::Base::Absolute; return known;
+      case Kind::Absolute:
+        known.base = KnownValue::Base::Absolute;
+        known.high = value.high.value_or(uint64_t(value.offset));
+        return known;
       case Kind::ThreadPointer: known.base = KnownValue::Base::ThreadPointer; return known;
       case Kind::Cfa: known.base = KnownValue::Base::Cfa; return known;
       case Kind::Symbol: break;

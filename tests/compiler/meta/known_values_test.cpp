@@ -229,15 +229,23 @@ const std::map<Isa, std::string> kCallResultDerived = {
 
 // Assembles `source` (a function f with a global label ret after a call)
 // for isa and returns the texts of the known values at ret, whose record
-// holds `live_values`.
+// holds `live_values`. Code that loads from .rodata is linked (entry f), so
+// its addresses are final.
+enum class Link : bool { No, Yes };
 std::set<std::string> known_at_ret(Isa isa, const std::string &source_text,
-                                   std::vector<meta::LiveValue> live_values) {
+                                   std::vector<meta::LiveValue> live_values,
+                                   Link link = Link::No) {
   TempDir dir;
   auto source = dir.write("f.s", source_text);
   auto object = dir.path() / "f.o";
-  RunResult assembled = run({XISA_TEST_LLVM_BIN "/clang",
-                             "--target=" + std::string(info(isa).triple), "-c",
-                             source.string(), "-o", object.string()});
+  std::vector<std::string> command = {XISA_TEST_LLVM_BIN "/clang",
+                                      "--target=" + std::string(info(isa).triple),
+                                      source.string(), "-o", object.string()};
+  if (link == Link::Yes)
+    command.insert(command.end(), {"-nostdlib", "-static", "-fuse-ld=lld", "-Wl,-e,f"});
+  else
+    command.push_back("-c");
+  RunResult assembled = run(command);
   EXPECT_EQ(assembled.status, 0) << assembled.output;
 
   auto binary = llvm::object::ObjectFile::createObjectFile(object.string());
@@ -311,6 +319,44 @@ TEST_P(KnownValuesTest, DerivesFromASpilledCallResult) {
       known_at_ret(isa, kCallResultFunctions.at(isa), {kCallResultSlot.at(isa)});
   EXPECT_TRUE(found.count(kCallResultDerived.at(isa)))
       << name(isa) << ": no " << kCallResultDerived.at(isa) << " in" << joined(found);
+}
+
+// Vector constants spilled to 16-byte slots: one from the constant pool
+// whose halves differ (sha256's lane indices on AArch64) and a splat built
+// with dup; both survive the call.
+TEST(KnownValues, VectorConstantsInSixteenByteSlots) {
+  const std::string source = R"(
+  .text
+  .globl f
+  .type f,@function
+f:
+  stp x29, x30, [sp, #-64]!
+  mov x29, sp
+  adrp x8, .Lvector
+  ldr q0, [x8, :lo12:.Lvector]
+  str q0, [sp, #16]
+  mov w9, #3
+  dup v1.2d, x9
+  stp q1, q0, [sp, #32]
+  bl g
+  .globl ret
+ret:
+  ldp x29, x30, [sp], #64
+  ret
+.Lend:
+  .size f, .Lend-f
+  .globl g
+  .type g,@function
+g:
+  ret
+  .section .rodata
+  .p2align 4
+.Lvector:
+  .quad 0, 1
+)";
+  std::set<std::string> found = known_at_ret(Isa::AArch64, source, {}, Link::Yes);
+  for (const char *expected : {"[cfa-48]:16=0x1:0x0", "[cfa-32]:16=0x3", "[cfa-16]:16=0x1:0x0"})
+    EXPECT_TRUE(found.count(expected)) << "no " << expected << " in" << joined(found);
 }
 
 INSTANTIATE_TEST_SUITE_P(AllIsas, KnownValuesTest, ::testing::ValuesIn(kAllIsas),
