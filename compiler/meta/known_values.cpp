@@ -524,6 +524,11 @@ bool Interpreter::stepPpc(const Instr &in, State &state) {
   static const StringMap<unsigned> loads = {{"LD", 8}, {"LWZ", 4}, {"LWZ8", 4}, {"LFD", 8}};
   static const StringMap<unsigned> stores = {{"STD", 8}, {"STW", 4},  {"STW8", 4}, {"STFD", 8},
                                              {"STH", 2}, {"STH8", 2}, {"STB", 1},  {"STB8", 1}};
+  // X-form: (register, base, index); the address is their sum. The
+  // prologue saves v20-v31 with stxvd2x: modelled, they no longer make
+  // the frame's other slots unknown.
+  static const StringMap<unsigned> indexedLoads = {{"LDX", 8}, {"LFDX", 8}, {"LXVD2X", 16}};
+  static const StringMap<unsigned> indexedStores = {{"STDX", 8}, {"STFDX", 8}, {"STXVD2X", 16}};
   // 32- and 64-bit register forms are one instruction on ppc64.
   StringRef op = name.ends_with("8") && !loads.count(name) && !stores.count(name)
                      ? name.drop_back()
@@ -556,6 +561,13 @@ bool Interpreter::stepPpc(const Instr &in, State &state) {
         }));
   } else if (auto it = stores.find(name); it != stores.end() && n == 3) {
     store(state, plus(value(2), imm(1)), value(0), it->second);
+  } else if (auto it = indexedLoads.find(name); it != indexedLoads.end() && n == 3) {
+    // Only frame slots: lxvd2x orders a vector's doublewords unlike a
+    // 16-byte number read from the file.
+    Maybe at = sum(value(1), value(2));
+    set(reg(0), at && at->base == Kind::Cfa ? load(state, at, it->second) : std::nullopt);
+  } else if (auto it = indexedStores.find(name); it != indexedStores.end() && n == 3) {
+    store(state, sum(value(1), value(2)), value(0), it->second);
   } else if (name == "VSPLTISW" && n == 2) {
     uint64_t word = lowBytes(uint64_t(imm(1)), 4);
     set(reg(0), absolute(word | word << 32)); // vector values: a 64-bit splat

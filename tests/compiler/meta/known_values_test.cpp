@@ -359,5 +359,43 @@ g:
     EXPECT_TRUE(found.count(expected)) << "no " << expected << " in" << joined(found);
 }
 
+// ppc64's prologue saves v20-v31 with indexed stores (stxvd2x vs, r31, rN):
+// the slots they write are known, and the frame's other slots stay known
+// (sha256's saved shadow-stack pointer at r31+136).
+TEST(KnownValues, PpcIndexedStoresKeepTheOtherSlots) {
+  const std::string source = R"(
+  .text
+  .abiversion 2
+  .globl f
+  .type f,@function
+f:
+  mflr 0
+  std 31, -8(1)
+  stdu 1, -128(1)
+  std 0, 144(1)
+  mr 31, 1
+  li 4, 77
+  std 4, 32(31)
+  li 6, 48
+  stxvd2x 52, 31, 6
+  li 7, 72
+  stdx 4, 31, 7
+  bl g
+  nop
+  .globl ret
+ret:
+  addi 1, 1, 128
+  ld 0, 16(1)
+  ld 31, -8(1)
+  mtlr 0
+  blr
+.Lend:
+  .size f, .Lend-f
+)";
+  std::set<std::string> found = known_at_ret(Isa::PPC64LE, source, {});
+  for (const char *expected : {"[cfa-96]:8=0x4d", "[cfa-56]:8=0x4d"})
+    EXPECT_TRUE(found.count(expected)) << "no " << expected << " in" << joined(found);
+}
+
 INSTANTIATE_TEST_SUITE_P(AllIsas, KnownValuesTest, ::testing::ValuesIn(kAllIsas),
                          [](const auto &param) { return std::string(name(param.param)); });
