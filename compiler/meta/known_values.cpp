@@ -118,6 +118,34 @@ Value symbol(uint64_t id) {
 
 Maybe absolute(uint64_t value) { return based(Kind::Absolute, int64_t(value)); }
 
+// A 16-byte number with its halves exchanged: ppc64's lxvd2x and stxvd2x
+// put the doubleword at the lower address in the register's upper half
+// (a register's number is what stxvx would store), and xxswapd exchanges
+// them. A splat and anything but a number stay as they are.
+Maybe swapHalves(Maybe value) {
+  if (!value || !value->high)
+    return value;
+  Value swapped = based(Kind::Absolute, int64_t(*value->high));
+  swapped.high = uint64_t(value->offset);
+  return swapped;
+}
+
+// Word-wise addition of two vector numbers (ppc64's vadduwm).
+Maybe addWords(Maybe a, Maybe b) {
+  if (!a || !b || a->base != Kind::Absolute || b->base != Kind::Absolute)
+    return std::nullopt;
+  auto add = [](uint64_t x, uint64_t y) {
+    uint64_t low = uint32_t(x) + uint32_t(y), high = uint32_t(x >> 32) + uint32_t(y >> 32);
+    return uint32_t(low) | uint64_t(uint32_t(high)) << 32;
+  };
+  uint64_t low = add(uint64_t(a->offset), uint64_t(b->offset));
+  uint64_t high = add(a->high.value_or(uint64_t(a->offset)), b->high.value_or(uint64_t(b->offset)));
+  Value out = based(Kind::Absolute, int64_t(low));
+  if (high != low)
+    out.high = high;
+  return out;
+}
+
 // The sum of two values, when one of them is a plain number.
 Maybe sum(Maybe a, Maybe b) {
   if (a && b && b->base == Kind::Absolute)
@@ -562,12 +590,15 @@ bool Interpreter::stepPpc(const Instr &in, State &state) {
   } else if (auto it = stores.find(name); it != stores.end() && n == 3) {
     store(state, plus(value(2), imm(1)), value(0), it->second);
   } else if (auto it = indexedLoads.find(name); it != indexedLoads.end() && n == 3) {
-    // Only frame slots: lxvd2x orders a vector's doublewords unlike a
-    // 16-byte number read from the file.
-    Maybe at = sum(value(1), value(2));
-    set(reg(0), at && at->base == Kind::Cfa ? load(state, at, it->second) : std::nullopt);
+    Maybe loaded = load(state, sum(value(1), value(2)), it->second);
+    set(reg(0), name == "LXVD2X" ? swapHalves(loaded) : loaded);
   } else if (auto it = indexedStores.find(name); it != indexedStores.end() && n == 3) {
-    store(state, sum(value(1), value(2)), value(0), it->second);
+    Maybe stored = name == "STXVD2X" ? swapHalves(value(0)) : value(0);
+    store(state, sum(value(1), value(2)), stored, it->second);
+  } else if (name == "XXPERMDI" && n == 4 && reg(1) == reg(2) && imm(3) == 2) { // xxswapd
+    set(reg(0), swapHalves(value(1)));
+  } else if (name == "VADDUWM" && n == 3) {
+    set(reg(0), addWords(value(1), value(2)));
   } else if (name == "VSPLTISW" && n == 2) {
     uint64_t word = lowBytes(uint64_t(imm(1)), 4);
     set(reg(0), absolute(word | word << 32)); // vector values: a 64-bit splat
