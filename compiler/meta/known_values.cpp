@@ -29,6 +29,9 @@ struct Value {
   Kind base = Kind::Absolute;
   int64_t offset = 0;
   uint64_t symbol = 0; // Kind::Symbol
+  // A 16-byte vector number's upper half (a constant-pool vector); without
+  // it a number in a 16-byte place stands for both halves (a splat).
+  std::optional<uint64_t> high;
   bool operator==(const Value &) const = default;
 };
 
@@ -93,17 +96,68 @@ uint64_t lowBytes(uint64_t value, unsigned bytes) {
 }
 
 Maybe plus(Maybe value, int64_t addend) {
-  if (!value)
+  if (!value || value->high)
     return std::nullopt;
   value->offset += addend;
   return value;
 }
 
-Maybe absolute(uint64_t value) { return Value{Kind::Absolute, int64_t(value), 0}; }
+Value based(Kind base, int64_t offset) {
+  Value value;
+  value.base = base;
+  value.offset = offset;
+  return value;
+}
+
+Value symbol(uint64_t id) {
+  Value value;
+  value.base = Kind::Symbol;
+  value.symbol = id;
+  return value;
+}
+
+Maybe absolute(uint64_t value) { return based(Kind::Absolute, int64_t(value)); }
+
+// A 16-byte number with its halves exchanged: ppc64's lxvd2x and stxvd2x
+// put the doubleword at the lower address in the register's upper half
+// (a register's number is what stxvx would store), and xxswapd exchanges
+// them. A splat and anything but a number stay as they are.
+Maybe swapHalves(Maybe value) {
+  if (!value || !value->high)
+    return value;
+  Value swapped = based(Kind::Absolute, int64_t(*value->high));
+  swapped.high = uint64_t(value->offset);
+  return swapped;
+}
+
+// Word-wise addition of two vector numbers (ppc64's vadduwm).
+Maybe addWords(Maybe a, Maybe b) {
+  if (!a || !b || a->base != Kind::Absolute || b->base != Kind::Absolute)
+    return std::nullopt;
+  auto add = [](uint64_t x, uint64_t y) {
+    uint64_t low = uint32_t(x) + uint32_t(y), high = uint32_t(x >> 32) + uint32_t(y >> 32);
+    return uint32_t(low) | uint64_t(uint32_t(high)) << 32;
+  };
+  uint64_t low = add(uint64_t(a->offset), uint64_t(b->offset));
+  uint64_t high = add(a->high.value_or(uint64_t(a->offset)), b->high.value_or(uint64_t(b->offset)));
+  Value out = based(Kind::Absolute, int64_t(low));
+  if (high != low)
+    out.high = high;
+  return out;
+}
+
+// The sum of two values, when one of them is a plain number.
+Maybe sum(Maybe a, Maybe b) {
+  if (a && b && b->base == Kind::Absolute)
+    return plus(a, b->offset);
+  if (a && b && a->base == Kind::Absolute)
+    return plus(b, a->offset);
+  return std::nullopt;
+}
 
 // An operation that only makes sense on a plain number.
 template <class F> Maybe onNumber(Maybe value, F f) {
-  if (!value || value->base != Kind::Absolute)
+  if (!value || value->base != Kind::Absolute || value->high)
     return std::nullopt;
   return absolute(f(uint64_t(value->offset)));
 }
@@ -152,12 +206,12 @@ public:
     State state;
     state.reached = true;
     for (int reg = 0; reg < int(kSymbolsPerInstr); ++reg)
-      state.regs[reg] = Value{Kind::Symbol, 0, kEntrySymbols + unsigned(reg)};
+      state.regs[reg] = symbol(kEntrySymbols + unsigned(reg));
     // x86's call pushed the return address: the entry SP is CFA - 8.
-    state.regs[spReg()] = Value{Kind::Cfa, isa_ == Isa::X86_64 ? -8 : 0, 0};
+    state.regs[spReg()] = based(Kind::Cfa, isa_ == Isa::X86_64 ? -8 : 0);
     if (isa_ == Isa::PPC64LE) {
-      state.regs[12] = Value{Kind::Absolute, int64_t(function_address), 0}; // global entry
-      state.regs[13] = Value{Kind::ThreadPointer, 0, 0};
+      state.regs[12] = based(Kind::Absolute, int64_t(function_address)); // global entry
+      state.regs[13] = based(Kind::ThreadPointer, 0);
     }
     return state;
   }
@@ -167,8 +221,11 @@ public:
     pending_.clear();
     inst_ = &in.inst;
     state_ = &state;
-    if (code_.analysis().isCall(in.inst))
-      return call(state);
+    if (code_.analysis().isCall(in.inst)) {
+      call(state);
+      commit(index, state);
+      return;
+    }
     bool handled = false;
     switch (isa_) {
     case Isa::X86_64:
@@ -191,14 +248,17 @@ public:
 private:
   // A call keeps the callee-saved registers but the link register it
   // writes, the stack pointer (and on ppc64 the TOC and thread pointers) and
-  // the slots above the stack pointer.
-  void call(State &state) const {
-    for (auto it = state.regs.begin(); it != state.regs.end();) {
-      int reg = it->first;
+  // the slots above the stack pointer. Every other register gets a symbol
+  // of the call: its result (malloc's pointer) is then related to the slot
+  // it is spilled to and to what the code derives from it (ppc64's
+  // `addi r17, r3, -16`, kept for a pre-incrementing load).
+  void call(State &state) {
+    for (int reg = 0; reg < int(kSymbolsPerInstr); ++reg) {
       bool kept = reg == spReg() ||
                   (is_callee_saved(isa_, unsigned(reg)) && !(isa_ == Isa::AArch64 && reg == 30)) ||
                   (isa_ == Isa::PPC64LE && (reg == 2 || reg == 13));
-      it = kept ? std::next(it) : state.regs.erase(it);
+      if (!kept)
+        set(reg, std::nullopt);
     }
     Maybe sp = get(state, spReg());
     if (!sp || sp->base != Kind::Cfa) {
@@ -243,7 +303,7 @@ private:
                   [&](const auto &entry) { return isSymbolOf(entry.second.value, index); });
     for (auto [reg, value] : pending_) {
       if (!value || isSymbolOf(*value, index))
-        value = Value{Kind::Symbol, 0, symbolOf(index, reg)};
+        value = symbol(symbolOf(index, reg));
       state.regs[reg] = *value;
     }
   }
@@ -264,9 +324,16 @@ private:
     if (!address)
       return std::nullopt;
     if (address->base == Kind::Absolute) {
-      if (auto value = code_.read_constant(uint64_t(address->offset), bytes))
-        return absolute(*value);
-      return std::nullopt;
+      uint64_t at = uint64_t(address->offset);
+      auto low = code_.read_constant(at, std::min(bytes, 8u));
+      if (!low || bytes <= 8)
+        return low ? absolute(*low) : std::nullopt;
+      auto high = code_.read_constant(at + 8, bytes - 8);
+      if (!high)
+        return std::nullopt;
+      Value vector = based(Kind::Absolute, int64_t(*low));
+      vector.high = *high;
+      return vector;
     }
     if (address->base == Kind::Cfa) {
       auto it = state.slots.find(address->offset);
@@ -292,6 +359,8 @@ private:
       return;
     if (value->base == Kind::Absolute)
       value->offset = int64_t(lowBytes(uint64_t(value->offset), bytes));
+    if (bytes <= 8)
+      value->high.reset(); // a vector register's lower half
     state.slots[at] = Slot{*value, uint16_t(bytes)};
   }
 
@@ -337,7 +406,7 @@ bool Interpreter::stepX86(const Instr &in, State &state) {
   bool tp = false;
   if (auto it = loads.find(name); it != loads.end() && n == 6) {
     Maybe at = address(1, tp);
-    set(reg(0), tp ? Value{Kind::ThreadPointer, 0, 0} : load(state, at, it->second));
+    set(reg(0), tp ? based(Kind::ThreadPointer, 0) : load(state, at, it->second));
   } else if (auto it = stores.find(name); it != stores.end() && n == 6) {
     store(state, address(0, tp), get(state, reg(5)), it->second);
   } else if ((name == "MOV64mi32" || name == "MOV32mi") && n == 6) {
@@ -387,16 +456,19 @@ bool Interpreter::stepAarch64(const Instr &in, State &state) {
   // Loads and stores with an unsigned offset scaled by their size, and
   // their unscaled (ldur/stur) forms.
   static const StringMap<unsigned> scaledLoads = {
-      {"LDRXui", 8}, {"LDRWui", 4}, {"LDRDui", 8}, {"LDRSui", 4}};
+      {"LDRXui", 8}, {"LDRWui", 4}, {"LDRDui", 8}, {"LDRSui", 4}, {"LDRQui", 16}};
   static const StringMap<unsigned> unscaledLoads = {
-      {"LDURXi", 8}, {"LDURWi", 4}, {"LDURDi", 8}, {"LDURSi", 4}};
+      {"LDURXi", 8}, {"LDURWi", 4}, {"LDURDi", 8}, {"LDURSi", 4}, {"LDURQi", 16}};
   static const StringMap<unsigned> scaledStores = {
-      {"STRXui", 8}, {"STRWui", 4}, {"STRDui", 8}, {"STRSui", 4}, {"STRHHui", 2}, {"STRBBui", 1}};
+      {"STRXui", 8}, {"STRWui", 4},   {"STRDui", 8},  {"STRSui", 4},
+      {"STRQui", 16}, {"STRHHui", 2}, {"STRBBui", 1}};
   static const StringMap<unsigned> unscaledStores = {
-      {"STURXi", 8}, {"STURWi", 4}, {"STURDi", 8}, {"STURSi", 4}, {"STURHHi", 2}, {"STURBBi", 1}};
+      {"STURXi", 8}, {"STURWi", 4},   {"STURDi", 8},  {"STURSi", 4},
+      {"STURQi", 16}, {"STURHHi", 2}, {"STURBBi", 1}};
   static const StringMap<unsigned> pairStores = {
-      {"STPXi", 8}, {"STPWi", 4}, {"STPDi", 8}, {"STPXpre", 8}, {"STPDpre", 8}};
-  static const StringMap<unsigned> pairLoads = {{"LDPXi", 8}, {"LDPWi", 4}, {"LDPDi", 8}};
+      {"STPXi", 8}, {"STPWi", 4}, {"STPDi", 8}, {"STPQi", 16}, {"STPXpre", 8}, {"STPDpre", 8}};
+  static const StringMap<unsigned> pairLoads = {
+      {"LDPXi", 8}, {"LDPWi", 4}, {"LDPDi", 8}, {"LDPQi", 16}};
 
   if (name == "ADRP") {
     set(reg(0), absolute((in.pc & ~0xfffull) + uint64_t(imm(1) << 12)));
@@ -407,13 +479,7 @@ bool Interpreter::stepAarch64(const Instr &in, State &state) {
     int64_t delta = imm(2) << imm(3);
     set(reg(0), narrow(plus(value(1), name.starts_with("SUB") ? -delta : delta)));
   } else if (name == "ADDXrs" && n == 4 && imm(3) == 0) {
-    Maybe a = value(1), b = value(2);
-    if (a && b && b->base == Kind::Absolute)
-      set(reg(0), plus(a, b->offset));
-    else if (a && b && a->base == Kind::Absolute)
-      set(reg(0), plus(b, a->offset));
-    else
-      set(reg(0), std::nullopt);
+    set(reg(0), sum(value(1), value(2)));
   } else if ((name == "MOVZXi" || name == "MOVZWi") && n == 3) {
     set(reg(0), narrow(absolute(uint64_t(imm(1)) << imm(2))));
   } else if ((name == "MOVNXi" || name == "MOVNWi") && n == 3) {
@@ -437,8 +503,10 @@ bool Interpreter::stepAarch64(const Instr &in, State &state) {
     set(reg(0), absolute(doubleBits(decodeFpImmediate(unsigned(imm(1))))));
   } else if (name == "FMOVSi") {
     set(reg(0), absolute(std::bit_cast<uint32_t>(decodeFpImmediate(unsigned(imm(1))))));
+  } else if (name == "DUPv2i64gpr" && n == 2) {
+    set(reg(0), value(1)); // a splat: the number stands for both halves
   } else if (name == "MRS" && imm(1) == 0xde82) { // TPIDR_EL0
-    set(reg(0), Value{Kind::ThreadPointer, 0, 0});
+    set(reg(0), based(Kind::ThreadPointer, 0));
   } else if ((name == "LDRXl" || name == "LDRDl" || name == "LDRWl" || name == "LDRSl") &&
              n == 2) {
     unsigned bytes = name == "LDRXl" || name == "LDRDl" ? 8 : 4;
@@ -484,6 +552,11 @@ bool Interpreter::stepPpc(const Instr &in, State &state) {
   static const StringMap<unsigned> loads = {{"LD", 8}, {"LWZ", 4}, {"LWZ8", 4}, {"LFD", 8}};
   static const StringMap<unsigned> stores = {{"STD", 8}, {"STW", 4},  {"STW8", 4}, {"STFD", 8},
                                              {"STH", 2}, {"STH8", 2}, {"STB", 1},  {"STB8", 1}};
+  // X-form: (register, base, index); the address is their sum. The
+  // prologue saves v20-v31 with stxvd2x: modelled, they no longer make
+  // the frame's other slots unknown.
+  static const StringMap<unsigned> indexedLoads = {{"LDX", 8}, {"LFDX", 8}, {"LXVD2X", 16}};
+  static const StringMap<unsigned> indexedStores = {{"STDX", 8}, {"STFDX", 8}, {"STXVD2X", 16}};
   // 32- and 64-bit register forms are one instruction on ppc64.
   StringRef op = name.ends_with("8") && !loads.count(name) && !stores.count(name)
                      ? name.drop_back()
@@ -516,6 +589,16 @@ bool Interpreter::stepPpc(const Instr &in, State &state) {
         }));
   } else if (auto it = stores.find(name); it != stores.end() && n == 3) {
     store(state, plus(value(2), imm(1)), value(0), it->second);
+  } else if (auto it = indexedLoads.find(name); it != indexedLoads.end() && n == 3) {
+    Maybe loaded = load(state, sum(value(1), value(2)), it->second);
+    set(reg(0), name == "LXVD2X" ? swapHalves(loaded) : loaded);
+  } else if (auto it = indexedStores.find(name); it != indexedStores.end() && n == 3) {
+    Maybe stored = name == "STXVD2X" ? swapHalves(value(0)) : value(0);
+    store(state, sum(value(1), value(2)), stored, it->second);
+  } else if (name == "XXPERMDI" && n == 4 && reg(1) == reg(2) && imm(3) == 2) { // xxswapd
+    set(reg(0), swapHalves(value(1)));
+  } else if (name == "VADDUWM" && n == 3) {
+    set(reg(0), addWords(value(1), value(2)));
   } else if (name == "VSPLTISW" && n == 2) {
     uint64_t word = lowBytes(uint64_t(imm(1)), 4);
     set(reg(0), absolute(word | word << 32)); // vector values: a 64-bit splat
@@ -644,7 +727,10 @@ void find_known_values(const Disassembler &code, const Function &function,
     auto describe = [&](KnownValue known, const Value &value) -> std::optional<KnownValue> {
       known.offset = value.offset;
       switch (value.base) {
-      case Kind::Absolute: known.base = KnownValue::Base::Absolute; return known;
+      case Kind::Absolute:
+        known.base = KnownValue::Base::Absolute;
+        known.high = value.high.value_or(uint64_t(value.offset));
+        return known;
       case Kind::ThreadPointer: known.base = KnownValue::Base::ThreadPointer; return known;
       case Kind::Cfa: known.base = KnownValue::Base::Cfa; return known;
       case Kind::Symbol: break;

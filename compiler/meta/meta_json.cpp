@@ -34,7 +34,10 @@ std::string known_value_text(const KnownValue &known) {
                           ? fmt::format("r{}", known.dwarf_reg)
                           : fmt::format("[cfa{:+}]:{}", known.cfa_offset, known.size);
   switch (known.base) {
-  case KnownValue::Base::Absolute: return fmt::format("{}={:#x}", where, uint64_t(known.offset));
+  case KnownValue::Base::Absolute:
+    if (known.high != uint64_t(known.offset)) // not a splat: both halves
+      return fmt::format("{}={:#x}:{:#x}", where, known.high, uint64_t(known.offset));
+    return fmt::format("{}={:#x}", where, uint64_t(known.offset));
   case KnownValue::Base::ThreadPointer: return fmt::format("{}=tp{:+}", where, known.offset);
   case KnownValue::Base::Cfa: return fmt::format("{}=cfa{:+}", where, known.offset);
   case KnownValue::Base::LiveValue:

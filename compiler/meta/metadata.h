@@ -59,7 +59,7 @@ struct FrameRule {
 // is read from the destination's own code, so each ISA has its own list.
 struct KnownValue {
   enum class Base : uint8_t {
-    Absolute,      // the value is `offset` (in both halves of a 16-byte register)
+    Absolute,      // the value is `offset`; a 16-byte register or slot holds `high` above it
     ThreadPointer, // the thread pointer plus `offset`
     Cfa,           // the frame's CFA plus `offset`
     LiveValue,     // live value `live_value` of the call site plus `offset`
@@ -71,6 +71,7 @@ struct KnownValue {
   Base base = Base::Absolute;
   uint32_t live_value = 0; // Base::LiveValue
   int64_t offset = 0;
+  uint64_t high = 0; // Base::Absolute: the upper 8 of 16 bytes (`offset` again for a splat)
 };
 
 struct Function {

@@ -288,10 +288,12 @@ private:
     // below take precedence where both name one place.
     for (const meta::KnownValue &known : site.known_values) {
       RegValue value{resolve(site, known, cfa, values), 0};
+      if (known.base == meta::KnownValue::Base::Absolute)
+        value.hi = known.high; // what a 16-byte register or slot holds above
       if (known.in_register) {
         check_register(abi_, site, known.dwarf_reg, "a known value", dst_.path());
-        if (known.base == meta::KnownValue::Base::Absolute && abi_.reg_size(known.dwarf_reg) == 16)
-          value.hi = value.lo; // a splatted vector constant
+        if (abi_.reg_size(known.dwarf_reg) < 16)
+          value.hi = 0;
         expected_.want(known.dwarf_reg, value);
       } else {
         store(memory_, cfa + known.cfa_offset, value, known.size);

@@ -1,8 +1,9 @@
 // find_known_values on hand-written functions, one per ISA: the values a
 // code generator hoists and keeps across a call (the thread pointer, built
 // constants, frame addresses, a recorded value plus a constant, in
-// callee-saved registers and spill slots) are found at the return address,
-// and what a loop changes is not.
+// callee-saved registers and spill slots, a call's result spilled and
+// derived from) are found at the return address, and what a loop changes is
+// not.
 #include "meta/disassembler.h"
 #include "meta/known_values.h"
 #include "meta/meta_json.h"
@@ -141,20 +142,117 @@ const std::map<Isa, std::set<std::string>> kUnknown = {
 
 class KnownValuesTest : public ::testing::TestWithParam<Isa> {};
 
-} // namespace
+// Each calls h, spills its result to a slot and keeps the result minus 16
+// in a callee-saved register across the call to g.
+const std::map<Isa, std::string> kCallResultFunctions = {
+    {Isa::X86_64, R"(
+  .text
+  .globl f
+  .type f,@function
+f:
+  pushq %rbp
+  movq %rsp, %rbp
+  pushq %rbx
+  subq $24, %rsp
+  callq h
+  movq %rax, -24(%rbp)
+  leaq -16(%rax), %rbx
+  callq g
+  .globl ret
+ret:
+  addq $24, %rsp
+  popq %rbx
+  popq %rbp
+  retq
+.Lend:
+  .size f, .Lend-f
+)"},
+    {Isa::AArch64, R"(
+  .text
+  .globl f
+  .type f,@function
+f:
+  stp x29, x30, [sp, #-32]!
+  str x19, [sp, #16]
+  mov x29, sp
+  bl h
+  str x0, [sp, #24]
+  sub x19, x0, #16
+  bl g
+  .globl ret
+ret:
+  ldr x19, [sp, #16]
+  ldp x29, x30, [sp], #32
+  ret
+.Lend:
+  .size f, .Lend-f
+)"},
+    {Isa::PPC64LE, R"(
+  .text
+  .abiversion 2
+  .globl f
+  .type f,@function
+f:
+  mflr 0
+  std 31, -8(1)
+  std 30, -16(1)
+  stdu 1, -64(1)
+  std 0, 80(1)
+  mr 31, 1
+  bl h
+  nop
+  std 3, 32(31)
+  addi 30, 3, -16
+  bl g
+  nop
+  .globl ret
+ret:
+  addi 1, 1, 64
+  ld 0, 16(1)
+  ld 31, -8(1)
+  ld 30, -16(1)
+  mtlr 0
+  blr
+.Lend:
+  .size f, .Lend-f
+)"},
+};
 
-TEST_P(KnownValuesTest, FindsWhatTheCallKeepsAndNothingElse) {
-  Isa isa = GetParam();
+// The recorded slot holding h's result, and the register derived from it.
+const std::map<Isa, meta::LiveValue> kCallResultSlot = {
+    {Isa::X86_64, {meta::LocationKind::Indirect, 8, 6, -24, 0, {}}},
+    {Isa::AArch64, {meta::LocationKind::Indirect, 8, 31, 24, 0, {}}},
+    {Isa::PPC64LE, {meta::LocationKind::Indirect, 8, 31, 32, 0, {}}},
+};
+const std::map<Isa, std::string> kCallResultDerived = {
+    {Isa::X86_64, "r3=live0-16"}, {Isa::AArch64, "r19=live0-16"}, {Isa::PPC64LE, "r30=live0-16"}};
+
+// Assembles `source` (a function f with a global label ret after a call)
+// for isa and returns the texts of the known values at ret, whose record
+// holds `live_values`. Code that loads from .rodata is linked (entry f), so
+// its addresses are final.
+enum class Link : bool { No, Yes };
+std::set<std::string> known_at_ret(Isa isa, const std::string &source_text,
+                                   std::vector<meta::LiveValue> live_values,
+                                   Link link = Link::No) {
   TempDir dir;
-  auto source = dir.write("f.s", kFunctions.at(isa));
+  auto source = dir.write("f.s", source_text);
   auto object = dir.path() / "f.o";
-  RunResult assembled = run({XISA_TEST_LLVM_BIN "/clang",
-                             "--target=" + std::string(info(isa).triple), "-c",
-                             source.string(), "-o", object.string()});
-  ASSERT_EQ(assembled.status, 0) << assembled.output;
+  std::vector<std::string> command = {XISA_TEST_LLVM_BIN "/clang",
+                                      "--target=" + std::string(info(isa).triple),
+                                      source.string(), "-o", object.string()};
+  if (link == Link::Yes)
+    command.insert(command.end(), {"-nostdlib", "-static", "-fuse-ld=lld", "-Wl,-e,f"});
+  else
+    command.push_back("-c");
+  RunResult assembled = run(command);
+  EXPECT_EQ(assembled.status, 0) << assembled.output;
 
   auto binary = llvm::object::ObjectFile::createObjectFile(object.string());
-  ASSERT_TRUE(bool(binary)) << llvm::toString(binary.takeError());
+  if (!binary) {
+    ADD_FAILURE() << llvm::toString(binary.takeError());
+    return {};
+  }
   const llvm::object::ObjectFile &file = *binary->getBinary();
   meta::Function function;
   uint64_t ret = 0;
@@ -166,17 +264,12 @@ TEST_P(KnownValuesTest, FindsWhatTheCallKeepsAndNothingElse) {
     else if (name == "ret")
       ret = address;
   }
-  ASSERT_GT(function.size, 0u);
-  ASSERT_GT(ret, function.address);
+  EXPECT_GT(function.size, 0u);
+  EXPECT_GT(ret, function.address);
 
   meta::CallSite site;
   site.return_address = ret;
-  meta::LiveValue live;
-  live.kind = meta::LocationKind::Register;
-  live.dwarf_reg = kLiveRegister.at(isa);
-  live.size = 8;
-  site.live_values = {live};
-
+  site.live_values = std::move(live_values);
   meta::Disassembler code(file, isa);
   meta::CallSite *sites[] = {&site};
   meta::find_known_values(code, function, sites);
@@ -184,9 +277,27 @@ TEST_P(KnownValuesTest, FindsWhatTheCallKeepsAndNothingElse) {
   std::set<std::string> found;
   for (const meta::KnownValue &known : site.known_values)
     found.insert(meta::known_value_text(known));
+  return found;
+}
+
+std::string joined(const std::set<std::string> &texts) {
   std::string all;
-  for (const std::string &text : found)
+  for (const std::string &text : texts)
     all += " " + text;
+  return all;
+}
+
+meta::LiveValue in_register(uint16_t reg) {
+  return {meta::LocationKind::Register, 8, reg, 0, 0, {}};
+}
+
+} // namespace
+
+TEST_P(KnownValuesTest, FindsWhatTheCallKeepsAndNothingElse) {
+  Isa isa = GetParam();
+  std::set<std::string> found =
+      known_at_ret(isa, kFunctions.at(isa), {in_register(kLiveRegister.at(isa))});
+  std::string all = joined(found);
   for (const std::string &expected : kExpected.at(isa))
     EXPECT_TRUE(found.count(expected)) << name(isa) << ": no " << expected << " in" << all;
   for (const std::string &reg : kUnknown.at(isa))
@@ -196,6 +307,142 @@ TEST_P(KnownValuesTest, FindsWhatTheCallKeepsAndNothingElse) {
   for (const std::string &text : found)
     EXPECT_FALSE(text.starts_with("r" + std::to_string(kLiveRegister.at(isa)) + "="))
         << name(isa) << ": " << text;
+}
+
+// A call's result (malloc's pointer) is spilled to a recorded slot, and
+// the code keeps that pointer minus 16 in a callee-saved register for a
+// pre-incrementing load (ppc64's lfdu in spectralnorm): the register is
+// the recorded value minus 16.
+TEST_P(KnownValuesTest, DerivesFromASpilledCallResult) {
+  Isa isa = GetParam();
+  std::set<std::string> found =
+      known_at_ret(isa, kCallResultFunctions.at(isa), {kCallResultSlot.at(isa)});
+  EXPECT_TRUE(found.count(kCallResultDerived.at(isa)))
+      << name(isa) << ": no " << kCallResultDerived.at(isa) << " in" << joined(found);
+}
+
+// Vector constants spilled to 16-byte slots: one from the constant pool
+// whose halves differ (sha256's lane indices on AArch64) and a splat built
+// with dup; both survive the call.
+TEST(KnownValues, VectorConstantsInSixteenByteSlots) {
+  const std::string source = R"(
+  .text
+  .globl f
+  .type f,@function
+f:
+  stp x29, x30, [sp, #-64]!
+  mov x29, sp
+  adrp x8, .Lvector
+  ldr q0, [x8, :lo12:.Lvector]
+  str q0, [sp, #16]
+  mov w9, #3
+  dup v1.2d, x9
+  stp q1, q0, [sp, #32]
+  bl g
+  .globl ret
+ret:
+  ldp x29, x30, [sp], #64
+  ret
+.Lend:
+  .size f, .Lend-f
+  .globl g
+  .type g,@function
+g:
+  ret
+  .section .rodata
+  .p2align 4
+.Lvector:
+  .quad 0, 1
+)";
+  std::set<std::string> found = known_at_ret(Isa::AArch64, source, {}, Link::Yes);
+  for (const char *expected : {"[cfa-48]:16=0x1:0x0", "[cfa-32]:16=0x3", "[cfa-16]:16=0x1:0x0"})
+    EXPECT_TRUE(found.count(expected)) << "no " << expected << " in" << joined(found);
+}
+
+// ppc64's prologue saves v20-v31 with indexed stores (stxvd2x vs, r31, rN):
+// the slots they write are known, and the frame's other slots stay known
+// (sha256's saved shadow-stack pointer at r31+136).
+TEST(KnownValues, PpcIndexedStoresKeepTheOtherSlots) {
+  const std::string source = R"(
+  .text
+  .abiversion 2
+  .globl f
+  .type f,@function
+f:
+  mflr 0
+  std 31, -8(1)
+  stdu 1, -128(1)
+  std 0, 144(1)
+  mr 31, 1
+  li 4, 77
+  std 4, 32(31)
+  li 6, 48
+  stxvd2x 52, 31, 6
+  li 7, 72
+  stdx 4, 31, 7
+  bl g
+  nop
+  .globl ret
+ret:
+  addi 1, 1, 128
+  ld 0, 16(1)
+  ld 31, -8(1)
+  mtlr 0
+  blr
+.Lend:
+  .size f, .Lend-f
+)";
+  std::set<std::string> found = known_at_ret(Isa::PPC64LE, source, {});
+  for (const char *expected : {"[cfa-96]:8=0x4d", "[cfa-56]:8=0x4d"})
+    EXPECT_TRUE(found.count(expected)) << "no " << expected << " in" << joined(found);
+}
+
+// ppc64 keeps non-splat vector constants in its callee-saved v20-v31:
+// lxvd2x puts the lower doubleword in the upper half, xxswapd exchanges
+// the halves, vadduwm doubles a splat (sha256's lane indices and shifts).
+TEST(KnownValues, PpcVectorConstantsInCalleeSavedRegisters) {
+  const std::string source = R"(
+  .text
+  .abiversion 2
+  .globl f
+  .type f,@function
+f:
+  mflr 0
+  std 31, -8(1)
+  stdu 1, -64(1)
+  std 0, 80(1)
+  mr 31, 1
+  lis 3, .Lvector@ha
+  addi 3, 3, .Lvector@l
+  lxvd2x 34, 0, 3
+  xxswapd 54, 34
+  lxvd2x 55, 0, 3
+  vspltisw 3, 4
+  vadduwm 24, 3, 3
+  bl g
+  nop
+  .globl ret
+ret:
+  addi 1, 1, 64
+  ld 0, 16(1)
+  ld 31, -8(1)
+  mtlr 0
+  blr
+.Lend:
+  .size f, .Lend-f
+  .globl g
+  .type g,@function
+g:
+  blr
+  .section .rodata
+  .p2align 4
+.Lvector:
+  .quad 0, 1
+)";
+  std::set<std::string> found = known_at_ret(Isa::PPC64LE, source, {}, Link::Yes);
+  // v22 (DWARF 99) in memory order, v23 as lxvd2x leaves it, v24 = 8 in each word.
+  for (const char *expected : {"r99=0x1:0x0", "r100=0x0:0x1", "r101=0x800000008"})
+    EXPECT_TRUE(found.count(expected)) << "no " << expected << " in" << joined(found);
 }
 
 INSTANTIATE_TEST_SUITE_P(AllIsas, KnownValuesTest, ::testing::ValuesIn(kAllIsas),
