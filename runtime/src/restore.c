@@ -280,6 +280,38 @@ static void start_thread(const struct xisa_thread *t, const struct rt_state *own
   slot->tid = (uint32_t)tid;
 }
 
+/* musl's state that its start-up computed for the ISA it runs on (the TLS
+ * layout of new threads, the auxiliary vector on this process's own
+ * kernel-made stack, the hardware capabilities): the restored memory holds
+ * the source's, which this process's musl must not use. */
+extern struct xisa_musl_libc __libc;
+extern unsigned long __hwcap;
+
+struct musl_machine {
+  struct xisa_musl_libc libc;
+  struct xisa_musl_tls_module tls_module;
+  unsigned long hwcap;
+};
+
+static void save_musl_machine(struct musl_machine *m) {
+  m->libc = __libc;
+  if (__libc.tls_head)
+    m->tls_module = *(struct xisa_musl_tls_module *)__libc.tls_head;
+  m->hwcap = __hwcap;
+}
+
+static void adopt_musl_machine(const struct musl_machine *m) {
+  __libc.auxv = m->libc.auxv;
+  __libc.tls_head = m->libc.tls_head;
+  __libc.tls_size = m->libc.tls_size;
+  __libc.tls_align = m->libc.tls_align;
+  __libc.tls_cnt = m->libc.tls_cnt;
+  __libc.page_size = m->libc.page_size;
+  if (m->libc.tls_head)
+    *(struct xisa_musl_tls_module *)m->libc.tls_head = m->tls_module;
+  __hwcap = m->hwcap;
+}
+
 /* The runtime's own globals now hold the source's values; make them this
  * process's, with this thread as the stream's first. */
 static void adopt_runtime_state(const struct xisa_thread *t, const struct rt_state *own, long tid) {
@@ -318,6 +350,8 @@ void rt_restore_from(int fd) {
   }
   /* Locals from here on: the globals are about to change. */
   struct rt_state own = rt;
+  struct musl_machine musl;
+  save_musl_machine(&musl);
   long tid = rt_gettid();
   struct xisa_thread thread = rs.threads[0];
   for (uint32_t i = 0; i < h->nr_regions; i++) {
@@ -334,6 +368,7 @@ void rt_restore_from(int fd) {
     fail_midway("the stream's trailer is missing or wrong");
   restore_kernel_state(&rs, &thread);
   adopt_runtime_state(&thread, &own, tid);
+  adopt_musl_machine(&musl);
   for (uint32_t i = 1; i < h->nr_threads; i++)
     start_thread(&rs.threads[i], &own);
   rt_syscall4(SYS_rt_sigprocmask, SIG_SETMASK, &thread.sigmask, 0, 8);

@@ -2,6 +2,7 @@
 #ifndef XISA_RT_H
 #define XISA_RT_H
 
+#include "xisa/musl_thread.h"
 #include "xisa/wire.h"
 
 #include <stddef.h>
@@ -90,6 +91,13 @@ int rt_alloc_stacks(struct xisa_thread *slot);
 /* A stack mapping of size bytes, [*lo, *hi), with a PROT_NONE guard page
  * below it; returns the mapping's start (the guard), 0 on failure. */
 void *rt_map_stack(size_t size, uint64_t *lo, uint64_t *hi);
+/* thread_area.c: this ISA's musl descriptor layout; the program's TLS
+ * segment (bytes, alignment of at least 16); the descriptor of the thread
+ * pointer tp; musl's tid field relative to tp, checked against tid (0 if
+ * it does not hold tid). */
+extern const struct xisa_musl_layout rt_musl;
+void rt_tls_segment(size_t *size, size_t *align);
+char *rt_descriptor(uint64_t tp);
 long rt_find_tid_offset(uint64_t tp, long tid);
 /* park.c: called by __xisa_mig_point with the registers it saved. */
 void __xisa_park(struct xisa_regs *regs);

@@ -9,17 +9,16 @@
  * gives musl a stack of its own mapping with XISA_THREAD_ROOM_SIZE bytes of
  * room above it (wire.h), and the thread's base leaves room below musl's
  * data: the transformer lays the destination's layout out in them. The
- * main thread's data moves into a mapping of that shape at start-up. */
+ * main thread's data moves into a mapping of that shape at start-up
+ * (thread_area.c). */
 #include "rt.h"
 #include "sys.h"
 #include "xisa/musl_thread.h"
 
-#include <elf.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/auxv.h>
 #include <sys/mman.h>
 
 /* Room below musl's thread data, in the base frame's caller: dead once the
@@ -32,14 +31,6 @@
  * the descriptor, aarch64's 16-byte gap and rounding. */
 #define MUSL_TLS_OVERHEAD 240
 
-#if defined(__x86_64__)
-static const struct xisa_musl_layout kMusl = XISA_MUSL_LAYOUT_X86_64;
-#elif defined(__aarch64__)
-static const struct xisa_musl_layout kMusl = XISA_MUSL_LAYOUT_AARCH64;
-#else
-static const struct xisa_musl_layout kMusl = XISA_MUSL_LAYOUT_PPC64LE;
-#endif
-
 struct thread_start {
   void *(*fn)(void *);
   void *arg;
@@ -51,85 +42,14 @@ struct thread_start {
 int __real_pthread_create(pthread_t *thread, const pthread_attr_t *attr, void *(*fn)(void *),
                           void *arg);
 
-/* The executable's own ELF header, mapped with its program headers. */
-extern const Elf64_Ehdr __ehdr_start;
-
-/* The program's TLS segment: bytes and alignment (at least 16). */
-static void tls_segment(size_t *size, size_t *align) {
-  const Elf64_Phdr *ph = (const Elf64_Phdr *)((const char *)&__ehdr_start + __ehdr_start.e_phoff);
-  *size = 0;
-  *align = 16;
-  for (unsigned i = 0; i < __ehdr_start.e_phnum; i++)
-    if (ph[i].p_type == PT_TLS) {
-      *size = ph[i].p_memsz;
-      if (ph[i].p_align > *align)
-        *align = ph[i].p_align;
-    }
-}
-
 /* Whether musl will put this program's thread data into a stack it is
  * given (pthread_create: less than 2048 bytes and an eighth of the stack),
  * judged from the TLS segment, rounded up as musl does. */
 static int thread_data_fits_given_stack(size_t stack_size) {
   size_t size, align;
-  tls_segment(&size, &align);
+  rt_tls_segment(&size, &align);
   size_t need = MUSL_TLS_OVERHEAD + XISA_MUSL_TSD_SIZE + size + 3 * align;
   return need < 2048 && need < stack_size / 8;
-}
-
-static char *descriptor(uint64_t tp) { return (char *)(tp - kMusl.tp_from_self); }
-
-static void set_thread_pointer(uint64_t tp) {
-#if defined(__x86_64__)
-  rt_syscall2(SYS_arch_prctl, 0x1002 /* ARCH_SET_FS */, tp);
-#elif defined(__aarch64__)
-  __asm__ volatile("msr tpidr_el0, %0" : : "r"(tp) : "memory");
-#else
-  __asm__ volatile("mr 13, %0" : : "r"(tp) : "memory");
-#endif
-}
-
-/* musl's start-up put the main thread's descriptor and TLS in a static
- * buffer or a mapping just their size, with no room around them for
- * another ISA's layout. Before any of the program's code runs (the first
- * constructor), they move into a mapping laid out like a created thread's:
- * room for a block below the descriptor, above it the room and its tag. */
-__attribute__((constructor(101))) static void move_main_thread_data(void) {
-  size_t size, align, page = (size_t)getauxval(AT_PAGESZ);
-  tls_segment(&size, &align);
-  uint64_t tp = rt_thread_pointer();
-  char *self = descriptor(tp);
-  uint64_t *dtv = *(uint64_t **)(self + kMusl.dtv);
-  uint64_t block = dtv[1] - kMusl.dtv_bias; /* the runtime's own TLS makes one */
-  /* The new descriptor keeps its offset in the page, so every alignment
-   * of thread pointer and block holds. */
-  uint64_t in_page = (uint64_t)self & (page - 1);
-  size_t below = (size + 2 * align + XISA_MUSL_DTV_SIZE + 64 + page - 1) / page * page;
-  size_t above = (in_page + XISA_MUSL_PTHREAD_SIZE + 16 + size + 2 * align + page - 1) / page * page;
-  size_t total = below + above + XISA_THREAD_ROOM_SIZE;
-  char *map = mmap(0, total, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  if (map == MAP_FAILED)
-    return; /* the thread data stays where it is, and migrates only to this ISA */
-  char *new_self = map + below + in_page;
-  uint64_t new_tp = (uint64_t)new_self + kMusl.tp_from_self;
-  uint64_t *new_dtv = (uint64_t *)map;
-  memcpy(new_self, self, XISA_MUSL_PTHREAD_SIZE);
-  memcpy((void *)(new_tp + (block - tp)), (void *)block, size);
-  new_dtv[0] = dtv[0];
-  new_dtv[1] = new_tp + (block - tp) + kMusl.dtv_bias;
-  *(char **)new_self = new_self;
-  *(uint64_t **)(new_self + kMusl.dtv) = new_dtv;
-  /* Alone in musl's thread list, main links to itself. */
-  *(char **)(new_self + kMusl.prev) = new_self;
-  *(char **)(new_self + kMusl.next) = new_self;
-  char *robust = self + kMusl.part2 + XISA_MUSL_ROBUST_HEAD_IN_PART2;
-  if (*(char **)robust == robust)
-    *(char **)(new_self + kMusl.part2 + XISA_MUSL_ROBUST_HEAD_IN_PART2) =
-        new_self + kMusl.part2 + XISA_MUSL_ROBUST_HEAD_IN_PART2;
-  struct xisa_thread_room_tag *tag = (struct xisa_thread_room_tag *)(map + total) - 1;
-  memcpy(tag->magic, XISA_THREAD_ROOM_MAGIC, sizeof tag->magic);
-  tag->size = XISA_THREAD_ROOM_SIZE;
-  set_thread_pointer(new_tp);
 }
 
 /* Sets up a new thread and runs its start routine above the base frame,
@@ -146,7 +66,7 @@ static void *thread_base(void *p) {
   /* musl unmaps what its descriptor names when the thread is joined or,
    * detached, exits; for a stack it was given it names nothing. */
   if (start.map) {
-    char *part2 = descriptor(tp) + kMusl.part2;
+    char *part2 = rt_descriptor(tp) + rt_musl.part2;
     *(void **)(part2 + XISA_MUSL_MAP_BASE_IN_PART2) = start.map;
     *(size_t *)(part2 + XISA_MUSL_MAP_SIZE_IN_PART2) = start.map_size;
   }

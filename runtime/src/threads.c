@@ -52,25 +52,3 @@ int rt_alloc_stacks(struct xisa_thread *slot) {
     return -ENOMEM;
   return 0;
 }
-
-/* musl keeps each thread's tid in its struct pthread, which the thread
- * pointer locates; a restored thread has a new tid that must go there. Find
- * the field by value: the struct starts with a pointer to itself. */
-long rt_find_tid_offset(uint64_t tp, long tid) {
-#if defined(__x86_64__)
-  uint64_t from = tp, to = tp + 8;
-#elif defined(__aarch64__)
-  uint64_t from = tp - 512, to = tp;
-#else
-  uint64_t from = tp - 0x7000 - 512, to = tp - 0x7000;
-#endif
-  for (uint64_t self = to - 8; self >= from; self -= 8) {
-    if (*(uint64_t *)self != self)
-      continue;
-    for (uint64_t p = self + 8; p < self + 160; p += 4)
-      if (*(int32_t *)p == (int32_t)tid)
-        return (long)(p - tp);
-    break;
-  }
-  return 0;
-}

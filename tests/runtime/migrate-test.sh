@@ -23,36 +23,7 @@ set -euo pipefail
 xisa="$1" bin="$2" scenario="$3"
 shift 3
 here="$(cd "$(dirname "$0")" && pwd)"
-tmp="$(mktemp -d)"
-supervisor=""
-cleanup() {
-  if [ -n "$supervisor" ] && kill -0 "$supervisor" 2>/dev/null; then
-    kill "$supervisor" 2>/dev/null || true
-    wait "$supervisor" 2>/dev/null || true
-  fi
-  [ -n "${KEEP:-}" ] && echo "kept $tmp" || rm -rf "$tmp"
-}
-trap cleanup EXIT
-export XDG_RUNTIME_DIR="$tmp/run"
-
-die() { echo "FAIL: $*" >&2; exit 1; }
-
-# The program run plainly, natively or under qemu-user.
-run_direct() {
-  local isa="$1" exe="$2"
-  shift 2
-  if [ "$isa" = "$(uname -m)" ]; then "$exe" "$@"; else "qemu-$isa" "$exe" "$@"; fi
-}
-
-# reference ISA EXE ARGS...: the unmigrated run's stdout and status.
-reference() {
-  local isa="$1" exe="$2"
-  shift 2
-  set +e
-  run_direct "$isa" "$exe" "$@" > "$tmp/ref.out"
-  ref_rc=$?
-  set -e
-}
+. "$here/migrate-lib.sh"
 
 # launch ISA PROG ARGS...: the reference run of PROG.ISA, then PROG under
 # `xisa run` in the background, printing to $tmp/out.
@@ -85,25 +56,6 @@ migrate_to() {
 checkpoint_to() {
   "$xisa" checkpoint "$(cat "$tmp/pid")" --dir "$1" --json > "$tmp/ck.json" ||
     die "checkpoint failed: $(cat "$tmp/ck.json" "$tmp/err")"
-}
-
-# compare OUT RC: the unmigrated run's stdout and exit status.
-compare() {
-  if ! cmp -s "$tmp/ref.out" "$1"; then
-    diff "$tmp/ref.out" "$1" | head -n 40 >&2 || true
-    die "output differs from the unmigrated run (stderr: $(cat "$tmp/err"))"
-  fi
-  [ "$2" = "$ref_rc" ] || die "exit status $2, unmigrated run gave $ref_rc (stderr: $(cat "$tmp/err"))"
-}
-
-# finish: waits for the supervised program and compares.
-finish() {
-  set +e
-  wait "$supervisor"
-  local rc=$?
-  set -e
-  supervisor=""
-  compare "$tmp/out" "$rc"
 }
 
 # corpus_program SOURCE: prog (its xisa-cc build in BIN_DIR), args and stdin

@@ -34,4 +34,21 @@ struct xisa_musl_layout {
 #define XISA_MUSL_LAYOUT_AARCH64 {8, 16, 24, 184, 192, 32, 200, 0}
 #define XISA_MUSL_LAYOUT_PPC64LE {8, 16, 24, 184, 192, 32, 200 + 0x7000, 0x8000}
 
+/* musl's record of the program's TLS segment (struct tls_module) and the
+ * start of its process-wide state (struct __libc, src/internal/libc.h).
+ * musl's start-up fills them for the ISA it runs on (__init_tls: where the
+ * block lies from the thread pointer, how much a new thread's area takes),
+ * so a process moved to another ISA takes the destination's. */
+struct xisa_musl_tls_module {
+  uint64_t next, image, len, size, align, offset;
+};
+struct xisa_musl_libc {
+  char can_do_threads, threaded, secure;
+  signed char need_locks;
+  int32_t threads_minus_1;
+  uint64_t auxv; /* the kernel-made stack's auxiliary vector */
+  uint64_t tls_head; /* -> struct xisa_musl_tls_module */
+  uint64_t tls_size, tls_align, tls_cnt, page_size;
+};
+
 #endif

@@ -81,8 +81,8 @@ struct xisa_thread {
  * runtime's whose top XISA_THREAD_ROOM_SIZE bytes, above musl's thread data
  * (descriptor, TLS, dtv, thread-specific data), stay free for the transformer
  * to lay that data out for another ISA; the mapping's last bytes are this
- * tag, which marks the room as the runtime's. In programs that create
- * threads, the main thread's data moves into such a mapping at start-up. */
+ * tag, which marks the room as the runtime's. In every program the main
+ * thread's data moves into such a mapping at start-up. */
 #define XISA_THREAD_ROOM_MAGIC "XISAROOM"
 #define XISA_THREAD_ROOM_SIZE 4096u
 struct xisa_thread_room_tag {

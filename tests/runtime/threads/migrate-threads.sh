@@ -10,27 +10,9 @@ set -euo pipefail
 xisa="$1" prog="$2" from="$3"
 shift 3
 workers=3 rounds=30 ms=100
-tmp="$(mktemp -d)"
-supervisor=""
-cleanup() {
-  if [ -n "$supervisor" ] && kill -0 "$supervisor" 2>/dev/null; then
-    kill "$supervisor" 2>/dev/null || true
-    wait "$supervisor" 2>/dev/null || true
-  fi
-  [ -n "${KEEP:-}" ] && echo "kept $tmp" || rm -rf "$tmp"
-}
-trap cleanup EXIT
-export XDG_RUNTIME_DIR="$tmp/run"
-die() { echo "FAIL: $*" >&2; exit 1; }
+. "$(cd "$(dirname "$0")" && pwd)/../migrate-lib.sh"
 
-set +e
-if [ "$from" = "$(uname -m)" ]; then
-  "$prog.$from" $workers $rounds $ms > "$tmp/ref.out"
-else
-  "qemu-$from" "$prog.$from" $workers $rounds $ms > "$tmp/ref.out"
-fi
-ref_rc=$?
-set -e
+reference "$from" "$prog.$from" $workers $rounds $ms
 
 if [ $# -gt 1 ]; then
   # Several hops: scheduled by the main thread's count of migration points
@@ -47,6 +29,7 @@ if [ $# -gt 1 ]; then
   set -e
   grep -q "\"hops_reached\":$#" "$tmp/err" || die "not every hop was taken: $(cat "$tmp/err")"
   cat "$tmp/err"
+  compare "$tmp/out" "$rc"
 else
   "$xisa" run --quiet --isa "$from" --pidfile "$tmp/pid" "$prog" $workers $rounds $ms \
     > "$tmp/out" 2> "$tmp/err" &
@@ -65,15 +48,6 @@ else
   "$xisa" migrate "$handle" --to "$1" --json > "$tmp/migrate.json" ||
     die "migrate to $1 failed: $(cat "$tmp/migrate.json" "$tmp/err")"
   echo "migrated to $1 after line $(wc -l < "$tmp/out"): $(cat "$tmp/migrate.json")"
-  set +e
-  wait "$supervisor"
-  rc=$?
-  set -e
-  supervisor=""
+  finish
 fi
-if ! cmp -s "$tmp/ref.out" "$tmp/out"; then
-  diff "$tmp/ref.out" "$tmp/out" | head -n 40 >&2 || true
-  die "output differs from the unmigrated run (stderr: $(cat "$tmp/err"))"
-fi
-[ "$rc" = "$ref_rc" ] || die "exit status $rc, unmigrated run gave $ref_rc (stderr: $(cat "$tmp/err"))"
 echo "PASS: $prog from $from to $*, $((workers + 1)) threads"
