@@ -26,7 +26,6 @@ set(hops_known_failing
   parser.aarch64_first parser.ppc64le_first
   recursion.aarch64_first recursion.ppc64le_first
   setjmp.aarch64_first setjmp.ppc64le_first
-  signals.aarch64_first signals.ppc64le_first
   strings.ppc64le_first
   structs.ppc64le_first
   tls.aarch64_first tls.ppc64le_first)
