@@ -201,6 +201,17 @@ def source_lost_in_postcopy(world, state, src, dst, how):
           "container before it read a missing page, and reports it lost; the source copy died")
 
 
+def start_stateful(world, host, bundle, when):
+    """Runs the stateful container on `host`, gives it its address and
+    checks its first answer; returns its client and state."""
+    host.client("run", "--name", NAME, "--bundle", bundle)
+    world.plumb_container(host, NAME)
+    client = ServerClient()
+    state = State(client)
+    state.verify(when)
+    return client, state
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--xisa", required=True)
@@ -215,11 +226,7 @@ def main():
         bundle = world.make_bundle(server, MEMORY_MIB)
         a.start_agent(SLICES)
         b.start_agent(SLICES)
-        a.client("run", "--name", NAME, "--bundle", bundle)
-        world.plumb_container(a, NAME)
-        client = ServerClient()
-        state = State(client)
-        state.verify("before any hop")
+        client, state = start_stateful(world, a, bundle, "before any hop")
 
         hop(world, state, a, b, "postcopy")
         hop(world, state, b, a, "stopcopy")
@@ -249,11 +256,7 @@ def main():
         source_lost_in_postcopy(world, state, b, a, "killed")
         # Again, with the source's link cut instead of its processes killed.
         client.close()
-        b.client("run", "--name", NAME, "--bundle", bundle)
-        world.plumb_container(b, NAME)
-        client = ServerClient()
-        state = State(client)
-        state.verify("fresh container on b")
+        client, state = start_stateful(world, b, bundle, "fresh container on b")
         source_lost_in_postcopy(world, state, b, a, "cut")
         print("migrate_test: all checks passed")
     except Exception:
