@@ -12,6 +12,7 @@
 #include <deque>
 #include <map>
 #include <optional>
+#include <vector>
 
 using namespace llvm;
 
@@ -36,13 +37,24 @@ struct Value {
 };
 
 // Symbols of the instruction at index i: one per register it writes; those
-// above kEntrySymbols are the registers' values at the function's entry.
+// above kEntrySymbols are the registers' values at the function's entry,
+// those above kJoinSymbols the values a join point relates (State::meet).
 constexpr uint64_t kSymbolsPerInstr = 256;
 constexpr uint64_t kEntrySymbols = uint64_t(1) << 62;
+constexpr uint64_t kJoinSymbols = uint64_t(1) << 61;
+constexpr unsigned kJoinSymbolBits = 24; // per join point
 
 uint64_t symbolOf(size_t instr, int reg) { return (instr + 1) * kSymbolsPerInstr + unsigned(reg); }
 bool isSymbolOf(const Value &v, size_t instr) {
-  return v.base == Kind::Symbol && v.symbol / kSymbolsPerInstr == instr + 1;
+  return v.base == Kind::Symbol && v.symbol < kJoinSymbols &&
+         v.symbol / kSymbolsPerInstr == instr + 1;
+}
+uint64_t joinSymbol(size_t join, uint32_t n) {
+  return kJoinSymbols + (uint64_t(join) << kJoinSymbolBits) + n;
+}
+bool isJoinSymbolOf(const Value &v, size_t join) {
+  return v.base == Kind::Symbol && v.symbol >= kJoinSymbols && v.symbol < kEntrySymbols &&
+         (v.symbol - kJoinSymbols) >> kJoinSymbolBits == join;
 }
 using Maybe = std::optional<Value>;
 
@@ -59,32 +71,106 @@ struct State {
   std::map<int, Value> regs;
   std::map<int64_t, Slot> slots; // by CFA offset
 
-  // Keeps what both agree on; true if this state changed.
-  bool meet(const State &other) {
+  // Keeps what both agree on, and how the places that differ relate: where
+  // places differ on the paths but by the same offsets on each (the copies
+  // of a loop counter that count in step, a pointer and its end), they hold
+  // a symbol of this join point plus their offset. `relatable` says which
+  // registers hold a full 64-bit number (others are only kept when equal);
+  // `symbols` counts the join's symbols made. True if this state changed.
+  template <class Relatable>
+  bool meet(const State &other, size_t join, uint32_t &symbols, Relatable relatable) {
     if (!reached) {
       *this = other;
       return true;
     }
     bool changed = false;
-    changed |= keepCommon(regs, other.regs);
-    changed |= keepCommon(slots, other.slots);
+    // The places that differ, or hold this join's symbols: from the last
+    // arrival here, which the new one redefines.
+    std::vector<Value *> mine;
+    std::vector<Value> theirs;
+    auto consider = [&](Value &value, const Value &incoming) {
+      if (value == incoming && !isJoinSymbolOf(value, join))
+        return;
+      mine.push_back(&value);
+      theirs.push_back(incoming);
+    };
+    for (auto it = regs.begin(); it != regs.end();) {
+      auto other_it = other.regs.find(it->first);
+      bool keep = other_it != other.regs.end() &&
+                  (other_it->second == it->second || relatable(it->first));
+      if (!keep) {
+        it = regs.erase(it);
+        changed = true;
+        continue;
+      }
+      consider(it->second, other_it->second);
+      ++it;
+    }
+    for (auto it = slots.begin(); it != slots.end();) {
+      auto other_it = other.slots.find(it->first);
+      // Only full 8-byte slots relate: a narrower one keeps a value's low bytes.
+      bool keep = other_it != other.slots.end() &&
+                  (other_it->second == it->second ||
+                   (it->second.size == 8 && other_it->second.size == 8));
+      if (!keep) {
+        it = slots.erase(it);
+        changed = true;
+        continue;
+      }
+      consider(it->second.value, other_it->second.value);
+      ++it;
+    }
+    changed |= relate(mine, theirs, join, symbols);
     return changed;
   }
 
-  template <class Map> static bool keepCommon(Map &mine, const Map &theirs) {
+private:
+  // Groups the places whose values on both sides lie at one distance from
+  // each other's (same bases, same difference of offsets); each group
+  // holds one symbol of the join plus the place's offset on this side. A
+  // group that was already one keeps its symbol, so a loop whose copies
+  // stay in step reaches a fixed point.
+  static bool relate(const std::vector<Value *> &mine, const std::vector<Value> &theirs,
+                     size_t join, uint32_t &symbols) {
+    struct Key {
+      Kind mine_base, their_base;
+      uint64_t mine_symbol, their_symbol;
+      int64_t distance;
+      auto operator<=>(const Key &) const = default;
+    };
+    std::map<Key, std::vector<size_t>> groups;
+    std::vector<const std::vector<size_t> *> order; // by first member
+    for (size_t i = 0; i < mine.size(); ++i) {
+      const Value &a = *mine[i], &b = theirs[i];
+      auto [it, added] = groups.try_emplace(
+          Key{a.base, b.base, a.symbol, b.symbol, int64_t(uint64_t(a.offset) - uint64_t(b.offset))});
+      if (added)
+        order.push_back(&it->second);
+      it->second.push_back(i);
+    }
     bool changed = false;
-    for (auto it = mine.begin(); it != mine.end();) {
-      auto other = theirs.find(it->first);
-      if (other == theirs.end() || !(other->second == it->second)) {
-        it = mine.erase(it);
-        changed = true;
-      } else {
-        ++it;
+    std::vector<uint64_t> kept; // join symbols that already name a group
+    for (const std::vector<size_t> *group : order) {
+      const Value first = *mine[group->front()];
+      if (isJoinSymbolOf(first, join) &&
+          std::find(kept.begin(), kept.end(), first.symbol) == kept.end()) {
+        kept.push_back(first.symbol);
+        continue;
       }
+      uint64_t symbol = joinSymbol(join, symbols++);
+      for (size_t i : *group)
+        *mine[i] = Value{Kind::Symbol, int64_t(uint64_t(mine[i]->offset) - uint64_t(first.offset)),
+                         symbol};
+      changed = true;
     }
     return changed;
   }
 };
+
+// The integer registers, which hold a full 64-bit value (DWARF numbers).
+bool isGeneralRegister(Isa isa, int reg) {
+  return reg >= 0 && reg < (isa == Isa::X86_64 ? 16 : 32);
+}
 
 struct Instr {
   uint64_t pc = 0, size = 0;
@@ -658,12 +744,14 @@ void find_known_values(const Disassembler &code, const Function &function,
   const MCInstrAnalysis &analysis = code.analysis();
   Interpreter interpreter(code);
   std::vector<State> states(instrs.size());
+  std::vector<uint32_t> joinSymbols(instrs.size(), 0);
   states[0] = interpreter.entry(function.address);
   std::deque<size_t> work = {0};
   std::vector<bool> queued(instrs.size(), false);
   queued[0] = true;
+  auto relatable = [&](int reg) { return isGeneralRegister(code.isa(), reg); };
   auto flow = [&](size_t to, const State &state) {
-    if (states[to].meet(state) && !queued[to]) {
+    if (states[to].meet(state, to, joinSymbols[to], relatable) && !queued[to]) {
       queued[to] = true;
       work.push_back(to);
     }

@@ -3,7 +3,7 @@
 // constants, frame addresses, a recorded value plus a constant, in
 // callee-saved registers and spill slots, a call's result spilled and
 // derived from) are found at the return address, and what a loop changes is
-// not.
+// not, unless it changes in step with a recorded value.
 #include "meta/disassembler.h"
 #include "meta/known_values.h"
 #include "meta/meta_json.h"
@@ -139,6 +139,112 @@ const std::map<Isa, std::set<std::string>> kUnknown = {
     {Isa::AArch64, {"r22", "r8"}},
     {Isa::PPC64LE, {"r3", "r4"}},
 };
+
+// In a loop, a register counts in step with the recorded value (a copy the
+// code generator keeps of a loop counter, or the counter plus a constant),
+// and another counts on its own.
+const std::map<Isa, std::string> kLoops = {
+    {Isa::X86_64, R"(
+  .text
+  .globl f
+  .type f,@function
+f:
+  pushq %rbp
+  movq %rsp, %rbp
+  pushq %rbx
+  pushq %r12
+  pushq %r13
+  subq $8, %rsp
+  movq %rdi, %rbx
+  leaq 16(%rdi), %r12
+  movl $10, %r13d
+.Lloop:
+  callq g
+  .globl ret
+ret:
+  addq $1, %rbx
+  addq $1, %r12
+  subq $1, %r13
+  jne .Lloop
+  addq $8, %rsp
+  popq %r13
+  popq %r12
+  popq %rbx
+  popq %rbp
+  retq
+.Lend:
+  .size f, .Lend-f
+)"},
+    {Isa::AArch64, R"(
+  .text
+  .globl f
+  .type f,@function
+f:
+  stp x29, x30, [sp, #-48]!
+  stp x19, x20, [sp, #16]
+  str x21, [sp, #32]
+  mov x29, sp
+  mov x19, x0
+  add x20, x0, #16
+  mov x21, #10
+.Lloop:
+  bl g
+  .globl ret
+ret:
+  sub x19, x19, #1
+  sub x20, x20, #1
+  sub x21, x21, #1
+  cbnz x21, .Lloop
+  ldr x21, [sp, #32]
+  ldp x19, x20, [sp, #16]
+  ldp x29, x30, [sp], #48
+  ret
+.Lend:
+  .size f, .Lend-f
+)"},
+    {Isa::PPC64LE, R"(
+  .text
+  .abiversion 2
+  .globl f
+  .type f,@function
+f:
+  mflr 0
+  std 28, -32(1)
+  std 29, -24(1)
+  std 30, -16(1)
+  stdu 1, -64(1)
+  std 0, 80(1)
+  mr 29, 3
+  addi 30, 3, 16
+  li 28, 10
+.Lloop:
+  bl g
+  nop
+  .globl ret
+ret:
+  addi 29, 29, 1
+  addi 30, 30, 1
+  addi 28, 28, -1
+  cmpldi 28, 0
+  bne 0, .Lloop
+  addi 1, 1, 64
+  ld 0, 16(1)
+  ld 28, -32(1)
+  ld 29, -24(1)
+  ld 30, -16(1)
+  mtlr 0
+  blr
+.Lend:
+  .size f, .Lend-f
+)"},
+};
+
+const std::map<Isa, uint16_t> kLoopLiveRegister = {
+    {Isa::X86_64, 3}, {Isa::AArch64, 19}, {Isa::PPC64LE, 29}};
+const std::map<Isa, std::string> kInStep = {
+    {Isa::X86_64, "r12=live0+16"}, {Isa::AArch64, "r20=live0+16"}, {Isa::PPC64LE, "r30=live0+16"}};
+const std::map<Isa, std::string> kOwnCounter = {
+    {Isa::X86_64, "r13"}, {Isa::AArch64, "r21"}, {Isa::PPC64LE, "r28"}};
 
 class KnownValuesTest : public ::testing::TestWithParam<Isa> {};
 
@@ -443,6 +549,21 @@ g:
   // v22 (DWARF 99) in memory order, v23 as lxvd2x leaves it, v24 = 8 in each word.
   for (const char *expected : {"r99=0x1:0x0", "r100=0x0:0x1", "r101=0x800000008"})
     EXPECT_TRUE(found.count(expected)) << "no " << expected << " in" << joined(found);
+}
+
+// The loop's join relates the registers that count in step with the
+// recorded one; the counter of its own stays unknown.
+TEST_P(KnownValuesTest, RelatesCopiesThatCountInStepThroughALoop) {
+  Isa isa = GetParam();
+  std::set<std::string> found =
+      known_at_ret(isa, kLoops.at(isa), {in_register(kLoopLiveRegister.at(isa))});
+  EXPECT_TRUE(found.count(kInStep.at(isa)))
+      << name(isa) << ": no " << kInStep.at(isa) << " in" << joined(found);
+  for (const std::string &text : found) {
+    EXPECT_FALSE(text.starts_with(kOwnCounter.at(isa) + "=")) << name(isa) << ": " << text;
+    EXPECT_FALSE(text.starts_with("r" + std::to_string(kLoopLiveRegister.at(isa)) + "="))
+        << name(isa) << ": " << text;
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(AllIsas, KnownValuesTest, ::testing::ValuesIn(kAllIsas),
