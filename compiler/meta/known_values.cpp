@@ -3,15 +3,17 @@
 
 #include "support/callee_saved.h"
 
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/MC/MCInstrAnalysis.h"
 #include "llvm/MC/MCInstrDesc.h"
 
 #include <algorithm>
 #include <bit>
-#include <deque>
+#include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <vector>
 
 using namespace llvm;
@@ -23,7 +25,8 @@ namespace {
 // What a register or slot holds: a number, an offset from the thread
 // pointer or the CFA, or from a symbol: the unknown result of one
 // instruction's latest execution (or a register's value at entry), which
-// relates the places that hold it.
+// relates the places that hold it; plus, optionally, a second symbol (the
+// sum of two values, like a base pointer plus a loop index).
 enum class Kind : uint8_t { Absolute, ThreadPointer, Cfa, Symbol };
 
 struct Value {
@@ -33,29 +36,97 @@ struct Value {
   // A 16-byte vector number's upper half (a constant-pool vector); without
   // it a number in a 16-byte place stands for both halves (a splat).
   std::optional<uint64_t> high;
-  bool operator==(const Value &) const = default;
+  uint64_t addend = 0; // the second symbol, 0 if none; never with Kind::Absolute
+  auto operator<=>(const Value &) const = default;
 };
 
 // Symbols of the instruction at index i: one per register it writes; those
 // above kEntrySymbols are the registers' values at the function's entry,
-// those above kJoinSymbols the values a join point relates (State::meet).
+// those above kJoinSymbols the values a join point relates (relate()):
+// per join point, one per group of places, named after the group's first
+// place, and the same names marked old while the join is recomputed.
 constexpr uint64_t kSymbolsPerInstr = 256;
 constexpr uint64_t kEntrySymbols = uint64_t(1) << 62;
 constexpr uint64_t kJoinSymbols = uint64_t(1) << 61;
-constexpr unsigned kJoinSymbolBits = 24; // per join point
+constexpr uint64_t kOldJoinSymbol = uint64_t(1) << 60;
+constexpr unsigned kPlaceBits = 24; // registers, then frame slots by CFA offset
 
 uint64_t symbolOf(size_t instr, int reg) { return (instr + 1) * kSymbolsPerInstr + unsigned(reg); }
+bool isInstrSymbolOf(uint64_t symbol, size_t instr) {
+  return symbol && symbol < kJoinSymbols && symbol / kSymbolsPerInstr == instr + 1;
+}
+uint64_t joinSymbol(size_t join, uint64_t place) {
+  return kJoinSymbols + (uint64_t(join) << kPlaceBits) + place;
+}
+bool isJoinSymbolOf(uint64_t symbol, size_t join, bool old = false) {
+  if (symbol < kJoinSymbols || symbol >= kEntrySymbols || bool(symbol & kOldJoinSymbol) != old)
+    return false;
+  return ((symbol & ~kOldJoinSymbol) - kJoinSymbols) >> kPlaceBits == join;
+}
+// The place a symbol of a join is named after.
+uint64_t placeOf(uint64_t joinSymbol) {
+  return joinSymbol & ((uint64_t(1) << kPlaceBits) - 1);
+}
+
+// The symbols a value mentions, 0 for none.
+uint64_t firstSymbol(const Value &v) { return v.base == Kind::Symbol ? v.symbol : 0; }
+template <class Pred> uint64_t symbolWhere(const Value &v, Pred pred) {
+  if (pred(firstSymbol(v)))
+    return firstSymbol(v);
+  return pred(v.addend) ? v.addend : 0;
+}
 bool isSymbolOf(const Value &v, size_t instr) {
-  return v.base == Kind::Symbol && v.symbol < kJoinSymbols &&
-         v.symbol / kSymbolsPerInstr == instr + 1;
+  return symbolWhere(v, [&](uint64_t s) { return isInstrSymbolOf(s, instr); }) != 0;
 }
-uint64_t joinSymbol(size_t join, uint32_t n) {
-  return kJoinSymbols + (uint64_t(join) << kJoinSymbolBits) + n;
+// The symbol of join point `join` the value mentions (an old one), or 0.
+uint64_t joinSymbolIn(const Value &v, size_t join, bool old = false) {
+  return symbolWhere(v, [&](uint64_t s) { return isJoinSymbolOf(s, join, old); });
 }
-bool isJoinSymbolOf(const Value &v, size_t join) {
-  return v.base == Kind::Symbol && v.symbol >= kJoinSymbols && v.symbol < kEntrySymbols &&
-         (v.symbol - kJoinSymbols) >> kJoinSymbolBits == join;
+
+// One form for equal values: a lone symbol is the base, two are in order.
+Value canonical(Value v) {
+  if (v.addend && v.base == Kind::Absolute) {
+    v.base = Kind::Symbol;
+    v.high.reset();
+    v.symbol = std::exchange(v.addend, 0);
+  }
+  if (v.addend && v.base == Kind::Symbol && v.addend < v.symbol)
+    std::swap(v.symbol, v.addend);
+  return v;
 }
+
+int64_t wrappingDifference(int64_t a, int64_t b) { return int64_t(uint64_t(a) - uint64_t(b)); }
+
+// The parts of a value besides its offset, in order: the CFA, the thread
+// pointer, symbols.
+using Terms = std::vector<uint64_t>;
+constexpr uint64_t kCfaTerm = 1, kThreadPointerTerm = 2; // below every symbol
+
+Terms termsOf(const Value &v) {
+  Terms terms;
+  switch (v.base) {
+  case Kind::Absolute: break;
+  case Kind::ThreadPointer: terms.push_back(kThreadPointerTerm); break;
+  case Kind::Cfa: terms.push_back(kCfaTerm); break;
+  case Kind::Symbol: terms.push_back(v.symbol); break;
+  }
+  if (v.addend)
+    terms.push_back(v.addend);
+  llvm::sort(terms);
+  return terms;
+}
+
+// `whole` minus the terms of `part`; nullopt unless `whole` has them all.
+std::optional<Terms> minus(Terms whole, const Terms &part) {
+  for (uint64_t term : part) {
+    auto it = llvm::find(whole, term);
+    if (it == whole.end())
+      return std::nullopt;
+    whole.erase(it);
+  }
+  return whole;
+}
+
 using Maybe = std::optional<Value>;
 
 struct Slot {
@@ -70,100 +141,150 @@ struct State {
   bool reached = false;
   std::map<int, Value> regs;
   std::map<int64_t, Slot> slots; // by CFA offset
+  bool operator==(const State &) const = default;
 
-  // Keeps what both agree on, and how the places that differ relate: where
-  // places differ on the paths but by the same offsets on each (the copies
-  // of a loop counter that count in step, a pointer and its end), they hold
-  // a symbol of this join point plus their offset. `relatable` says which
-  // registers hold a full 64-bit number (others are only kept when equal);
-  // `symbols` counts the join's symbols made. True if this state changed.
-  template <class Relatable>
-  bool meet(const State &other, size_t join, uint32_t &symbols, Relatable relatable) {
-    if (!reached) {
-      *this = other;
-      return true;
-    }
-    bool changed = false;
-    // The places that differ, or hold this join's symbols: from the last
-    // arrival here, which the new one redefines.
-    std::vector<Value *> mine;
+  // The place a join symbol may be named after.
+  static uint64_t placeOfReg(int reg) { return uint64_t(reg); }
+  static uint64_t placeOfSlot(int64_t offset) {
+    return kSymbolsPerInstr + (uint64_t(offset) & ((uint64_t(1) << (kPlaceBits - 1)) - 1));
+  }
+
+  template <class F> void forEachValue(F f) {
+    for (auto &[reg, value] : regs)
+      f(value);
+    for (auto &[offset, slot] : slots)
+      f(slot.value);
+  }
+
+  // Marks the symbols of join point `join` old: this state flows into it.
+  void age(size_t join) {
+    forEachValue([&](Value &v) {
+      for (uint64_t *s : {&v.symbol, &v.addend})
+        if (isJoinSymbolOf(*s, join))
+          *s |= kOldJoinSymbol;
+      v = canonical(v);
+    });
+  }
+
+  // Keeps what this state and `other` (which flow into join point `join`)
+  // agree on, and how the places that differ relate (relate()). The places
+  // that relate hold a full 64-bit value: the registers `relatable` names
+  // and the 8-byte slots; others are kept only where equal.
+  template <class Relatable> void meet(const State &other, size_t join, Relatable relatable) {
+    std::vector<std::pair<uint64_t, Value *>> mine; // by place
     std::vector<Value> theirs;
-    auto consider = [&](Value &value, const Value &incoming) {
-      if (value == incoming && !isJoinSymbolOf(value, join))
+    auto considered = [&](uint64_t place, Value &value, const Value &incoming) {
+      if (value == incoming && !joinSymbolIn(value, join) && !joinSymbolIn(value, join, true))
         return;
-      mine.push_back(&value);
+      mine.push_back({place, &value});
       theirs.push_back(incoming);
     };
     for (auto it = regs.begin(); it != regs.end();) {
       auto other_it = other.regs.find(it->first);
-      bool keep = other_it != other.regs.end() &&
-                  (other_it->second == it->second || relatable(it->first));
-      if (!keep) {
+      if (other_it == other.regs.end() ||
+          (!(other_it->second == it->second) && !relatable(it->first))) {
         it = regs.erase(it);
-        changed = true;
         continue;
       }
-      consider(it->second, other_it->second);
+      considered(placeOfReg(it->first), it->second, other_it->second);
       ++it;
     }
     for (auto it = slots.begin(); it != slots.end();) {
       auto other_it = other.slots.find(it->first);
-      // Only full 8-byte slots relate: a narrower one keeps a value's low bytes.
-      bool keep = other_it != other.slots.end() &&
-                  (other_it->second == it->second ||
-                   (it->second.size == 8 && other_it->second.size == 8));
-      if (!keep) {
+      if (other_it == other.slots.end() ||
+          (!(other_it->second == it->second) &&
+           (it->second.size != 8 || other_it->second.size != 8))) {
         it = slots.erase(it);
-        changed = true;
         continue;
       }
-      consider(it->second.value, other_it->second.value);
+      considered(placeOfSlot(it->first), it->second.value, other_it->second.value);
       ++it;
     }
-    changed |= relate(mine, theirs, join, symbols);
-    return changed;
+    relate(mine, theirs, join);
   }
 
 private:
-  // Groups the places whose values on both sides lie at one distance from
-  // each other's (same bases, same difference of offsets); each group
-  // holds one symbol of the join plus the place's offset on this side. A
-  // group that was already one keeps its symbol, so a loop whose copies
-  // stay in step reaches a fixed point.
-  static bool relate(const std::vector<Value *> &mine, const std::vector<Value> &theirs,
-                     size_t join, uint32_t &symbols) {
+  // The places that differ at a join, and those that hold a symbol of it,
+  // relate through the join's symbols:
+  // - a place that holds a (new) symbol of the join keeps it if the value
+  //   coming in has its form with the symbol standing for one value, the
+  //   same for every place that keeps the symbol (a loop's counters and the
+  //   pointers that step with them);
+  // - places that hold their value here plus one addition on the other
+  //   side (the same parts and offset) hold their value here plus a symbol,
+  //   the sum of those additions;
+  // - places whose values lie at one distance from each other's on both
+  //   sides (same bases, same difference of offsets) hold a symbol plus
+  //   their offset here.
+  // Every old symbol is replaced: it stands for the value at the previous
+  // arrival at the join. A symbol is named after its group's first place.
+  static void relate(const std::vector<std::pair<uint64_t, Value *>> &mine,
+                     const std::vector<Value> &theirs, size_t join) {
+    std::vector<bool> kept(mine.size(), false);
+    for (size_t i = 0; i < mine.size(); ++i) {
+      auto [place, value] = mine[i];
+      uint64_t named = joinSymbolIn(*value, join);
+      // The symbol's own place decides what it stands for.
+      if (!named || placeOf(named) != place)
+        continue;
+      auto stands = [&](size_t k) -> std::optional<std::pair<Terms, int64_t>> {
+        Terms rest = termsOf(*mine[k].second);
+        rest.erase(llvm::find(rest, named));
+        auto left = minus(termsOf(theirs[k]), rest);
+        if (!left)
+          return std::nullopt;
+        return std::pair(*left, wrappingDifference(theirs[k].offset, mine[k].second->offset));
+      };
+      auto own = stands(i);
+      if (!own)
+        continue;
+      for (size_t k = 0; k < mine.size(); ++k)
+        if (joinSymbolIn(*mine[k].second, join) == named && stands(k) == own)
+          kept[k] = true;
+    }
+
     struct Key {
-      Kind mine_base, their_base;
-      uint64_t mine_symbol, their_symbol;
+      bool adds;
+      Terms added;        // adds: what the other side adds
+      Value mine, theirs; // else: the bases of both sides (offsets 0)
       int64_t distance;
       auto operator<=>(const Key &) const = default;
     };
     std::map<Key, std::vector<size_t>> groups;
-    std::vector<const std::vector<size_t> *> order; // by first member
+    std::vector<std::pair<const Key *, const std::vector<size_t> *>> order; // by first place
     for (size_t i = 0; i < mine.size(); ++i) {
-      const Value &a = *mine[i], &b = theirs[i];
-      auto [it, added] = groups.try_emplace(
-          Key{a.base, b.base, a.symbol, b.symbol, int64_t(uint64_t(a.offset) - uint64_t(b.offset))});
-      if (added)
-        order.push_back(&it->second);
+      if (kept[i])
+        continue;
+      Value a = *mine[i].second, b = theirs[i];
+      Key key{false, {}, {}, {}, wrappingDifference(a.offset, b.offset)};
+      bool plain = !joinSymbolIn(a, join) && !joinSymbolIn(a, join, true) && !a.addend;
+      auto added = plain ? minus(termsOf(b), termsOf(a)) : std::nullopt;
+      if (added && !(added->empty() && key.distance == 0)) {
+        key.adds = true;
+        key.added = *added;
+      } else {
+        a.offset = b.offset = 0;
+        key.mine = a;
+        key.theirs = b;
+      }
+      auto [it, fresh] = groups.try_emplace(key);
+      if (fresh)
+        order.push_back({&it->first, &it->second});
       it->second.push_back(i);
     }
-    bool changed = false;
-    std::vector<uint64_t> kept; // join symbols that already name a group
-    for (const std::vector<size_t> *group : order) {
-      const Value first = *mine[group->front()];
-      if (isJoinSymbolOf(first, join) &&
-          std::find(kept.begin(), kept.end(), first.symbol) == kept.end()) {
-        kept.push_back(first.symbol);
-        continue;
+    for (auto [key, group] : order) {
+      uint64_t symbol = joinSymbol(join, mine[group->front()].first);
+      const Value first = *mine[group->front()].second;
+      for (size_t i : *group) {
+        Value &value = *mine[i].second;
+        if (key->adds) {
+          value.addend = symbol;
+          value = canonical(value);
+        } else {
+          value = Value{Kind::Symbol, wrappingDifference(value.offset, first.offset), symbol, 0};
+        }
       }
-      uint64_t symbol = joinSymbol(join, symbols++);
-      for (size_t i : *group)
-        *mine[i] = Value{Kind::Symbol, int64_t(uint64_t(mine[i]->offset) - uint64_t(first.offset)),
-                         symbol};
-      changed = true;
     }
-    return changed;
   }
 };
 
@@ -232,13 +353,29 @@ Maybe addWords(Maybe a, Maybe b) {
   return out;
 }
 
-// The sum of two values, when one of them is a plain number.
+// a + b, where that has at most two symbols (a CFA or thread-pointer base
+// counts as one); else unknown.
 Maybe sum(Maybe a, Maybe b) {
-  if (a && b && b->base == Kind::Absolute)
+  if (!a || !b)
+    return std::nullopt;
+  if (b->base == Kind::Absolute)
     return plus(a, b->offset);
-  if (a && b && a->base == Kind::Absolute)
+  if (a->base == Kind::Absolute)
     return plus(b, a->offset);
-  return std::nullopt;
+  if (b->base != Kind::Symbol || b->addend)
+    std::swap(a, b);
+  // A symbol twice would need a factor of two.
+  if (b->base != Kind::Symbol || b->addend || a->addend || firstSymbol(*a) == b->symbol)
+    return std::nullopt;
+  a->addend = b->symbol;
+  return plus(canonical(*a), b->offset);
+}
+
+// The CFA offset of a frame address; nullopt for any other value.
+std::optional<int64_t> frameOffset(Maybe address) {
+  if (!address || address->base != Kind::Cfa || address->addend)
+    return std::nullopt;
+  return address->offset;
 }
 
 // An operation that only makes sense on a plain number.
@@ -346,12 +483,12 @@ private:
       if (!kept)
         set(reg, std::nullopt);
     }
-    Maybe sp = get(state, spReg());
-    if (!sp || sp->base != Kind::Cfa) {
+    std::optional<int64_t> sp = frameOffset(get(state, spReg()));
+    if (!sp) {
       state.slots.clear();
       return;
     }
-    state.slots.erase(state.slots.begin(), state.slots.lower_bound(sp->offset));
+    state.slots.erase(state.slots.begin(), state.slots.lower_bound(*sp));
   }
 
   // What an unmodelled instruction writes becomes its own symbols; if it
@@ -421,8 +558,8 @@ private:
       vector.high = *high;
       return vector;
     }
-    if (address->base == Kind::Cfa) {
-      auto it = state.slots.find(address->offset);
+    if (std::optional<int64_t> at = frameOffset(address)) {
+      auto it = state.slots.find(*at);
       if (it != state.slots.end() && it->second.size == bytes)
         return it->second.value;
     }
@@ -431,11 +568,15 @@ private:
 
   // Stores through anything but a frame address are assumed to miss the
   // spill slots: those are never address-taken (escaping locals live in
-  // the pass's shadow frame).
+  // the pass's shadow frame). One at an unknown offset in the frame may hit
+  // any.
   void store(State &state, Maybe address, Maybe value, unsigned bytes) const {
-    if (!address || address->base != Kind::Cfa)
+    if (address && address->base == Kind::Cfa && address->addend)
+      state.slots.clear();
+    std::optional<int64_t> frame = frameOffset(address);
+    if (!frame)
       return;
-    int64_t at = address->offset;
+    int64_t at = *frame;
     for (auto it = state.slots.lower_bound(at - 16); it != state.slots.end() &&
                                                      it->first < at + int64_t(bytes);) {
       bool overlaps = it->first + it->second.size > at;
@@ -498,8 +639,15 @@ bool Interpreter::stepX86(const Instr &in, State &state) {
   } else if ((name == "MOV64mi32" || name == "MOV32mi") && n == 6) {
     unsigned bytes = name == "MOV64mi32" ? 8 : 4;
     store(state, address(0, tp), absolute(uint64_t(imm(5))), bytes);
+  } else if (name == "LEA64r" && n == 6 && reg(3) >= 0) {
+    // base + index + displacement; a scaled index is no sum of two values.
+    bool plain = imm(2) == 1 && reg(1) >= 0 && code_.reg_name(inst, 5).empty();
+    set(reg(0), plain ? plus(sum(get(state, reg(1)), get(state, reg(3))), imm(4)) : std::nullopt);
   } else if (name == "LEA64r" && n == 6) {
     set(reg(0), address(1, tp));
+  } else if (name == "ADD64rr" && n == 3) {
+    set(reg(0), sum(get(state, reg(1)), get(state, reg(2))));
+    state.regs.erase(49);
   } else if (name == "MOV64ri" || name == "MOV64ri32") {
     set(reg(0), absolute(uint64_t(imm(1))));
   } else if (name == "MOV32ri") {
@@ -649,6 +797,8 @@ bool Interpreter::stepPpc(const Instr &in, State &state) {
                      : name;
   if (op == "ADDIS" && n == 3) {
     set(reg(0), plus(value(1), imm(2) << 16));
+  } else if ((name == "ADD4" || name == "ADD8") && n == 3) {
+    set(reg(0), sum(value(1), value(2)));
   } else if (op == "ADDI" && n == 3) {
     set(reg(0), plus(value(1), imm(2)));
   } else if (op == "LI" && n == 2) {
@@ -741,48 +891,122 @@ void find_known_values(const Disassembler &code, const Function &function,
     return size_t(it - instrs.begin());
   };
 
+  // The control flow: each instruction's predecessors, and the indirect
+  // branches (jump tables), which may reach any instruction.
   const MCInstrAnalysis &analysis = code.analysis();
-  Interpreter interpreter(code);
-  std::vector<State> states(instrs.size());
-  std::vector<uint32_t> joinSymbols(instrs.size(), 0);
-  states[0] = interpreter.entry(function.address);
-  std::deque<size_t> work = {0};
-  std::vector<bool> queued(instrs.size(), false);
-  queued[0] = true;
-  auto relatable = [&](int reg) { return isGeneralRegister(code.isa(), reg); };
-  auto flow = [&](size_t to, const State &state) {
-    if (states[to].meet(state, to, joinSymbols[to], relatable) && !queued[to]) {
-      queued[to] = true;
-      work.push_back(to);
-    }
-  };
-  while (!work.empty()) {
-    size_t i = work.front();
-    work.pop_front();
-    queued[i] = false;
+  std::vector<std::vector<size_t>> preds(instrs.size());
+  std::vector<size_t> anywhere;
+  for (size_t i = 0; i < instrs.size(); ++i) {
     const Instr &in = instrs[i];
-    State out = states[i];
-    interpreter.step(in, i, out);
     const MCInst &inst = in.inst;
     bool call = analysis.isCall(inst);
     if (!call && analysis.isBranch(inst)) {
       uint64_t target = 0;
       if (analysis.evaluateBranch(inst, in.pc, in.size, target)) {
         if (auto to = indexOf(target))
-          flow(*to, out);
+          preds[*to].push_back(i);
         else if (target >= function.address && target < function.address + function.size)
           return; // into code we could not decode: no path is certain
         // (a target outside the function is a tail call)
       } else if (analysis.isIndirectBranch(inst)) {
-        // A jump table: any instruction may be a target.
-        for (size_t to = 0; to < instrs.size(); ++to)
-          flow(to, out);
+        anywhere.push_back(i);
       }
     }
     bool falls = call || !(analysis.isUnconditionalBranch(inst) || analysis.isReturn(inst) ||
                            analysis.isIndirectBranch(inst) || code.desc(inst).isBarrier());
     if (falls && i + 1 < instrs.size())
-      flow(i + 1, out);
+      preds[i + 1].push_back(i);
+  }
+  std::vector<std::vector<size_t>> succs(instrs.size());
+  for (size_t i = 0; i < instrs.size(); ++i)
+    for (size_t p : preds[i])
+      succs[p].push_back(i);
+
+  // Forward dataflow to a fixed point. An instruction's state is made anew
+  // from what flows into it each time (so the join's symbols stay named
+  // after their places, and a loop reaches a fixed point); `outs` holds
+  // each instruction's result.
+  Interpreter interpreter(code);
+  const State entry = interpreter.entry(function.address);
+  auto relatable = [&](int reg) { return isGeneralRegister(code.isa(), reg); };
+  std::vector<State> states(instrs.size()), outs(instrs.size());
+  auto incoming = [&](size_t i) {
+    std::vector<const State *> in;
+    if (i == 0)
+      in.push_back(&entry);
+    for (const std::vector<size_t> *from : {&preds[i], &anywhere})
+      for (size_t p : *from)
+        if (outs[p].reached)
+          in.push_back(&outs[p]);
+    if (in.empty())
+      return State{};
+    State state = *in.front();
+    state.age(i);
+    for (size_t k = 1; k < in.size(); ++k) {
+      State other = *in[k];
+      other.age(i);
+      state.meet(other, i, relatable);
+    }
+    State self = state;
+    state.meet(self, i, relatable); // replaces what still holds old symbols
+    return state;
+  };
+  // Instructions in reverse postorder, so a join is made anew once every
+  // path into it within a loop has its new state (visits settle in few
+  // rounds); unreachable code is never visited.
+  std::vector<size_t> rank(instrs.size(), SIZE_MAX);
+  {
+    std::vector<size_t> postorder;
+    std::vector<std::pair<size_t, size_t>> stack = {{0, 0}}; // (instruction, next successor)
+    std::vector<bool> seen(instrs.size(), false);
+    seen[0] = true;
+    std::vector<size_t> all(instrs.size());
+    for (size_t i = 0; i < all.size(); ++i)
+      all[i] = i;
+    while (!stack.empty()) {
+      auto &[i, next] = stack.back();
+      const std::vector<size_t> &out = llvm::is_contained(anywhere, i) ? all : succs[i];
+      if (next < out.size()) {
+        size_t to = out[next++];
+        if (!seen[to]) {
+          seen[to] = true;
+          stack.push_back({to, 0});
+        }
+        continue;
+      }
+      postorder.push_back(i);
+      stack.pop_back();
+    }
+    for (size_t k = 0; k < postorder.size(); ++k)
+      rank[postorder[k]] = postorder.size() - 1 - k;
+  }
+  // Bounds the work on code whose loops do not settle; it then gets no
+  // known values, as if it could not be decoded.
+  constexpr unsigned kMaxVisits = 64;
+  std::vector<unsigned> visits(instrs.size(), 0);
+  std::set<std::pair<size_t, size_t>> work = {{rank[0], 0}}; // by rank
+  while (!work.empty()) {
+    size_t i = work.begin()->second;
+    work.erase(work.begin());
+    State in = incoming(i);
+    if (!in.reached || (states[i].reached && in == states[i]))
+      continue;
+    if (++visits[i] > kMaxVisits)
+      return;
+    states[i] = in;
+    interpreter.step(instrs[i], i, in);
+    if (outs[i].reached && in == outs[i])
+      continue;
+    outs[i] = std::move(in);
+    auto next = [&](size_t to) {
+      if (rank[to] != SIZE_MAX)
+        work.insert({rank[to], to});
+    };
+    for (size_t to : succs[i])
+      next(to);
+    if (llvm::is_contained(anywhere, i))
+      for (size_t to = 0; to < instrs.size(); ++to)
+        next(to);
   }
 
   int sp = interpreter.spReg();
@@ -803,8 +1027,9 @@ void find_known_values(const Disassembler &code, const Function &function,
           value = it->second;
       } else if (lv.kind == LocationKind::Indirect) {
         auto base = state.regs.find(lv.dwarf_reg);
-        if (base != state.regs.end() && base->second.base == Kind::Cfa) {
-          slot = base->second.offset + lv.offset;
+        if (std::optional<int64_t> frame =
+                base != state.regs.end() ? frameOffset(base->second) : std::nullopt) {
+          slot = *frame + lv.offset;
           if (auto it = state.slots.find(*slot); it != state.slots.end())
             value = it->second.value;
         }
@@ -812,33 +1037,62 @@ void find_known_values(const Disassembler &code, const Function &function,
       recorded.push_back(value);
       recordedSlot.push_back(slot);
     }
+    // What a known value may be built of: a plain base or a recorded value,
+    // plus (for a sum) a recorded 64-bit value.
+    struct Part {
+      KnownValue::Base base;
+      uint32_t live_value;
+      Terms terms;
+      int64_t offset;
+    };
+    std::vector<Part> bases = {{KnownValue::Base::Absolute, 0, {}, 0},
+                               {KnownValue::Base::ThreadPointer, 0, {kThreadPointerTerm}, 0},
+                               {KnownValue::Base::Cfa, 0, {kCfaTerm}, 0}};
+    std::vector<Part> addends;
+    for (size_t i = 0; i < recorded.size(); ++i) {
+      if (!recorded[i])
+        continue;
+      Part part{KnownValue::Base::LiveValue, uint32_t(i), termsOf(*recorded[i]),
+                recorded[i]->offset};
+      bases.push_back(part);
+      if (site->live_values[i].type.bits == 64)
+        addends.push_back(part);
+    }
     auto describe = [&](KnownValue known, const Value &value) -> std::optional<KnownValue> {
-      known.offset = value.offset;
-      switch (value.base) {
-      case Kind::Absolute:
-        known.base = KnownValue::Base::Absolute;
-        known.high = value.high.value_or(uint64_t(value.offset));
-        return known;
-      case Kind::ThreadPointer: known.base = KnownValue::Base::ThreadPointer; return known;
-      case Kind::Cfa: known.base = KnownValue::Base::Cfa; return known;
-      case Kind::Symbol: break;
-      }
       for (size_t i = 0; i < recorded.size(); ++i) {
-        const std::optional<Value> &lv = recorded[i];
-        if (!lv || lv->base != Kind::Symbol || lv->symbol != value.symbol)
-          continue;
         const LiveValue &location = site->live_values[i];
         bool same = known.in_register
                         ? location.kind == LocationKind::Register &&
                               location.dwarf_reg == known.dwarf_reg
                         : recordedSlot[i] == known.cfa_offset;
-        if (same)
+        if (same && recorded[i] == value)
           return std::nullopt; // the record already puts it there
-        known.base = KnownValue::Base::LiveValue;
-        known.live_value = uint32_t(i);
-        known.offset = value.offset - lv->offset;
-        return known;
       }
+      Terms want = termsOf(value);
+      auto found = [&](const Part &base, const Part *addend) {
+        known.base = base.base;
+        known.live_value = base.live_value;
+        int64_t offset = wrappingDifference(value.offset, base.offset);
+        if (addend) {
+          known.plus_live_value = addend->live_value;
+          offset = wrappingDifference(offset, addend->offset);
+        } else if (base.base == KnownValue::Base::Absolute) {
+          known.high = value.high.value_or(uint64_t(offset));
+        }
+        known.offset = offset;
+        return known;
+      };
+      for (const Part &base : bases)
+        if (base.terms == want)
+          return found(base, nullptr);
+      for (const Part &base : bases)
+        for (const Part &addend : addends) {
+          Terms both = base.terms;
+          both.insert(both.end(), addend.terms.begin(), addend.terms.end());
+          llvm::sort(both);
+          if (both == want)
+            return found(base, &addend);
+        }
       return std::nullopt;
     };
     for (const auto &[reg, value] : state.regs)

@@ -33,15 +33,19 @@ std::string known_value_text(const KnownValue &known) {
   std::string where = known.in_register
                           ? fmt::format("r{}", known.dwarf_reg)
                           : fmt::format("[cfa{:+}]:{}", known.cfa_offset, known.size);
+  std::string plus =
+      known.plus_live_value ? fmt::format("+live{}", *known.plus_live_value) : std::string();
   switch (known.base) {
   case KnownValue::Base::Absolute:
+    if (!plus.empty())
+      return fmt::format("{}={}{:+}", where, plus.substr(1), known.offset);
     if (known.high != uint64_t(known.offset)) // not a splat: both halves
       return fmt::format("{}={:#x}:{:#x}", where, known.high, uint64_t(known.offset));
     return fmt::format("{}={:#x}", where, uint64_t(known.offset));
-  case KnownValue::Base::ThreadPointer: return fmt::format("{}=tp{:+}", where, known.offset);
-  case KnownValue::Base::Cfa: return fmt::format("{}=cfa{:+}", where, known.offset);
+  case KnownValue::Base::ThreadPointer: return fmt::format("{}=tp{}{:+}", where, plus, known.offset);
+  case KnownValue::Base::Cfa: return fmt::format("{}=cfa{}{:+}", where, plus, known.offset);
   case KnownValue::Base::LiveValue:
-    return fmt::format("{}=live{}{:+}", where, known.live_value, known.offset);
+    return fmt::format("{}=live{}{}{:+}", where, known.live_value, plus, known.offset);
   }
   return where;
 }

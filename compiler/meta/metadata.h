@@ -55,8 +55,10 @@ struct FrameRule {
 // follows from what the destination knows: a hoisted global or constant-pool
 // address, a constant, the thread pointer, a frame address, or a recorded
 // live value plus a constant (a copy, or a neighbouring address the code
-// generator kept instead), in a callee-saved register or a spill slot. It
-// is read from the destination's own code, so each ISA has its own list.
+// generator kept instead), in a callee-saved register or a spill slot;
+// any of these may add a second live value (a pointer the code steps
+// through an array, base plus index). It is read from the destination's
+// own code, so each ISA has its own list.
 struct KnownValue {
   enum class Base : uint8_t {
     Absolute,      // the value is `offset`; a 16-byte register or slot holds `high` above it
@@ -70,6 +72,7 @@ struct KnownValue {
   uint16_t size = 8;       // bytes of the slot
   Base base = Base::Absolute;
   uint32_t live_value = 0; // Base::LiveValue
+  std::optional<uint32_t> plus_live_value = {}; // a 64-bit live value added to the base
   int64_t offset = 0;
   uint64_t high = 0; // Base::Absolute: the upper 8 of 16 bytes (`offset` again for a splat)
 };

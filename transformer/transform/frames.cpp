@@ -288,7 +288,7 @@ private:
     // below take precedence where both name one place.
     for (const meta::KnownValue &known : site.known_values) {
       RegValue value{resolve(site, known, cfa, values), 0};
-      if (known.base == meta::KnownValue::Base::Absolute)
+      if (known.base == meta::KnownValue::Base::Absolute && !known.plus_live_value)
         value.hi = known.high; // what a 16-byte register or slot holds above
       if (known.in_register) {
         check_register(abi_, site, known.dwarf_reg, "a known value", dst_.path());
@@ -327,18 +327,21 @@ private:
 
   uint64_t resolve(const meta::CallSite &site, const meta::KnownValue &known, uint64_t cfa,
                    const std::vector<RegValue> &values) const {
+    auto live = [&](uint32_t i) {
+      if (i >= values.size())
+        fail("{}: call site {:#x} derives a known value from live value {} of {}", dst_.path(),
+             site.id, i, values.size());
+      return values[i].lo;
+    };
     uint64_t base = 0;
     switch (known.base) {
     case meta::KnownValue::Base::Absolute: break;
     case meta::KnownValue::Base::ThreadPointer: base = tp_; break;
     case meta::KnownValue::Base::Cfa: base = cfa; break;
-    case meta::KnownValue::Base::LiveValue:
-      if (known.live_value >= values.size())
-        fail("{}: call site {:#x} derives a known value from live value {} of {}", dst_.path(),
-             site.id, known.live_value, values.size());
-      base = values[known.live_value].lo;
-      break;
+    case meta::KnownValue::Base::LiveValue: base = live(known.live_value); break;
     }
+    if (known.plus_live_value)
+      base += live(*known.plus_live_value);
     return base + static_cast<uint64_t>(known.offset);
   }
 

@@ -15,6 +15,7 @@
 
 #include <map>
 #include <set>
+#include <vector>
 
 using namespace xisa;
 using namespace xisa::test;
@@ -239,6 +240,110 @@ ret:
 )"},
 };
 
+// A pointer steps through an array with a recorded index from a recorded
+// base: it is their sum (less 8).
+const std::map<Isa, std::string> kSums = {
+    {Isa::X86_64, R"(
+  .text
+  .globl f
+  .type f,@function
+f:
+  pushq %rbp
+  movq %rsp, %rbp
+  pushq %rbx
+  pushq %r12
+  pushq %r13
+  subq $8, %rsp
+  movq %rdi, %rbx
+  xorl %r12d, %r12d
+  leaq -8(%rdi), %r13
+.Lloop:
+  callq g
+  .globl ret
+ret:
+  addq $4, %r12
+  addq $4, %r13
+  cmpq $64, %r12
+  jne .Lloop
+  addq $8, %rsp
+  popq %r13
+  popq %r12
+  popq %rbx
+  popq %rbp
+  retq
+.Lend:
+  .size f, .Lend-f
+)"},
+    {Isa::AArch64, R"(
+  .text
+  .globl f
+  .type f,@function
+f:
+  stp x29, x30, [sp, #-48]!
+  stp x19, x20, [sp, #16]
+  str x21, [sp, #32]
+  mov x29, sp
+  mov x19, x0
+  mov x20, xzr
+  sub x21, x0, #8
+.Lloop:
+  bl g
+  .globl ret
+ret:
+  add x20, x20, #4
+  add x21, x21, #4
+  cmp x20, #64
+  b.ne .Lloop
+  ldr x21, [sp, #32]
+  ldp x19, x20, [sp, #16]
+  ldp x29, x30, [sp], #48
+  ret
+.Lend:
+  .size f, .Lend-f
+)"},
+    {Isa::PPC64LE, R"(
+  .text
+  .abiversion 2
+  .globl f
+  .type f,@function
+f:
+  mflr 0
+  std 28, -32(1)
+  std 29, -24(1)
+  std 30, -16(1)
+  stdu 1, -64(1)
+  std 0, 80(1)
+  mr 29, 3
+  li 30, 0
+  addi 28, 3, -8
+.Lloop:
+  bl g
+  nop
+  .globl ret
+ret:
+  addi 30, 30, 4
+  addi 28, 28, 4
+  cmpldi 30, 64
+  bne 0, .Lloop
+  addi 1, 1, 64
+  ld 0, 16(1)
+  ld 28, -32(1)
+  ld 29, -24(1)
+  ld 30, -16(1)
+  mtlr 0
+  blr
+.Lend:
+  .size f, .Lend-f
+)"},
+};
+
+// Base and index of kSums, and their sum.
+const std::map<Isa, std::vector<uint16_t>> kSumLiveRegisters = {
+    {Isa::X86_64, {3, 12}}, {Isa::AArch64, {19, 20}}, {Isa::PPC64LE, {29, 30}}};
+const std::map<Isa, std::string> kSum = {{Isa::X86_64, "r13=live0+live1-8"},
+                                         {Isa::AArch64, "r21=live0+live1-8"},
+                                         {Isa::PPC64LE, "r28=live0+live1-8"}};
+
 const std::map<Isa, uint16_t> kLoopLiveRegister = {
     {Isa::X86_64, 3}, {Isa::AArch64, 19}, {Isa::PPC64LE, 29}};
 const std::map<Isa, std::string> kInStep = {
@@ -393,8 +498,9 @@ std::string joined(const std::set<std::string> &texts) {
   return all;
 }
 
+// A 64-bit integer recorded in register reg.
 meta::LiveValue in_register(uint16_t reg) {
-  return {meta::LocationKind::Register, 8, reg, 0, 0, {}};
+  return {meta::LocationKind::Register, 8, reg, 0, 0, {ValueClass::Integer, 64}};
 }
 
 } // namespace
@@ -564,6 +670,17 @@ TEST_P(KnownValuesTest, RelatesCopiesThatCountInStepThroughALoop) {
     EXPECT_FALSE(text.starts_with("r" + std::to_string(kLoopLiveRegister.at(isa)) + "="))
         << name(isa) << ": " << text;
   }
+}
+
+// The sum of two recorded values, base plus an index that a loop steps.
+TEST_P(KnownValuesTest, FindsThePointerThatStepsWithARecordedIndex) {
+  Isa isa = GetParam();
+  std::vector<meta::LiveValue> live;
+  for (uint16_t reg : kSumLiveRegisters.at(isa))
+    live.push_back(in_register(reg));
+  std::set<std::string> found = known_at_ret(isa, kSums.at(isa), live);
+  EXPECT_TRUE(found.count(kSum.at(isa)))
+      << name(isa) << ": no " << kSum.at(isa) << " in" << joined(found);
 }
 
 INSTANTIATE_TEST_SUITE_P(AllIsas, KnownValuesTest, ::testing::ValuesIn(kAllIsas),
