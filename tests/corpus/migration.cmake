@@ -21,12 +21,9 @@ set(hop_route_ppc64le_first x86_64 ppc64le aarch64 x86_64)
 set(hops_known_failing
   fannkuch.ppc64le_first
   hashtable.aarch64_first hashtable.ppc64le_first
-  heap.aarch64_first heap.ppc64le_first
   matmul.aarch64_first matmul.ppc64le_first
   parser.aarch64_first parser.ppc64le_first
-  recursion.aarch64_first recursion.ppc64le_first
   setjmp.aarch64_first setjmp.ppc64le_first
-  strings.ppc64le_first
   structs.ppc64le_first
   tls.aarch64_first tls.ppc64le_first)
 
