@@ -20,6 +20,7 @@ Needs root, runc, iptables, clang-19 and musl. Fails (never skips) without.
 import argparse
 import json
 import os
+import re
 import signal
 import sys
 import time
@@ -103,12 +104,27 @@ def check_report(report, mode):
         expect(report["image_bytes"] >= MEMORY_MIB << 20, f"stop-and-copy image bytes: {report}")
 
 
+def check_lazy_list(world):
+    """The source listed the container's filled memory as lazy without a
+    pagemap walk (CRIU patch 0012: a VMA that smaps shows fully resident
+    goes in as one run; stock CRIU walks it and adds it page by page while
+    the container is frozen)."""
+    log = os.path.join(world.log_dir, f"{NAME}-source", "dump.log")
+    lazy = [int(m.group(1)) for m in
+            re.finditer(r"Pagemap generated without a walk: \d+ pages \((\d+) lazy\)", open(log).read())]
+    expect(sum(lazy) >= MEMORY_MIB * 256,
+           f"the dump did not list the {MEMORY_MIB} MiB as resident lazy runs (CRIU patch 0012; "
+           f"run scripts/setup-criu.sh): {lazy} in {log}")
+
+
 def hop(world, state, src, dst, mode):
     report = world.migrate(NAME, src, dst, mode)
     print(f"hop {src.letter}->{dst.letter} {mode}: downtime {report['downtime_ms']:.0f} ms, "
           f"total {report['total_ms']:.0f} ms, faulted {report['pages_faulted']}, "
           f"pushed {report['pages_pushed']}", flush=True)
     check_report(report, mode)
+    if mode == "postcopy":
+        check_lazy_list(world)
     runs_on(world, dst)
     state.verify(f"after {src.letter}->{dst.letter} ({mode})")
 
