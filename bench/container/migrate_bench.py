@@ -25,7 +25,7 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "..", "tests", "container", "migrate"))
 from harness import World, ServerClient, build_server, expect  # noqa: E402
-from criu_log_gaps import gaps  # noqa: E402
+from criu_log_gaps import gaps, span  # noqa: E402
 
 SLICES = """
 [slices.main]
@@ -33,6 +33,39 @@ cpus = "0-{last}"
 memory = "{memory}M"
 max_containers = 1
 """
+
+
+# Where the frozen time goes inside CRIU: consecutive steps of the source's
+# dump.log (from all tasks frozen to the page server's start) and of the
+# destination's restore.log (from the images to the resumed tasks), each
+# (column, first line's text, last line's text).
+DUMP_STEPS = [
+    ("seize", "freezing processes:", "Seized task"),
+    ("net lock, RPC", "Seized task", "RPC NOTIFY query-ext-files"),
+    ("collect", "RPC NOTIFY query-ext-files", "Dumping task (pid"),
+    ("files, smaps", "Dumping task (pid", "Dumping pages"),
+    ("lazy list", "Dumping pages", "Dumping core"),
+    ("core, mm", "Dumping core", "mnt: Dumping mountpoints"),
+    ("mounts", "mnt: Dumping mountpoints", "Dumping file-locks"),
+    ("namespaces", "Dumping file-locks", "Namespaces dump complete"),
+    ("cgroups, post-dump", "Namespaces dump complete", "Starting lazy pages server"),
+]
+RESTORE_STEPS = [
+    ("until namespaces", "Image set complete", "Restoring namespaces"),
+    ("namespaces, mounts", "Restoring namespaces", "Running post-setup-namespaces scripts"),
+    ("tasks", "Running post-setup-namespaces scripts", "Restore finished successfully"),
+]
+
+
+def criu_steps(log_dir, name):
+    """ms per step of DUMP_STEPS and RESTORE_STEPS (None where a mark is missing)."""
+    out = []
+    for side, log, steps in (("source", "dump.log", DUMP_STEPS),
+                             ("destination", "restore.log", RESTORE_STEPS)):
+        path = os.path.join(log_dir, f"{name}-{side}", log)
+        for _, start, end in steps:
+            out.append(span(path, start, end) if os.path.exists(path) else None)
+    return out
 
 
 def one(world, server, size, mode):
@@ -51,6 +84,7 @@ def one(world, server, size, mode):
     finally:
         client.close()
     b.client("stop", name)
+    report["criu_steps_ms"] = criu_steps(world.log_dir, name)
     return report
 
 
@@ -94,6 +128,15 @@ def write_results(path, command, rows):
                     f"{r['image_bytes'] / 2**20:.2f} | "
                     f"{r['page_bytes'] / 2**20:.2f} | {r['pages_faulted']} | "
                     f"{r['pages_pushed']} |\n")
+        steps = DUMP_STEPS + RESTORE_STEPS
+        f.write("\nInside CRIU, ms per step (source dump.log from all tasks frozen to the page "
+                "server's start, then destination restore.log from the images to the resumed "
+                "tasks; a step runs from the first line of its mark to the next step's; "
+                "bench/container/migrate_bench.py DUMP_STEPS, RESTORE_STEPS):\n\n")
+        f.write("| memory MiB | mode | " + " | ".join(n for n, _, _ in steps) + " |\n")
+        f.write("|---:|---|" + "---:|" * len(steps) + "\n")
+        for size, mode, r in rows:
+            f.write(f"| {size} | {mode} | " + " | ".join(ms(v) for v in r["criu_steps_ms"]) + " |\n")
 
 
 def print_profile(log_dir, name):
