@@ -36,7 +36,7 @@ link::Command clang_command(const link::Toolchain &tc, const Options &opts, Isa 
     cmd.insert(cmd.end(), {"-emit-llvm", "-c", "-Xclang", "-disable-llvm-passes"});
   else if (action == "-E")
     cmd.push_back(action);
-  else
+  else {
     // Code generation of xisa-opt's output: clang must not optimize again,
     // or the target's cost model would undo the agreement between ISAs.
     // Nor strength-reduce loops: LSR's new induction variables (ppc64's
@@ -44,6 +44,15 @@ link::Command clang_command(const link::Toolchain &tc, const Options &opts, Isa 
     // recorded values, which no record or known value can describe.
     cmd.insert(cmd.end(), {action, "-Xclang", "-disable-llvm-passes", "-mllvm", "-disable-lsr",
                            "-Wno-unused-command-line-argument"});
+    // ppc64's own loop passes make induction variables too: a loop that
+    // polls calls, so a CTR loop's trip count moves to a callee-saved
+    // register (a count-down from a division of recorded values), and
+    // instruction-form preparation steps pointers beside the recorded
+    // index (fannkuch's perm + 4*i); neither can be rebuilt in a frame.
+    if (isa == Isa::PPC64LE)
+      cmd.insert(cmd.end(), {"-mllvm", "-disable-ppc-ctrloops", "-mllvm",
+                             "-disable-ppc-instr-form-prep"});
+  }
   if (source == "-")
     cmd.insert(cmd.end(), {"-x", "c"});
   cmd.push_back(source);
