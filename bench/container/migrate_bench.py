@@ -44,7 +44,7 @@ DUMP_STEPS = [
     ("net lock, RPC", "Seized task", "RPC NOTIFY query-ext-files"),
     ("collect", "RPC NOTIFY query-ext-files", "Dumping task (pid"),
     ("files, smaps", "Dumping task (pid", "Dumping pages"),
-    ("lazy list", "Dumping pages", "Dumping core"),
+    ("pages", "Dumping pages", "Dumping core"),  # post-copy: listing them lazy
     ("core, mm", "Dumping core", "mnt: Dumping mountpoints"),
     ("mounts", "mnt: Dumping mountpoints", "Dumping file-locks"),
     ("namespaces", "Dumping file-locks", "Namespaces dump complete"),
@@ -78,7 +78,9 @@ def one(world, server, size, mode):
     client = ServerClient(connect_timeout=300)
     try:
         client.ask("get")
+        load = os.getloadavg()[0]  # rows at different loads do not compare one for one
         report = world.migrate(name, a, b, mode)
+        report["load"] = load
         answer = client.ask("check")
         expect(answer.get("check") == "ok", f"{size} MiB {mode}: memory check {answer}")
     finally:
@@ -98,7 +100,8 @@ def write_results(path, command, rows):
         f.write(f"Command (as root, from the source tree): `{command}`\n\n")
         f.write(f"Run {datetime.datetime.utcnow():%Y-%m-%d %H:%M} UTC on {platform.node()}, "
                 f"{os.cpu_count()} cores, kernel {platform.release()}, load average "
-                f"{os.getloadavg()[0]:.1f} at the end; hosts are network namespaces on this one "
+                f"{os.getloadavg()[0]:.1f} at the end (each row's load column: the 1-minute "
+                "average when its migration started); hosts are network namespaces on this one "
                 "machine joined by veth and bridges, so the wire is memory-speed and shared with "
                 "the CPU work.\n\n")
         f.write("Downtime: from the moment the source CRIU starts freezing the container (its "
@@ -114,13 +117,13 @@ def write_results(path, command, rows):
                 "from the start until every page had arrived and the source copy was gone. "
                 "Wire: image files plus page-server traffic (the bundle is sent too, not "
                 "counted).\n\n")
-        f.write("| memory MiB | mode | downtime ms | freeze | dump | transfer | start | restore | "
+        f.write("| memory MiB | mode | load | downtime ms | freeze | dump | transfer | start | restore | "
                 "prepare ms | pre-freeze ms | total ms | post-copy window ms | images MiB | "
                 "pages MiB | pages faulted | pages pushed |\n")
-        f.write("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
+        f.write("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
         for size, mode, r in rows:
             p = r.get("phases_ms", {})
-            f.write(f"| {size} | {mode} | {ms(r.get('downtime_ms'))} | {ms(p.get('freeze'))} | "
+            f.write(f"| {size} | {mode} | {r['load']:.1f} | {ms(r.get('downtime_ms'))} | {ms(p.get('freeze'))} | "
                     f"{ms(p.get('dump'))} | {ms(p.get('transfer'))} | "
                     f"{ms(p.get('restore_start'))} | {ms(p.get('restore'))} | "
                     f"{ms(r.get('prepare_ms'))} | {ms(r.get('before_freeze_ms'))} | "
@@ -129,9 +132,10 @@ def write_results(path, command, rows):
                     f"{r['page_bytes'] / 2**20:.2f} | {r['pages_faulted']} | "
                     f"{r['pages_pushed']} |\n")
         steps = DUMP_STEPS + RESTORE_STEPS
-        f.write("\nInside CRIU, ms per step (source dump.log from all tasks frozen to the page "
+        f.write("\nInside CRIU, ms per step (source dump.log from the freezer's start to the page "
                 "server's start, then destination restore.log from the images to the resumed "
-                "tasks; a step runs from the first line of its mark to the next step's; "
+                "tasks; a step runs from the first line of its mark to the next step's; pages is "
+                "the lazy page list in post-copy, writing every page in stop-and-copy; "
                 "bench/container/migrate_bench.py DUMP_STEPS, RESTORE_STEPS):\n\n")
         f.write("| memory MiB | mode | " + " | ".join(n for n, _, _ in steps) + " |\n")
         f.write("|---:|---|" + "---:|" * len(steps) + "\n")
