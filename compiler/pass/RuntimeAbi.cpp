@@ -33,6 +33,26 @@ GlobalVariable *getShadowSp(Module &module) {
   return ssp;
 }
 
+bool routeSetjmpThroughRuntime(Module &module) {
+  static constexpr std::pair<StringLiteral, StringLiteral> kRoutes[] = {
+      {"setjmp", "__xisa_setjmp"}, {"_setjmp", "__xisa_setjmp"}, {"sigsetjmp", "__xisa_sigsetjmp"}};
+  bool changed = false;
+  for (auto [musl, runtime] : kRoutes) {
+    Function *callee = module.getFunction(musl);
+    if (!callee || !callee->isDeclaration())
+      continue;
+    // setjmp and _setjmp are one function in musl and here.
+    if (Function *routed = module.getFunction(runtime)) {
+      callee->replaceAllUsesWith(routed);
+      callee->eraseFromParent();
+    } else {
+      callee->setName(runtime);
+    }
+    changed = true;
+  }
+  return changed;
+}
+
 bool isRuntimeFunction(const Function &function) {
   return function.getName().starts_with(kRuntimePrefix);
 }

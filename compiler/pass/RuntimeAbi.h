@@ -19,6 +19,13 @@ llvm::FunctionCallee getMigPoint(llvm::Module &module);
 // `extern __thread char *__xisa_ssp` (initial-exec)
 llvm::GlobalVariable *getShadowSp(llvm::Module &module);
 
+// Sends calls of musl's setjmp, _setjmp and sigsetjmp to the runtime's
+// __xisa_setjmp and __xisa_sigsetjmp, which note each jmp_buf so a move to
+// another ISA can rewrite it (docs/design.md, "jmp_bufs"). Runs after the
+// call sites are recorded: the setjmp call keeps its record, which tells the
+// transformer what the frame holds when a longjmp returns there.
+bool routeSetjmpThroughRuntime(llvm::Module &module);
+
 // Functions of the runtime itself are never instrumented.
 bool isRuntimeFunction(const llvm::Function &function);
 

@@ -50,6 +50,7 @@ PreservedAnalyses XisaPass::run(Module &module, ModuleAnalysisManager &) {
       errs() << "xisa: " << function.getName() << ": points " << points << ", records "
              << records << ", shadow frame " << frame.size << "\n";
   }
+  changed |= routeSetjmpThroughRuntime(module);
   return changed ? PreservedAnalyses::none() : PreservedAnalyses::all();
 }
 

@@ -110,6 +110,9 @@ void rt_report_points(void);
 /* frames.c: nonzero when every frame from `regs` to the base is at a call
  * site with migration metadata. */
 int rt_frames_are_safe(const struct xisa_regs *regs, uint64_t base_frame);
+/* jmp_bufs.c: called by __xisa_setjmp and __xisa_sigsetjmp with the buffer
+ * and their caller's stack pointer once setjmp returns. */
+void __xisa_note_jmp_buf(void *buf, uint64_t sp);
 /* stream.c: writes the wire stream of the parked process to `fd`. */
 int rt_stream_process(int fd);
 /* maps.c: reads /proc/self/maps into buf (NUL-terminated); parses one line

@@ -89,12 +89,12 @@ static void check_register(const Abi &abi, const meta::CallSite &site, uint16_t 
          path, site.id, what, reg, name(abi.isa));
 }
 
-static RegValue read_live_value(const SourceFrame &frame, const LiveValue &lv, const RegFile &regs,
-                                const images::Memory &memory, const Abi &abi,
-                                const std::string &path) {
+static RegValue read_live_value(const meta::CallSite &site, const LiveValue &lv,
+                                const RegFile &regs, const images::Memory &memory,
+                                const Abi &abi, const std::string &path) {
   switch (lv.kind) {
   case LocationKind::Register:
-    check_register(abi, *frame.site, lv.dwarf_reg, "a live value", path);
+    check_register(abi, site, lv.dwarf_reg, "a live value", path);
     return truncate(regs.regs[lv.dwarf_reg], lv.size);
   case LocationKind::Indirect:
     return load(memory, regs.get(lv.dwarf_reg) + lv.offset, lv.size);
@@ -104,6 +104,16 @@ static RegValue read_live_value(const SourceFrame &frame, const LiveValue &lv, c
     return {regs.get(lv.dwarf_reg) + lv.offset, 0};
   }
   return {};
+}
+
+std::vector<RegValue> read_live_values(const meta::CallSite &site, const RegFile &regs,
+                                       const images::Memory &memory, const Program &program) {
+  const Abi &abi = transform::abi(program.isa());
+  std::vector<RegValue> values;
+  values.reserve(site.live_values.size());
+  for (const LiveValue &lv : site.live_values)
+    values.push_back(read_live_value(site, lv, regs, memory, abi, program.path()));
+  return values;
 }
 
 SourceStack unwind(const RegFile &start, const images::Memory &memory, const Program &program) {
@@ -132,9 +142,7 @@ SourceStack unwind(const RegFile &start, const images::Memory &memory, const Pro
       fail("frame {} (call site {:#x}) has its CFA {:#x} at or below the frame it called: the "
            "stack is corrupt",
            stack.frames.size(), site->id, frame.cfa);
-    frame.values.reserve(site->live_values.size());
-    for (const LiveValue &lv : site->live_values)
-      frame.values.push_back(read_live_value(frame, lv, regs, memory, abi, program.path()));
+    frame.values = read_live_values(*site, regs, memory, program);
 
     RegFile caller = regs;
     for (const SavedRegister &saved : rule.saved) {
@@ -168,31 +176,33 @@ struct Expected {
   }
 };
 
+// Where a destination frame lies.
+struct FrameSpot {
+  uint64_t cfa = 0, sp = 0, fp = 0;
+  bool has_fp = false;
+};
+
 class Builder {
 public:
   Builder(const SourceStack &stack, images::Memory &memory, const Program &dst,
-          const BlockMove &tls, uint64_t tp)
-      : stack_(stack), memory_(memory), dst_(dst), abi_(abi(dst.isa())), tls_(tls), tp_(tp) {}
+          const BlockMove &tls, uint64_t tp, std::span<const ResumeSite> resumes)
+      : stack_(stack), memory_(memory), dst_(dst), abi_(abi(dst.isa())), tls_(tls), tp_(tp),
+        resumes_(resumes) {}
 
-  RegFile build() {
+  RebuiltStack build() {
+    for (const ResumeSite &resume : resumes_)
+      if (resume.frame >= stack_.frames.size())
+        fail("a resume site names frame {} of a stack of {}", resume.frame, stack_.frames.size());
+    RebuiltStack out;
+    out.resumes.resize(resumes_.size());
     const SourceFrame &outermost = stack_.frames.back();
     uint64_t cfa = outermost.cfa;
     uint16_t ra_column = dst_site(stack_.frames.size() - 1).frame.return_address_reg;
     expected_.want(ra_column, {base_return(), 0});
     expected_.want(abi_.fp, {stack_.base_fp, 0});
     for (size_t k = stack_.frames.size(); k-- > 0;)
-      cfa = build_frame(k, cfa);
-    RegFile out;
-    for (uint16_t r = 0; r < kNumDwarfRegs; ++r)
-      if (expected_.wanted.test(r))
-        out.regs[r] = expected_.values.regs[r];
-    out.set(abi_.sp, cfa);
-    out.pc = dst_site(0).return_address;
-    out.tp = tp_;
-    if (abi_.toc != kNoReg)
-      out.set(abi_.toc, dst_.toc());
-    if (abi_.tp != kNoReg)
-      out.set(abi_.tp, tp_);
+      cfa = build_frame(k, cfa, out.resumes);
+    out.regs = registers(expected_, cfa, dst_site(0).return_address);
     return out;
   }
 
@@ -209,8 +219,26 @@ private:
          stack_.frames.size() - 1, stack_.base_return, kBaseReturnPrefix, name(dst_.isa()));
   }
 
-  const meta::CallSite &dst_site(size_t k) const {
-    const meta::CallSite &src = *stack_.frames[k].site;
+  // The registers a thread has with stack pointer sp at pc, holding what the
+  // frames expect.
+  RegFile registers(const Expected &expected, uint64_t sp, uint64_t pc) const {
+    RegFile out;
+    for (uint16_t r = 0; r < kNumDwarfRegs; ++r)
+      if (expected.wanted.test(r))
+        out.regs[r] = expected.values.regs[r];
+    out.set(abi_.sp, sp);
+    out.pc = pc;
+    out.tp = tp_;
+    if (abi_.toc != kNoReg)
+      out.set(abi_.toc, dst_.toc());
+    if (abi_.tp != kNoReg)
+      out.set(abi_.tp, tp_);
+    return out;
+  }
+
+  const meta::CallSite &dst_site(size_t k) const { return dst_site(*stack_.frames[k].site, k); }
+
+  const meta::CallSite &dst_site(const meta::CallSite &src, size_t k) const {
     const meta::CallSite *site = dst_.with_id(src.id);
     if (!site)
       fail("call site {:#x} (frame {}) has no record in {}: the executables do not come from one "
@@ -223,9 +251,9 @@ private:
     return *site;
   }
 
-  // Builds frame k below `cfa`; returns its stack pointer at the call, the
-  // CFA of the frame it calls.
-  uint64_t build_frame(size_t k, uint64_t cfa) {
+  // Builds frame k below `cfa`, and the registers of its resume sites;
+  // returns its stack pointer at the call, the CFA of the frame it calls.
+  uint64_t build_frame(size_t k, uint64_t cfa, std::vector<RegFile> &resumed) {
     const meta::CallSite &site = dst_site(k);
     const meta::FrameRule &rule = site.frame;
     uint64_t stack_size = dst_.function_of(site).stack_size;
@@ -271,14 +299,41 @@ private:
     if (abi_.back_chain)
       memory_.store64(sp, cfa);
 
+    // What is left in expected_ are the registers the frames outside expect
+    // and this one does not save: a longjmp to a resume site must keep them.
+    FrameSpot spot{cfa, sp, fp, has_fp};
+    const SourceFrame &src = stack_.frames[k];
+    for (size_t r = 0; r < resumes_.size(); ++r) {
+      const ResumeSite &resume = resumes_[r];
+      if (resume.frame != k)
+        continue;
+      const meta::CallSite &at = dst_site(*resume.site, k);
+      if (at.function != site.function)
+        fail("call site {:#x} (frame {}) is in another function than call site {:#x} in {}: the "
+             "executables do not come from one xisa-cc link",
+             resume.site->id, k, src.site->id, dst_.path());
+      Expected regs = expected_;
+      place_values(at, *resume.site, resume.values, spot, regs);
+      resumed[r] = registers(regs, sp, at.return_address);
+    }
+    place_values(site, *src.site, src.values, spot, expected_);
+    return sp;
+  }
+
+  // Writes the live and known values of `site`, which the source held at
+  // `src_site` (the same call site), into frame `spot` and `regs`.
+  void place_values(const meta::CallSite &site, const meta::CallSite &src_site,
+                    const std::vector<RegValue> &src_values, const FrameSpot &spot,
+                    Expected &regs) {
+    const meta::FrameRule &rule = site.frame;
+    auto [cfa, sp, fp, has_fp] = spot;
     // The live values in the destination's form; pointers into the TLS
     // block move with it.
-    const SourceFrame &src = stack_.frames[k];
     std::vector<RegValue> values;
     for (size_t i = 0; i < site.live_values.size(); ++i) {
       const LiveValue &lv = site.live_values[i];
-      const LiveValue &src_lv = src.site->live_values[i];
-      RegValue value = to_memory_form(src.values[i], src_lv, stack_.isa);
+      const LiveValue &src_lv = src_site.live_values[i];
+      RegValue value = to_memory_form(src_values[i], src_lv, stack_.isa);
       if (lv.type.value_class == ValueClass::Pointer)
         value.lo = tls_.apply(value.lo);
       values.push_back(to_location_form(value, lv, dst_.isa()));
@@ -294,7 +349,7 @@ private:
         check_register(abi_, site, known.dwarf_reg, "a known value", dst_.path());
         if (abi_.reg_size(known.dwarf_reg) < 16)
           value.hi = 0;
-        expected_.want(known.dwarf_reg, value);
+        regs.want(known.dwarf_reg, value);
       } else {
         store(memory_, cfa + known.cfa_offset, value, known.size);
       }
@@ -305,7 +360,7 @@ private:
       switch (lv.kind) {
       case LocationKind::Register:
         check_register(abi_, site, lv.dwarf_reg, "a live value", dst_.path());
-        expected_.want(lv.dwarf_reg, values[i]);
+        regs.want(lv.dwarf_reg, values[i]);
         break;
       case LocationKind::Indirect:
         store(memory_, base(lv, sp, fp, has_fp, site) + lv.offset, values[i], slot_bytes(lv));
@@ -313,16 +368,15 @@ private:
       case LocationKind::Constant:
         break;
       case LocationKind::Direct:
-        if (src.site->live_values[i].kind != LocationKind::Direct)
+        if (src_site.live_values[i].kind != LocationKind::Direct)
           fail("call site {:#x}: live value {} is a frame address in {} but not in the source",
                site.id, i, dst_.path());
         break;
       }
     }
     if (has_fp)
-      expected_.want(abi_.fp, {fp, 0});
-    expected_.want(rule.return_address_reg, {site.return_address, 0});
-    return sp;
+      regs.want(abi_.fp, {fp, 0});
+    regs.want(rule.return_address_reg, {site.return_address, 0});
   }
 
   uint64_t resolve(const meta::CallSite &site, const meta::KnownValue &known, uint64_t cfa,
@@ -362,14 +416,15 @@ private:
   const Abi &abi_;
   const BlockMove &tls_;
   uint64_t tp_;
+  std::span<const ResumeSite> resumes_;
   Expected expected_;
 };
 
 } // namespace
 
-RegFile rebuild(const SourceStack &stack, images::Memory &memory, const Program &dst,
-                uint64_t tp, const BlockMove &tls) {
-  return Builder(stack, memory, dst, tls, tp).build();
+RebuiltStack rebuild(const SourceStack &stack, images::Memory &memory, const Program &dst,
+                     uint64_t tp, const BlockMove &tls, std::span<const ResumeSite> resumes) {
+  return Builder(stack, memory, dst, tls, tp, resumes).build();
 }
 
 } // namespace xisa::transform

@@ -7,6 +7,7 @@
 #include "transform/registers.h"
 
 #include <cstdint>
+#include <span>
 #include <vector>
 
 namespace xisa::transform {
@@ -40,11 +41,34 @@ struct BlockMove {
 
 SourceStack unwind(const RegFile &regs, const images::Memory &memory, const Program &program);
 
+// A call site other than the one a frame of the stack is parked at, where
+// that frame may yet go on: setjmp's, when a longjmp returns there. Its live
+// values as the source holds them.
+struct ResumeSite {
+  size_t frame = 0;                     // index into SourceStack::frames
+  const meta::CallSite *site = nullptr; // a call site of that frame's function
+  std::vector<RegValue> values;         // parallel to site->live_values
+};
+
+// The live values of `site` in a frame whose registers at the site's return
+// address are `regs` (the stack pointer and frame pointer included).
+std::vector<RegValue> read_live_values(const meta::CallSite &site, const RegFile &regs,
+                                       const images::Memory &memory, const Program &program);
+
+struct RebuiltStack {
+  RegFile regs; // the innermost frame's
+  // Parallel to the resume sites: the registers with which each frame goes
+  // on at its resume site on the destination (pc and sp included), holding
+  // what that site and the frames outside it expect.
+  std::vector<RegFile> resumes;
+};
+
 // Writes the destination frames over the source ones (the outermost frame
 // keeps its CFA, so the base frame stays where it is) and returns the
-// destination registers of the innermost frame. tp is the destination
-// thread pointer.
-RegFile rebuild(const SourceStack &stack, images::Memory &memory, const Program &dst,
-                uint64_t tp, const BlockMove &tls);
+// destination registers of the innermost frame and of each resume site.
+// tp is the destination thread pointer. Where a resume site and the site a
+// frame is parked at keep values in one stack slot, the parked site's win.
+RebuiltStack rebuild(const SourceStack &stack, images::Memory &memory, const Program &dst,
+                     uint64_t tp, const BlockMove &tls, std::span<const ResumeSite> resumes = {});
 
 } // namespace xisa::transform

@@ -3,6 +3,7 @@
 #include "support/error.h"
 #include "transform/abi.h"
 #include "transform/frames.h"
+#include "transform/jmp_bufs.h"
 #include "transform/mappings.h"
 #include "transform/musl_tls.h"
 
@@ -153,17 +154,21 @@ static void check_pages_mapped(const Process &p) {
 static constexpr uint64_t kBaseFrameHeader = 32;
 
 static ThreadReport transform_thread(Thread &thread, Process &p, const Program &src,
-                                     const Program &dst) {
+                                     const Program &dst, JmpBufTable &jmp_bufs) {
   Memory &memory = p.memory;
   try {
     transform::RegFile regs = reg_file(thread.info);
     SourceStack stack = unwind(regs, memory, src);
+    ThreadJmpBufs bufs =
+        claim_jmp_bufs(jmp_bufs, stack, regs.get(abi(src.isa()).sp), memory, src);
     ThreadMemory area{memory, p.mm.vmas, regs.get(abi(src.isa()).sp),
                       stack.frames.back().cfa + kBaseFrameHeader};
     uint64_t tp = relay_thread_area(area, {src.isa(), src.info()}, {dst.isa(), dst.info()}, regs.tp);
     BlockMove tls{regs.tp + src.info().tp_offset, tp + dst.info().tp_offset,
                   src.info().tls_mem_size};
-    transform::RegFile out = rebuild(stack, memory, dst, tp, tls);
+    RebuiltStack rebuilt = rebuild(stack, memory, dst, tp, tls, bufs.sites);
+    place_jmp_bufs(jmp_bufs, bufs, rebuilt.resumes, memory, dst);
+    const transform::RegFile &out = rebuilt.regs;
     uint64_t clear_tid = std::visit([](const auto &t) { return t.clear_tid_addr; }, thread.info);
     thread.info = thread_info(dst.isa(), out);
     std::visit([&](auto &t) { t.clear_tid_addr = clear_tid; }, thread.info);
@@ -181,8 +186,10 @@ Report transform_image_set(ImageSet &set, const Program &src, const Program &dst
     if (isa != src.isa())
       fail("process {} was dumped on {} but the source executable {} is for {}", p.pstree.pid,
            name(isa), src.path(), name(src.isa()));
+    JmpBufTable jmp_bufs = read_jmp_bufs(p.memory, src, dst);
     for (Thread &thread : p.threads)
-      report.threads.push_back(transform_thread(thread, p, src, dst));
+      report.threads.push_back(transform_thread(thread, p, src, dst, jmp_bufs));
+    write_jmp_bufs(jmp_bufs, p.memory);
     report.exe_pages_dropped += remap_executable(p, dst);
     install_constant_data(p, dst);
     // The saved auxiliary vector describes the source machine (hwcaps,

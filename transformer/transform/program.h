@@ -34,12 +34,15 @@ struct ElfFacts {
   uint64_t toc = 0;                             // ppc64 TOC pointer, else 0
   uint64_t file_size = 0;
   std::vector<ConstantData> constant_data;
+  uint64_t jmp_bufs = 0; // the runtime's jmp_buf table, 0 if none
 };
 
 // Return addresses in the runtime's base frames (where user code returns to
 // when a thread's outermost function returns) are global labels whose names
 // start with this; the same name marks the same point on every ISA.
 inline constexpr const char *kBaseReturnPrefix = "__xisa_base_ret";
+// The runtime's table of jmp_bufs (wire.h, struct xisa_jmp_bufs).
+inline constexpr const char *kJmpBufsSymbol = "__xisa_jmp_bufs";
 
 class Program {
 public:
@@ -51,6 +54,7 @@ public:
   const std::string &path() const { return meta_.path; }
   const std::vector<LoadSegment> &loads() const { return elf_.loads; }
   uint64_t toc() const { return elf_.toc; }
+  uint64_t jmp_bufs() const { return elf_.jmp_bufs; }
   uint64_t file_size() const { return elf_.file_size; }
   const std::vector<ConstantData> &constant_data() const { return elf_.constant_data; }
 

@@ -101,6 +101,8 @@ Program load_program(const std::string &path) {
         facts.base_returns[std::string(n)] = sym.st_value;
       else if (n == ".TOC.")
         facts.toc = sym.st_value;
+      else if (n == kJmpBufsSymbol)
+        facts.jmp_bufs = sym.st_value;
     }
   }
   // lld defines .TOC. as .got + 0x8000 but may leave the symbol out.

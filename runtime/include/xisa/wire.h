@@ -120,6 +120,27 @@ struct xisa_park_area {
   struct xisa_thread thread[XISA_MAX_THREADS];
 };
 
+/* The jmp_bufs that setjmp and sigsetjmp filled. A jmp_buf holds the
+ * registers of one ISA in musl's layout for it, so a move to another ISA
+ * rewrites every buffer whose frame is still on a stack. The pass routes
+ * the program's calls of setjmp, _setjmp and sigsetjmp through the
+ * runtime's __xisa_setjmp and __xisa_sigsetjmp, which note the buffer here
+ * and go on into musl's. An outside tool finds the table through the symbol
+ * __xisa_jmp_bufs, which only programs that call setjmp have. */
+#define XISA_JMP_BUFS_MAGIC "XISAJMP1"
+#define XISA_MAX_JMP_BUFS 128u
+struct xisa_jmp_buf_entry {
+  uint64_t buf; /* address of the jmp_buf */
+  uint64_t sp;  /* the caller's stack pointer after setjmp returns */
+};
+struct xisa_jmp_bufs {
+  char magic[8];           /* written by the first setjmp */
+  uint32_t nr;             /* entries in use: [0, nr) */
+  uint32_t lost;           /* nonzero once a buffer found no free entry */
+  uint64_t lock;           /* the noting thread's slot, 0 when free */
+  struct xisa_jmp_buf_entry entry[XISA_MAX_JMP_BUFS];
+};
+
 struct xisa_wire_header {
   char magic[8];           /* XISA_WIRE_MAGIC */
   uint32_t version;        /* XISA_WIRE_VERSION */
