@@ -145,7 +145,8 @@ transform::Program make_program(Isa isa, std::array<uint8_t, 16> build_id) {
                                            {{"__xisa_base_ret_main", base_return(isa)}},
                                            isa == Isa::PPC64LE ? 0x10008000 : 0u,
                                            0x3000,
-                                           {}});
+                                           {},
+                                           kJmpBufTable});
 }
 
 images::Memory make_memory(unsigned threads) {

@@ -25,6 +25,10 @@ inline constexpr uint64_t kTlsSize = 64;
 inline constexpr uint64_t kDtv = kTlsArea + 0x1000;
 inline constexpr uint64_t kExeStart = 0x400000;
 inline constexpr uint32_t kExeFileId = 7;
+// The runtime's jmp_buf table (wire.h, struct xisa_jmp_bufs), at the bottom
+// of thread 0's stack mapping, far below its frames; zero (no setjmp ran)
+// unless a test writes it.
+inline constexpr uint64_t kJmpBufTable = kStackTop - kStackBytes;
 // Thread t's stack and TLS area sit t * kThreadShift above thread 0's.
 inline constexpr uint64_t kThreadShift = 0x200000;
 // CRIU's vma_entry.status bits.
@@ -32,6 +36,9 @@ inline constexpr uint32_t kVmaRegular = 1u << 0, kVmaFilePrivate = 1u << 6,
                           kVmaAnonPrivate = 1u << 9;
 
 // The live values of one frame, as 64-bit patterns (v2 is a double).
+// Frame k runs function k % kFunctions; even functions keep v0 in a
+// callee-saved GPR and v2 in a callee-saved FP register (none on x86-64),
+// and save both in their prologue.
 struct FrameValues {
   uint64_t v0, v1, v2, v4;
 };
