@@ -318,6 +318,34 @@ TEST_F(PassTest, LocalsMoveToTheShadowFrame) {
   EXPECT_EQ(ssp->getThreadLocalMode(), GlobalValue::InitialExecTLSModel);
 }
 
+// The runtime notes every jmp_buf (docs/design.md, "jmp_bufs"); the setjmp
+// call keeps its record, where a longjmp resumes the frame.
+TEST_F(PassTest, SetjmpGoesThroughTheRuntimeAndKeepsItsRecord) {
+  for (Isa isa : kAllIsas) {
+    SCOPED_TRACE(name(isa));
+    auto module = ir("#include <setjmp.h>\nextern void use(int); jmp_buf b; sigjmp_buf s;\n"
+                     "int f(int n) { if (setjmp(b) || _setjmp(b)) return n; use(n); return 0; }\n"
+                     "int g(int n) { if (sigsetjmp(s, 0)) return n; use(n); return 1; }",
+                     isa);
+    ASSERT_TRUE(module);
+    EXPECT_FALSE(module->getFunction("setjmp"));
+    EXPECT_FALSE(module->getFunction("_setjmp"));
+    EXPECT_FALSE(module->getFunction("sigsetjmp"));
+    std::map<std::string, unsigned> recorded;
+    for (const char *fn : {"f", "g"})
+      for (const CallInst *record : stackmaps(*module->getFunction(fn))) {
+        const auto *call = cast<CallBase>(record->getPrevNode());
+        if (const Function *callee = call->getCalledFunction()) {
+          EXPECT_TRUE(call->hasFnAttr(Attribute::ReturnsTwice) ||
+                      !callee->getName().contains("setjmp"));
+          recorded[callee->getName().str()]++;
+        }
+      }
+    EXPECT_EQ(recorded["__xisa_setjmp"], 2u);
+    EXPECT_EQ(recorded["__xisa_sigsetjmp"], 1u);
+  }
+}
+
 TEST_F(PassTest, NonMigratableFunctionsWarnAndAreRecorded) {
   auto source = tmp.write("nonmig.c", "extern void use(int *);\n"
                                       "int vla(int n) { int x[n]; use(x); return x[0]; }\n"
