@@ -9,6 +9,9 @@
 #   threads PROG ISA TO  checkpoint a threaded program (every thread in the
 #                        images), then migrate it to TO: all threads go on
 #   mismatch ISA         migration into a replaced executable is refused, original goes on
+#   refused PROG ISA TO MESSAGE
+#                        migration of PROG from ISA to TO is refused with
+#                        an error containing MESSAGE; PROG goes on on ISA
 #   corrupt ISA          damaged checkpoint images are refused, nothing starts
 #   scheduled SOURCE PERCENTS ISA0 ISA1 ...
 #                        a corpus program (BIN_DIR/<name of SOURCE>.<isa>,
@@ -51,6 +54,15 @@ migrate_to() {
     die "migrate to $1 failed: $(cat "$tmp/migrate.json" "$tmp/err")"
   grep -q '"ok":true' "$tmp/migrate.json" || die "migrate reply: $(cat "$tmp/migrate.json")"
   echo "migrated to $1: $(cat "$tmp/migrate.json")"
+}
+
+# migrate_refused TO MESSAGE: the migration must fail with MESSAGE in its error.
+migrate_refused() {
+  if "$xisa" migrate "$(cat "$tmp/pid")" --to "$1" > "$tmp/migrate.out" 2> "$tmp/migrate.err"; then
+    die "migration to $1 claimed success"
+  fi
+  grep -qF "$2" "$tmp/migrate.err" || die "no clear error: $(cat "$tmp/migrate.err")"
+  echo "refused: $(cat "$tmp/migrate.err")"
 }
 
 checkpoint_to() {
@@ -136,11 +148,14 @@ mismatch)
   launch "$isa" "$tmp/prog" 30 150
   wait_lines 2
   cp "$bin/other.$isa" "$tmp/new" && mv "$tmp/new" "$tmp/prog.$isa"
-  if "$xisa" migrate "$(cat "$tmp/pid")" --to "$isa" > "$tmp/migrate.out" 2> "$tmp/migrate.err"; then
-    die "migration into a different executable claimed success"
-  fi
-  grep -q "changed since the program started" "$tmp/migrate.err" ||
-    die "no clear error: $(cat "$tmp/migrate.err")"
+  migrate_refused "$isa" "changed since the program started"
+  finish
+  ;;
+refused)
+  prog="$1" isa="$2" to="$3" message="$4"
+  launch "$isa" "$prog" 40 150
+  wait_lines 2
+  migrate_refused "$to" "$message"
   finish
   ;;
 corrupt)
