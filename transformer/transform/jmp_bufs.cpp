@@ -136,10 +136,10 @@ ThreadJmpBufs claim_jmp_bufs(JmpBufTable &table, const SourceStack &stack, uint6
     if (!site) {
       for (size_t k = 0; k < sps.size(); ++k)
         if (sps[k] == entry.sp)
-          fail("the jmp_buf at {:#x} of frame {} (call site {:#x}) resumes at {:#x}, which is not "
-               "a call site with metadata: sigsetjmp with a saved signal mask fills it from "
-               "inside musl, which xisa cannot move; the program can move only to its own ISA",
-               entry.buf, k, stack.frames[k].site->id, regs.pc);
+          fail("the jmp_buf at {:#x} of frame {} ({}) resumes at {:#x}, which is not a call site "
+               "with metadata: sigsetjmp with a saved signal mask fills it from inside musl, "
+               "which xisa cannot move; the program can move only to its own ISA",
+               entry.buf, k, src.meta().functions[stack.frames[k].site->function].name, regs.pc);
       continue;
     }
     const meta::FrameRule &rule = site->frame;
