@@ -127,6 +127,29 @@ std::optional<Terms> minus(Terms whole, const Terms &part) {
   return whole;
 }
 
+// The most terms a value holds: a base and a second symbol.
+constexpr size_t kMaxTerms = 2;
+
+// The value of sorted `terms` plus offset; nullopt if a Value cannot hold
+// them (more than kMaxTerms, or both the CFA and the thread pointer).
+std::optional<Value> valueOf(const Terms &terms, int64_t offset) {
+  if (terms.size() > kMaxTerms || (terms.size() == 2 && terms[1] <= kThreadPointerTerm))
+    return std::nullopt;
+  Value value;
+  value.offset = offset;
+  if (!terms.empty()) {
+    uint64_t term = terms.front();
+    value.base = term == kCfaTerm             ? Kind::Cfa
+                 : term == kThreadPointerTerm ? Kind::ThreadPointer
+                                              : Kind::Symbol;
+    if (value.base == Kind::Symbol)
+      value.symbol = term;
+  }
+  if (terms.size() == 2)
+    value.addend = terms[1];
+  return canonical(value);
+}
+
 using Maybe = std::optional<Value>;
 
 struct Slot {
@@ -210,12 +233,9 @@ private:
   //   coming in has its form with the symbol standing for one value, the
   //   same for every place that keeps the symbol (a loop's counters and the
   //   pointers that step with them);
-  // - places that hold their value here plus one addition on the other
-  //   side (the same parts and offset) hold their value here plus a symbol,
-  //   the sum of those additions;
-  // - places whose values lie at one distance from each other's on both
-  //   sides (same bases, same difference of offsets) hold a symbol plus
-  //   their offset here.
+  // - places that differ alike (the same terms and offset distance apart
+  //   on both sides, beside terms they keep) hold what they keep plus a
+  //   symbol: copies of a counter, a pointer stepped with its index.
   // Every old symbol is replaced: it stands for the value at the previous
   // arrival at the join. A symbol is named after its group's first place.
   static void relate(const std::vector<std::pair<uint64_t, Value *>> &mine,
@@ -243,47 +263,79 @@ private:
           kept[k] = true;
     }
 
+    // The other places group by what differs between the sides: the terms
+    // only this side has, those only the other has (this join's symbols
+    // always differ), and the distance of the offsets. A group's members
+    // then hold their shared terms plus one symbol of the join, which
+    // stands for the difference: a loop's count (nothing differs but the
+    // offset), the sum of a stepped value's additions, or a value replaced
+    // on the other side. Where a member's shared terms leave no room for
+    // the symbol (a pointer base+index stepped with its index), the symbol
+    // takes in the terms every member shares (the index); a member still
+    // without room gets a symbol of its own.
+    auto ofJoin = [&](uint64_t term) {
+      return isJoinSymbolOf(term, join) || isJoinSymbolOf(term, join, true);
+    };
     struct Key {
-      bool adds;
-      Terms added;        // adds: what the other side adds
-      Value mine, theirs; // else: the bases of both sides (offsets 0)
+      Terms only_mine, only_theirs;
       int64_t distance;
       auto operator<=>(const Key &) const = default;
     };
+    std::vector<Terms> shared(mine.size());
     std::map<Key, std::vector<size_t>> groups;
-    std::vector<std::pair<const Key *, const std::vector<size_t> *>> order; // by first place
+    std::vector<const std::vector<size_t> *> order; // by first place
     for (size_t i = 0; i < mine.size(); ++i) {
       if (kept[i])
         continue;
-      Value a = *mine[i].second, b = theirs[i];
-      Key key{false, {}, {}, {}, wrappingDifference(a.offset, b.offset)};
-      bool plain = !joinSymbolIn(a, join) && !joinSymbolIn(a, join, true) && !a.addend;
-      auto added = plain ? minus(termsOf(b), termsOf(a)) : std::nullopt;
-      if (added && !(added->empty() && key.distance == 0)) {
-        key.adds = true;
-        key.added = *added;
-      } else {
-        a.offset = b.offset = 0;
-        key.mine = a;
-        key.theirs = b;
-      }
-      auto [it, fresh] = groups.try_emplace(key);
-      if (fresh)
-        order.push_back({&it->first, &it->second});
-      it->second.push_back(i);
-    }
-    for (auto [key, group] : order) {
-      uint64_t symbol = joinSymbol(join, mine[group->front()].first);
-      const Value first = *mine[group->front()].second;
-      for (size_t i : *group) {
-        Value &value = *mine[i].second;
-        if (key->adds) {
-          value.addend = symbol;
-          value = canonical(value);
+      Terms theirs_only = termsOf(theirs[i]);
+      Key key{{}, {}, wrappingDifference(mine[i].second->offset, theirs[i].offset)};
+      for (uint64_t term : termsOf(*mine[i].second)) {
+        auto it = llvm::find(theirs_only, term);
+        if (it != theirs_only.end() && !ofJoin(term)) {
+          shared[i].push_back(term);
+          theirs_only.erase(it);
         } else {
-          value = Value{Kind::Symbol, wrappingDifference(value.offset, first.offset), symbol, 0};
+          key.only_mine.push_back(term);
         }
       }
+      key.only_theirs = std::move(theirs_only);
+      auto [it, fresh] = groups.try_emplace(std::move(key));
+      if (fresh)
+        order.push_back(&it->second);
+      it->second.push_back(i);
+    }
+    // Members i of a group hold their shared terms but `absorbed`, plus
+    // the symbol named after the first member's place.
+    auto assign = [&](const std::vector<size_t> &group, const Terms &absorbed) {
+      uint64_t symbol = joinSymbol(join, mine[group.front()].first);
+      int64_t first = mine[group.front()].second->offset;
+      for (size_t i : group) {
+        Terms terms = *minus(shared[i], absorbed);
+        terms.push_back(symbol);
+        llvm::sort(terms);
+        *mine[i].second = *valueOf(terms, wrappingDifference(mine[i].second->offset, first));
+      }
+    };
+    auto fits = [&](size_t i, const Terms &absorbed) {
+      std::optional<Terms> terms = minus(shared[i], absorbed);
+      return terms && terms->size() + 1 <= kMaxTerms;
+    };
+    for (const std::vector<size_t> *group : order) {
+      Terms absorbed;
+      if (!llvm::all_of(*group, [&](size_t i) { return fits(i, {}); })) {
+        absorbed = shared[group->front()];
+        for (size_t i : *group)
+          llvm::erase_if(absorbed, [&](uint64_t term) { return !llvm::is_contained(shared[i], term); });
+      }
+      std::vector<size_t> room;
+      for (size_t i : *group) {
+        if (fits(i, absorbed))
+          room.push_back(i);
+        else
+          assign({i}, shared[i]);
+      }
+      if (!room.empty())
+        assign(room, absorbed);
     }
   }
 };
