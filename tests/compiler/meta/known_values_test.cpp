@@ -437,6 +437,96 @@ ret:
 )"},
 };
 
+// A loop counts one register up from 0 (the recorded index) and another
+// down from 10 beside it: the second is 10 minus the recorded value.
+const std::map<Isa, std::string> kCountDowns = {
+    {Isa::X86_64, R"(
+  .text
+  .globl f
+  .type f,@function
+f:
+  pushq %rbp
+  movq %rsp, %rbp
+  pushq %rbx
+  pushq %r12
+  movl $0, %ebx
+  movl $10, %r12d
+.Lloop:
+  callq g
+  .globl ret
+ret:
+  addq $1, %rbx
+  subq $1, %r12
+  jne .Lloop
+  popq %r12
+  popq %rbx
+  popq %rbp
+  retq
+.Lend:
+  .size f, .Lend-f
+)"},
+    {Isa::AArch64, R"(
+  .text
+  .globl f
+  .type f,@function
+f:
+  stp x29, x30, [sp, #-32]!
+  stp x19, x20, [sp, #16]
+  mov x29, sp
+  mov x19, #0
+  mov x20, #10
+.Lloop:
+  bl g
+  .globl ret
+ret:
+  add x19, x19, #1
+  sub x20, x20, #1
+  cbnz x20, .Lloop
+  ldp x19, x20, [sp, #16]
+  ldp x29, x30, [sp], #32
+  ret
+.Lend:
+  .size f, .Lend-f
+)"},
+    {Isa::PPC64LE, R"(
+  .text
+  .abiversion 2
+  .globl f
+  .type f,@function
+f:
+  mflr 0
+  std 29, -24(1)
+  std 30, -16(1)
+  stdu 1, -64(1)
+  std 0, 80(1)
+  li 29, 0
+  li 30, 10
+.Lloop:
+  bl g
+  nop
+  .globl ret
+ret:
+  addi 29, 29, 1
+  addi 30, 30, -1
+  cmpldi 30, 0
+  bne 0, .Lloop
+  addi 1, 1, 64
+  ld 0, 16(1)
+  ld 29, -24(1)
+  ld 30, -16(1)
+  mtlr 0
+  blr
+.Lend:
+  .size f, .Lend-f
+)"},
+};
+// The recorded index of kCountDowns, and the count down.
+const std::map<Isa, uint16_t> kCountUpRegister = {
+    {Isa::X86_64, 3}, {Isa::AArch64, 19}, {Isa::PPC64LE, 29}};
+const std::map<Isa, std::string> kCountDown = {{Isa::X86_64, "r12=-live0+10"},
+                                               {Isa::AArch64, "r20=-live0+10"},
+                                               {Isa::PPC64LE, "r30=-live0+10"}};
+
 // Base and index of kSums, and their sum.
 const std::map<Isa, std::vector<uint16_t>> kSumLiveRegisters = {
     {Isa::X86_64, {3, 12}}, {Isa::AArch64, {19, 20}}, {Isa::PPC64LE, {29, 30}}};
@@ -787,6 +877,15 @@ TEST_P(KnownValuesTest, FindsThePointerThatStepsWithARecordedIndex) {
     EXPECT_TRUE(found.count(sum->at(isa)))
         << name(isa) << ": no " << sum->at(isa) << " in" << joined(found);
   }
+}
+
+// A count down relates to the recorded count up it steps against.
+TEST_P(KnownValuesTest, FindsTheCountDownBesideARecordedIndex) {
+  Isa isa = GetParam();
+  std::set<std::string> found =
+      known_at_ret(isa, kCountDowns.at(isa), {in_register(kCountUpRegister.at(isa))});
+  EXPECT_TRUE(found.count(kCountDown.at(isa)))
+      << name(isa) << ": no " << kCountDown.at(isa) << " in" << joined(found);
 }
 
 INSTANTIATE_TEST_SUITE_P(AllIsas, KnownValuesTest, ::testing::ValuesIn(kAllIsas),
