@@ -26,7 +26,8 @@ namespace {
 // pointer or the CFA, or from a symbol: the unknown result of one
 // instruction's latest execution (or a register's value at entry), which
 // relates the places that hold it; plus, optionally, a second symbol (the
-// sum of two values, like a base pointer plus a loop index).
+// sum of two values, like a base pointer plus a loop index). A symbol may
+// be subtracted instead (kNegated): a count down beside a count up.
 enum class Kind : uint8_t { Absolute, ThreadPointer, Cfa, Symbol };
 
 struct Value {
@@ -50,15 +51,19 @@ constexpr uint64_t kEntrySymbols = uint64_t(1) << 62;
 constexpr uint64_t kJoinSymbols = uint64_t(1) << 61;
 constexpr uint64_t kOldJoinSymbol = uint64_t(1) << 60;
 constexpr unsigned kPlaceBits = 24; // registers, then frame slots by CFA offset
+// Marks a symbol (or term) the value subtracts rather than adds.
+constexpr uint64_t kNegated = uint64_t(1) << 63;
 
 uint64_t symbolOf(size_t instr, int reg) { return (instr + 1) * kSymbolsPerInstr + unsigned(reg); }
 bool isInstrSymbolOf(uint64_t symbol, size_t instr) {
+  symbol &= ~kNegated;
   return symbol && symbol < kJoinSymbols && symbol / kSymbolsPerInstr == instr + 1;
 }
 uint64_t joinSymbol(size_t join, uint64_t place) {
   return kJoinSymbols + (uint64_t(join) << kPlaceBits) + place;
 }
 bool isJoinSymbolOf(uint64_t symbol, size_t join, bool old = false) {
+  symbol &= ~kNegated;
   if (symbol < kJoinSymbols || symbol >= kEntrySymbols || bool(symbol & kOldJoinSymbol) != old)
     return false;
   return ((symbol & ~kOldJoinSymbol) - kJoinSymbols) >> kPlaceBits == join;
@@ -116,6 +121,14 @@ Terms termsOf(const Value &v) {
   return terms;
 }
 
+// The terms with each one's sign flipped, in order.
+Terms negated(Terms terms) {
+  for (uint64_t &term : terms)
+    term ^= kNegated;
+  llvm::sort(terms);
+  return terms;
+}
+
 // `whole` minus the terms of `part`; nullopt unless `whole` has them all.
 std::optional<Terms> minus(Terms whole, const Terms &part) {
   for (uint64_t term : part) {
@@ -125,6 +138,33 @@ std::optional<Terms> minus(Terms whole, const Terms &part) {
     whole.erase(it);
   }
   return whole;
+}
+
+// The most terms a value holds: a base and a second symbol.
+constexpr size_t kMaxTerms = 2;
+
+// The value of sorted `terms` plus offset; nullopt if a Value cannot hold
+// them (more than kMaxTerms, both the CFA and the thread pointer, or either
+// of them subtracted).
+std::optional<Value> valueOf(const Terms &terms, int64_t offset) {
+  if (terms.size() > kMaxTerms || (terms.size() == 2 && terms[1] <= kThreadPointerTerm) ||
+      llvm::any_of(terms, [](uint64_t term) {
+        return (term & kNegated) && (term & ~kNegated) <= kThreadPointerTerm;
+      }))
+    return std::nullopt;
+  Value value;
+  value.offset = offset;
+  if (!terms.empty()) {
+    uint64_t term = terms.front();
+    value.base = term == kCfaTerm             ? Kind::Cfa
+                 : term == kThreadPointerTerm ? Kind::ThreadPointer
+                                              : Kind::Symbol;
+    if (value.base == Kind::Symbol)
+      value.symbol = term;
+  }
+  if (terms.size() == 2)
+    value.addend = terms[1];
+  return canonical(value);
 }
 
 using Maybe = std::optional<Value>;
@@ -210,12 +250,11 @@ private:
   //   coming in has its form with the symbol standing for one value, the
   //   same for every place that keeps the symbol (a loop's counters and the
   //   pointers that step with them);
-  // - places that hold their value here plus one addition on the other
-  //   side (the same parts and offset) hold their value here plus a symbol,
-  //   the sum of those additions;
-  // - places whose values lie at one distance from each other's on both
-  //   sides (same bases, same difference of offsets) hold a symbol plus
-  //   their offset here.
+  // - places that differ alike (the same terms and offset distance apart
+  //   on both sides, beside terms they keep) hold what they keep plus a
+  //   symbol: copies of a counter, a pointer stepped with its index; those
+  //   that differ by the negation subtract it (a count down beside a count
+  //   up).
   // Every old symbol is replaced: it stands for the value at the previous
   // arrival at the join. A symbol is named after its group's first place.
   static void relate(const std::vector<std::pair<uint64_t, Value *>> &mine,
@@ -225,65 +264,121 @@ private:
       auto [place, value] = mine[i];
       uint64_t named = joinSymbolIn(*value, join);
       // The symbol's own place decides what it stands for.
-      if (!named || placeOf(named) != place)
+      if (!named || (named & kNegated) || placeOf(named) != place)
         continue;
+      // What the symbol stands for on the other side, seen from place k
+      // (which adds or subtracts it).
       auto stands = [&](size_t k) -> std::optional<std::pair<Terms, int64_t>> {
+        uint64_t term = joinSymbolIn(*mine[k].second, join);
         Terms rest = termsOf(*mine[k].second);
-        rest.erase(llvm::find(rest, named));
+        rest.erase(llvm::find(rest, term));
         auto left = minus(termsOf(theirs[k]), rest);
         if (!left)
           return std::nullopt;
-        return std::pair(*left, wrappingDifference(theirs[k].offset, mine[k].second->offset));
+        int64_t distance = wrappingDifference(theirs[k].offset, mine[k].second->offset);
+        if (term & kNegated)
+          return std::pair(negated(*left), wrappingDifference(0, distance));
+        return std::pair(*left, distance);
       };
       auto own = stands(i);
       if (!own)
         continue;
       for (size_t k = 0; k < mine.size(); ++k)
-        if (joinSymbolIn(*mine[k].second, join) == named && stands(k) == own)
+        if ((joinSymbolIn(*mine[k].second, join) & ~kNegated) == named && stands(k) == own)
           kept[k] = true;
     }
 
+    // The other places group by what differs between the sides: the terms
+    // only this side has, those only the other has (this join's symbols
+    // always differ), and the distance of the offsets; a place whose
+    // difference is a group's negated joins it, subtracting. A group's
+    // members then hold their shared terms plus one symbol of the join,
+    // which stands for the difference: a loop's count (nothing differs but
+    // the offset), the sum of a stepped value's additions, or a value
+    // replaced on the other side. Where a member's shared terms leave no
+    // room for the symbol (a pointer base+index stepped with its index), the
+    // symbol takes in the terms every member shares (the index); a member
+    // still without room gets a symbol of its own.
+    auto ofJoin = [&](uint64_t term) {
+      return isJoinSymbolOf(term, join) || isJoinSymbolOf(term, join, true);
+    };
     struct Key {
-      bool adds;
-      Terms added;        // adds: what the other side adds
-      Value mine, theirs; // else: the bases of both sides (offsets 0)
+      Terms only_mine, only_theirs;
       int64_t distance;
       auto operator<=>(const Key &) const = default;
     };
+    std::vector<Terms> shared(mine.size());
+    std::vector<bool> subtracts(mine.size(), false);
     std::map<Key, std::vector<size_t>> groups;
-    std::vector<std::pair<const Key *, const std::vector<size_t> *>> order; // by first place
+    std::vector<const std::vector<size_t> *> order; // by first place
     for (size_t i = 0; i < mine.size(); ++i) {
       if (kept[i])
         continue;
-      Value a = *mine[i].second, b = theirs[i];
-      Key key{false, {}, {}, {}, wrappingDifference(a.offset, b.offset)};
-      bool plain = !joinSymbolIn(a, join) && !joinSymbolIn(a, join, true) && !a.addend;
-      auto added = plain ? minus(termsOf(b), termsOf(a)) : std::nullopt;
-      if (added && !(added->empty() && key.distance == 0)) {
-        key.adds = true;
-        key.added = *added;
-      } else {
-        a.offset = b.offset = 0;
-        key.mine = a;
-        key.theirs = b;
-      }
-      auto [it, fresh] = groups.try_emplace(key);
-      if (fresh)
-        order.push_back({&it->first, &it->second});
-      it->second.push_back(i);
-    }
-    for (auto [key, group] : order) {
-      uint64_t symbol = joinSymbol(join, mine[group->front()].first);
-      const Value first = *mine[group->front()].second;
-      for (size_t i : *group) {
-        Value &value = *mine[i].second;
-        if (key->adds) {
-          value.addend = symbol;
-          value = canonical(value);
+      Terms theirs_only = termsOf(theirs[i]);
+      Key key{{}, {}, wrappingDifference(mine[i].second->offset, theirs[i].offset)};
+      for (uint64_t term : termsOf(*mine[i].second)) {
+        auto it = llvm::find(theirs_only, term);
+        if (it != theirs_only.end() && !ofJoin(term)) {
+          shared[i].push_back(term);
+          theirs_only.erase(it);
         } else {
-          value = Value{Kind::Symbol, wrappingDifference(value.offset, first.offset), symbol, 0};
+          key.only_mine.push_back(term);
         }
       }
+      key.only_theirs = std::move(theirs_only);
+      Key opposite{negated(key.only_mine), negated(key.only_theirs),
+                   wrappingDifference(0, key.distance)};
+      if (!groups.count(key) && opposite != key) {
+        if (auto it = groups.find(opposite); it != groups.end()) {
+          subtracts[i] = true;
+          it->second.push_back(i);
+          continue;
+        }
+      }
+      auto [it, fresh] = groups.try_emplace(std::move(key));
+      if (fresh)
+        order.push_back(&it->second);
+      it->second.push_back(i);
+    }
+    // Members i of a group hold their shared terms but `absorbed`, plus
+    // (or minus) the symbol named after the first member's place.
+    auto assign = [&](const std::vector<size_t> &group, const Terms &absorbed) {
+      uint64_t symbol = joinSymbol(join, mine[group.front()].first);
+      int64_t first = mine[group.front()].second->offset;
+      for (size_t i : group) {
+        Terms terms = *minus(shared[i], absorbed);
+        int64_t offset = mine[i].second->offset;
+        terms.push_back(subtracts[i] ? symbol | kNegated : symbol);
+        offset = subtracts[i] ? int64_t(uint64_t(offset) + uint64_t(first))
+                              : wrappingDifference(offset, first);
+        llvm::sort(terms);
+        *mine[i].second = *valueOf(terms, offset);
+      }
+    };
+    auto fits = [&](size_t i, const Terms &absorbed) {
+      std::optional<Terms> terms = minus(shared[i], absorbed);
+      return terms && terms->size() + 1 <= kMaxTerms;
+    };
+    for (const std::vector<size_t> *group : order) {
+      Terms absorbed;
+      if (!llvm::all_of(*group, [&](size_t i) { return fits(i, {}); })) {
+        absorbed = shared[group->front()];
+        for (size_t i : *group)
+          llvm::erase_if(absorbed, [&](uint64_t term) { return !llvm::is_contained(shared[i], term); });
+      }
+      // A member subtracts the symbol only as the first member sees it.
+      bool whole = absorbed.empty() && fits(group->front(), absorbed);
+      std::vector<size_t> room;
+      for (size_t i : *group) {
+        if (fits(i, absorbed) && (!subtracts[i] || whole)) {
+          room.push_back(i);
+        } else {
+          subtracts[i] = false;
+          assign({i}, shared[i]);
+        }
+      }
+      if (!room.empty())
+        assign(room, absorbed);
     }
   }
 };
@@ -354,7 +449,7 @@ Maybe addWords(Maybe a, Maybe b) {
 }
 
 // a + b, where that has at most two symbols (a CFA or thread-pointer base
-// counts as one); else unknown.
+// counts as one); else unknown. A symbol and its negation cancel.
 Maybe sum(Maybe a, Maybe b) {
   if (!a || !b)
     return std::nullopt;
@@ -362,13 +457,19 @@ Maybe sum(Maybe a, Maybe b) {
     return plus(a, b->offset);
   if (a->base == Kind::Absolute)
     return plus(b, a->offset);
-  if (b->base != Kind::Symbol || b->addend)
-    std::swap(a, b);
-  // A symbol twice would need a factor of two.
-  if (b->base != Kind::Symbol || b->addend || a->addend || firstSymbol(*a) == b->symbol)
+  if (a->high || b->high)
     return std::nullopt;
-  a->addend = b->symbol;
-  return plus(canonical(*a), b->offset);
+  Terms terms = termsOf(*a);
+  for (uint64_t term : termsOf(*b)) {
+    if (auto it = llvm::find(terms, term ^ kNegated); it != terms.end())
+      terms.erase(it);
+    else if (llvm::is_contained(terms, term))
+      return std::nullopt; // a symbol twice would need a factor of two
+    else
+      terms.push_back(term);
+  }
+  llvm::sort(terms);
+  return valueOf(terms, int64_t(uint64_t(a->offset) + uint64_t(b->offset)));
 }
 
 // The CFA offset of a frame address; nullopt for any other value.
@@ -1037,13 +1138,14 @@ void find_known_values(const Disassembler &code, const Function &function,
       recorded.push_back(value);
       recordedSlot.push_back(slot);
     }
-    // What a known value may be built of: a plain base or a recorded value,
-    // plus (for a sum) a recorded 64-bit value.
+    // What a known value may be built of: a plain base or a recorded value
+    // (or a 64-bit one subtracted), plus (for a sum) a recorded 64-bit value.
     struct Part {
       KnownValue::Base base;
       uint32_t live_value;
       Terms terms;
       int64_t offset;
+      bool negated = false;
     };
     std::vector<Part> bases = {{KnownValue::Base::Absolute, 0, {}, 0},
                                {KnownValue::Base::ThreadPointer, 0, {kThreadPointerTerm}, 0},
@@ -1055,8 +1157,11 @@ void find_known_values(const Disassembler &code, const Function &function,
       Part part{KnownValue::Base::LiveValue, uint32_t(i), termsOf(*recorded[i]),
                 recorded[i]->offset};
       bases.push_back(part);
-      if (site->live_values[i].type.bits == 64)
+      if (site->live_values[i].type.bits == 64) {
         addends.push_back(part);
+        bases.push_back({KnownValue::Base::LiveValue, uint32_t(i), negated(part.terms),
+                         wrappingDifference(0, part.offset), true});
+      }
     }
     auto describe = [&](KnownValue known, const Value &value) -> std::optional<KnownValue> {
       for (size_t i = 0; i < recorded.size(); ++i) {
@@ -1072,6 +1177,7 @@ void find_known_values(const Disassembler &code, const Function &function,
       auto found = [&](const Part &base, const Part *addend) {
         known.base = base.base;
         known.live_value = base.live_value;
+        known.negated = base.negated;
         int64_t offset = wrappingDifference(value.offset, base.offset);
         if (addend) {
           known.plus_live_value = addend->live_value;

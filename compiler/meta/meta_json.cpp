@@ -45,7 +45,8 @@ std::string known_value_text(const KnownValue &known) {
   case KnownValue::Base::ThreadPointer: return fmt::format("{}=tp{}{:+}", where, plus, known.offset);
   case KnownValue::Base::Cfa: return fmt::format("{}=cfa{}{:+}", where, plus, known.offset);
   case KnownValue::Base::LiveValue:
-    return fmt::format("{}=live{}{}{:+}", where, known.live_value, plus, known.offset);
+    return fmt::format("{}={}live{}{}{:+}", where, known.negated ? "-" : "", known.live_value, plus,
+                       known.offset);
   }
   return where;
 }

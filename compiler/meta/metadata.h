@@ -57,8 +57,9 @@ struct FrameRule {
 // live value plus a constant (a copy, or a neighbouring address the code
 // generator kept instead), in a callee-saved register or a spill slot;
 // any of these may add a second live value (a pointer the code steps
-// through an array, base plus index). It is read from the destination's
-// own code, so each ISA has its own list.
+// through an array, base plus index), and a live value may be subtracted
+// instead of added (a count down beside a recorded count up). It is read
+// from the destination's own code, so each ISA has its own list.
 struct KnownValue {
   enum class Base : uint8_t {
     Absolute,      // the value is `offset`; a 16-byte register or slot holds `high` above it
@@ -72,6 +73,7 @@ struct KnownValue {
   uint16_t size = 8;       // bytes of the slot
   Base base = Base::Absolute;
   uint32_t live_value = 0; // Base::LiveValue
+  bool negated = false;    // Base::LiveValue: the value is offset minus the live value
   std::optional<uint32_t> plus_live_value = {}; // a 64-bit live value added to the base
   int64_t offset = 0;
   uint64_t high = 0; // Base::Absolute: the upper 8 of 16 bytes (`offset` again for a splat)

@@ -392,7 +392,9 @@ private:
     case meta::KnownValue::Base::Absolute: break;
     case meta::KnownValue::Base::ThreadPointer: base = tp_; break;
     case meta::KnownValue::Base::Cfa: base = cfa; break;
-    case meta::KnownValue::Base::LiveValue: base = live(known.live_value); break;
+    case meta::KnownValue::Base::LiveValue:
+      base = known.negated ? 0 - live(known.live_value) : live(known.live_value);
+      break;
     }
     if (known.plus_live_value)
       base += live(*known.plus_live_value);

@@ -337,12 +337,205 @@ ret:
 )"},
 };
 
+// The same with an index that starts unknown (a parser's position loaded
+// from its struct): the pointer is base plus index, stepped beside the
+// index, so the join relates three parts.
+const std::map<Isa, std::string> kIndexedSums = {
+    {Isa::X86_64, R"(
+  .text
+  .globl f
+  .type f,@function
+f:
+  pushq %rbp
+  movq %rsp, %rbp
+  pushq %rbx
+  pushq %r12
+  pushq %r13
+  subq $8, %rsp
+  movq (%rdi), %rbx
+  movq 8(%rdi), %r12
+  movq %rbx, %r13
+  addq %r12, %r13
+.Lloop:
+  callq g
+  .globl ret
+ret:
+  addq $1, %r12
+  addq $1, %r13
+  cmpq $64, %r12
+  jne .Lloop
+  addq $8, %rsp
+  popq %r13
+  popq %r12
+  popq %rbx
+  popq %rbp
+  retq
+.Lend:
+  .size f, .Lend-f
+)"},
+    {Isa::AArch64, R"(
+  .text
+  .globl f
+  .type f,@function
+f:
+  stp x29, x30, [sp, #-48]!
+  stp x19, x20, [sp, #16]
+  str x21, [sp, #32]
+  mov x29, sp
+  ldr x19, [x0]
+  ldr x20, [x0, #8]
+  add x21, x19, x20
+.Lloop:
+  bl g
+  .globl ret
+ret:
+  add x20, x20, #1
+  add x21, x21, #1
+  cmp x20, #64
+  b.ne .Lloop
+  ldr x21, [sp, #32]
+  ldp x19, x20, [sp, #16]
+  ldp x29, x30, [sp], #48
+  ret
+.Lend:
+  .size f, .Lend-f
+)"},
+    {Isa::PPC64LE, R"(
+  .text
+  .abiversion 2
+  .globl f
+  .type f,@function
+f:
+  mflr 0
+  std 28, -32(1)
+  std 29, -24(1)
+  std 30, -16(1)
+  stdu 1, -64(1)
+  std 0, 80(1)
+  ld 29, 0(3)
+  lwz 4, 8(3)
+  extsw 30, 4
+  add 28, 29, 30
+.Lloop:
+  bl g
+  nop
+  .globl ret
+ret:
+  addi 30, 30, 1
+  addi 28, 28, 1
+  cmpldi 30, 64
+  bne 0, .Lloop
+  addi 1, 1, 64
+  ld 0, 16(1)
+  ld 28, -32(1)
+  ld 29, -24(1)
+  ld 30, -16(1)
+  mtlr 0
+  blr
+.Lend:
+  .size f, .Lend-f
+)"},
+};
+
+// A loop counts one register up from 0 (the recorded index) and another
+// down from 10 beside it: the second is 10 minus the recorded value.
+const std::map<Isa, std::string> kCountDowns = {
+    {Isa::X86_64, R"(
+  .text
+  .globl f
+  .type f,@function
+f:
+  pushq %rbp
+  movq %rsp, %rbp
+  pushq %rbx
+  pushq %r12
+  movl $0, %ebx
+  movl $10, %r12d
+.Lloop:
+  callq g
+  .globl ret
+ret:
+  addq $1, %rbx
+  subq $1, %r12
+  jne .Lloop
+  popq %r12
+  popq %rbx
+  popq %rbp
+  retq
+.Lend:
+  .size f, .Lend-f
+)"},
+    {Isa::AArch64, R"(
+  .text
+  .globl f
+  .type f,@function
+f:
+  stp x29, x30, [sp, #-32]!
+  stp x19, x20, [sp, #16]
+  mov x29, sp
+  mov x19, #0
+  mov x20, #10
+.Lloop:
+  bl g
+  .globl ret
+ret:
+  add x19, x19, #1
+  sub x20, x20, #1
+  cbnz x20, .Lloop
+  ldp x19, x20, [sp, #16]
+  ldp x29, x30, [sp], #32
+  ret
+.Lend:
+  .size f, .Lend-f
+)"},
+    {Isa::PPC64LE, R"(
+  .text
+  .abiversion 2
+  .globl f
+  .type f,@function
+f:
+  mflr 0
+  std 29, -24(1)
+  std 30, -16(1)
+  stdu 1, -64(1)
+  std 0, 80(1)
+  li 29, 0
+  li 30, 10
+.Lloop:
+  bl g
+  nop
+  .globl ret
+ret:
+  addi 29, 29, 1
+  addi 30, 30, -1
+  cmpldi 30, 0
+  bne 0, .Lloop
+  addi 1, 1, 64
+  ld 0, 16(1)
+  ld 29, -24(1)
+  ld 30, -16(1)
+  mtlr 0
+  blr
+.Lend:
+  .size f, .Lend-f
+)"},
+};
+// The recorded index of kCountDowns, and the count down.
+const std::map<Isa, uint16_t> kCountUpRegister = {
+    {Isa::X86_64, 3}, {Isa::AArch64, 19}, {Isa::PPC64LE, 29}};
+const std::map<Isa, std::string> kCountDown = {{Isa::X86_64, "r12=-live0+10"},
+                                               {Isa::AArch64, "r20=-live0+10"},
+                                               {Isa::PPC64LE, "r30=-live0+10"}};
+
 // Base and index of kSums, and their sum.
 const std::map<Isa, std::vector<uint16_t>> kSumLiveRegisters = {
     {Isa::X86_64, {3, 12}}, {Isa::AArch64, {19, 20}}, {Isa::PPC64LE, {29, 30}}};
 const std::map<Isa, std::string> kSum = {{Isa::X86_64, "r13=live0+live1-8"},
                                          {Isa::AArch64, "r21=live0+live1-8"},
                                          {Isa::PPC64LE, "r28=live0+live1-8"}};
+const std::map<Isa, std::string> kIndexedSum = {{Isa::X86_64, "r13=live0+live1+0"},
+                                                {Isa::AArch64, "r21=live0+live1+0"},
+                                                {Isa::PPC64LE, "r28=live0+live1+0"}};
 
 const std::map<Isa, uint16_t> kLoopLiveRegister = {
     {Isa::X86_64, 3}, {Isa::AArch64, 19}, {Isa::PPC64LE, 29}};
@@ -672,15 +865,27 @@ TEST_P(KnownValuesTest, RelatesCopiesThatCountInStepThroughALoop) {
   }
 }
 
-// The sum of two recorded values, base plus an index that a loop steps.
+// The sum of two recorded values, base plus an index that a loop steps
+// (from zero, or from an unknown start).
 TEST_P(KnownValuesTest, FindsThePointerThatStepsWithARecordedIndex) {
   Isa isa = GetParam();
   std::vector<meta::LiveValue> live;
   for (uint16_t reg : kSumLiveRegisters.at(isa))
     live.push_back(in_register(reg));
-  std::set<std::string> found = known_at_ret(isa, kSums.at(isa), live);
-  EXPECT_TRUE(found.count(kSum.at(isa)))
-      << name(isa) << ": no " << kSum.at(isa) << " in" << joined(found);
+  for (auto [sources, sum] : {std::pair(&kSums, &kSum), std::pair(&kIndexedSums, &kIndexedSum)}) {
+    std::set<std::string> found = known_at_ret(isa, sources->at(isa), live);
+    EXPECT_TRUE(found.count(sum->at(isa)))
+        << name(isa) << ": no " << sum->at(isa) << " in" << joined(found);
+  }
+}
+
+// A count down relates to the recorded count up it steps against.
+TEST_P(KnownValuesTest, FindsTheCountDownBesideARecordedIndex) {
+  Isa isa = GetParam();
+  std::set<std::string> found =
+      known_at_ret(isa, kCountDowns.at(isa), {in_register(kCountUpRegister.at(isa))});
+  EXPECT_TRUE(found.count(kCountDown.at(isa)))
+      << name(isa) << ": no " << kCountDown.at(isa) << " in" << joined(found);
 }
 
 INSTANTIATE_TEST_SUITE_P(AllIsas, KnownValuesTest, ::testing::ValuesIn(kAllIsas),
