@@ -1,5 +1,7 @@
 #include "neutral_cost_model.h"
 
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/Analysis/LoopInfo.h"
 #include "llvm/Analysis/TargetTransformInfoImpl.h"
 #include "llvm/IR/Function.h"
@@ -47,6 +49,37 @@ public:
     if (kind == TTI::TCK_CodeSize)
       return TTI::TCC_Basic;
     return Base::getArithmeticInstrCost(opcode, type, kind, first, second, args, context);
+  }
+
+  // Moving a value between a vector lane and a scalar register takes an
+  // instruction per lane on all three ISAs (BasicTTIImpl counts the same);
+  // the generic model's zero let the loop vectorizer build vectors out of
+  // scalar loads lane by lane for free (sha256's byte gather, 16 loads and
+  // inserts per four words on x86-64).
+  InstructionCost getScalarizationOverhead(VectorType *type, const APInt &lanes, bool insert,
+                                           bool extract, TTI::TargetCostKind) const {
+    if (isa<ScalableVectorType>(type))
+      return InstructionCost::getInvalid();
+    return (int(insert) + int(extract)) * lanes.popcount();
+  }
+
+  // None of the three has gather loads (SSE2, NEON, VSX): a scalarized
+  // access computes its address as a scalar, not in a vector taken apart.
+  bool prefersVectorizedAddressing() const { return false; }
+
+  // Each distinct non-constant vector operand of a scalarized instruction
+  // is taken apart lane by lane (as BasicTTIImpl counts).
+  InstructionCost getOperandsScalarizationOverhead(ArrayRef<const Value *> operands,
+                                                   ArrayRef<Type *> types,
+                                                   TTI::TargetCostKind kind) const {
+    InstructionCost cost = 0;
+    SmallPtrSet<const Value *, 4> counted;
+    for (auto [operand, type] : zip(operands, types))
+      if (auto *vector = dyn_cast<FixedVectorType>(type))
+        if (!isa<Constant>(operand) && counted.insert(operand).second)
+          cost += getScalarizationOverhead(vector, APInt::getAllOnes(vector->getNumElements()),
+                                           false, true, kind);
+    return cost;
   }
 
   // LLVM's target-independent partial and runtime unrolling of small

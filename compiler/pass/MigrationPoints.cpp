@@ -1,5 +1,6 @@
 #include "MigrationPoints.h"
 
+#include "PollUnroll.h"
 #include "RuntimeAbi.h"
 #include "StripMine.h"
 
@@ -86,6 +87,7 @@ unsigned placeMigrationPoints(Function &function, DominatorTree &dominators, Loo
   // know.
   std::vector<Instruction *> points;
   std::vector<StripPlan> strips;
+  std::vector<Loop *> polling;
   if (makesCalls(function))
     points.push_back(body);
   for (Loop *loop : loops.getLoopsInPreorder()) {
@@ -95,7 +97,15 @@ unsigned placeMigrationPoints(Function &function, DominatorTree &dominators, Loo
             *loop, std::min(kStripIterations, kLoopWork / ownSize(*loop, loops)), se, expander))
       strips.push_back(*plan);
     else
-      points.push_back(&*loop->getHeader()->getFirstInsertionPt());
+      polling.push_back(loop);
+  }
+  // Before the strips change the CFG: the unroller keeps ScalarEvolution,
+  // LoopInfo and the dominator tree up to date, the strips do not. The
+  // header stays the (unrolled) loop's header.
+  for (Loop *loop : polling) {
+    BasicBlock *header = loop->getHeader();
+    unrollPollingLoop(*loop, loops, dominators, se, assumptions);
+    points.push_back(&*header->getFirstInsertionPt());
   }
   for (const StripPlan &plan : strips)
     points.push_back(applyStrips(plan));

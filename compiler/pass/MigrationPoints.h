@@ -9,7 +9,8 @@
 // - an innermost loop whose exit count ScalarEvolution computes is
 //   strip-mined (StripMine.h): a point between strips of at most
 //   kStripIterations iterations and at most kLoopWork IR instructions;
-// - every other loop polls on its header, on every iteration.
+// - every other loop polls on its header, on every iteration, or on every
+//   kPollUnroll-th when it is small and innermost (PollUnroll.h).
 //
 // So between two points a thread runs at most kLoopWork IR instructions of
 // loop iterations (about as many machine instructions), besides straight-line

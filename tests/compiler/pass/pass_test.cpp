@@ -3,6 +3,7 @@
 #include "meta/meta_check.h"
 #include "meta/stackmaps.h"
 #include "pass/MigrationPoints.h"
+#include "pass/PollUnroll.h"
 #include "toolchain.h"
 
 #include "llvm/ADT/StringExtras.h"
@@ -134,7 +135,7 @@ TEST_F(PassTest, InnerLoopOfComputableTripCountPollsBetweenStrips) {
   EXPECT_EQ(pollsByLoop(*module->getFunction("f")), (std::array<unsigned, 3>{0, 2, 0}));
 }
 
-TEST_F(PassTest, LoopsOfUnknownTripCountPollOnEveryIteration) {
+TEST_F(PassTest, LoopsOfUnknownTripCountPollOnTheirHeader) {
   auto module = ir("struct node { struct node *next; long v; };\n"
                    "long f(const struct node *p) { long s = 0; for (; p; p = p->next) s += p->v;"
                    " return s; }",
@@ -213,6 +214,48 @@ int main(void) {
     long strips = n == 0 ? 1 : (n + strip - 1) / strip;
     expected += fmt::format("{} {} {}\n", n, n * (n - 1) / 2, strips - 1);
   }
+  EXPECT_EQ(ran.output, expected);
+}
+
+// A small loop without an exit count (pointer chasing) is unrolled and
+// polls once per kPollUnroll iterations; each copy keeps its exit test, so
+// lists of every length come out whole.
+TEST_F(PassTest, SmallPollingLoopReachesAPointEveryFewIterations) {
+  auto program = tmp.write("chase.c", R"(
+#include <stdio.h>
+extern volatile int __xisa_poll;
+extern volatile long __xisa_stub_points;
+struct node { struct node *next; long v; };
+__attribute__((noinline)) long sum(const struct node *p) {
+  long s = 0;
+  for (; p; p = p->next)
+    s += p->v;
+  return s;
+}
+static struct node nodes[20];
+int main(void) {
+  __xisa_poll = 1;
+  for (int n = 0; n <= 9; n++) {
+    for (int i = 0; i < n; i++)
+      nodes[i] = (struct node){i + 1 < n ? &nodes[i + 1] : 0, i + 1};
+    long before = __xisa_stub_points;
+    long s = sum(n ? &nodes[0] : 0);
+    printf("%d %ld %ld\n", n, s, __xisa_stub_points - before);
+  }
+  return 0;
+}
+)");
+  auto stub = tmp.write("stub.c", kStubRuntime);
+  auto object = tmp.path() / "chase.o", exe = tmp.path() / "chase";
+  RunResult built = compile(Isa::X86_64, program, object, kKeepLoops);
+  ASSERT_EQ(built.status, 0) << built.output;
+  RunResult linked = link(Isa::X86_64, {object, stub}, exe);
+  ASSERT_EQ(linked.status, 0) << linked.output;
+  RunResult ran = run({exe.string()});
+  ASSERT_EQ(ran.status, 0) << ran.output;
+  std::string expected;
+  for (long n = 0; n <= 9; n++)
+    expected += fmt::format("{} {} {}\n", n, n * (n + 1) / 2, (n + pass::kPollUnroll - 1) / pass::kPollUnroll);
   EXPECT_EQ(ran.output, expected);
 }
 
