@@ -22,7 +22,6 @@ set(hops_known_failing
   hashtable.aarch64_first hashtable.ppc64le_first
   matmul.aarch64_first matmul.ppc64le_first
   parser.aarch64_first parser.ppc64le_first
-  setjmp.aarch64_first setjmp.ppc64le_first
   structs.ppc64le_first
   tls.aarch64_first tls.ppc64le_first)
 
