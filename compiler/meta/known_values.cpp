@@ -281,7 +281,11 @@ private:
           value.addend = symbol;
           value = canonical(value);
         } else {
-          value = Value{Kind::Symbol, wrappingDifference(value.offset, first.offset), symbol, 0};
+          value = Value{.base = Kind::Symbol,
+                        .offset = wrappingDifference(value.offset, first.offset),
+                        .symbol = symbol,
+                        .high = std::nullopt,
+                        .addend = 0};
         }
       }
     }

@@ -683,5 +683,42 @@ TEST_P(KnownValuesTest, FindsThePointerThatStepsWithARecordedIndex) {
       << name(isa) << ": no " << kSum.at(isa) << " in" << joined(found);
 }
 
+// A register that is a call's result on one path and a number on the
+// other holds the join's symbol, and so does its spill slot; a loop then
+// reloads the register from the slot on one of its paths (hashtable's main
+// on AArch64: ops in x24 and [sp, #16]). The slot stays related to the
+// recorded register through the loop, so the rebuilt frame gets it.
+TEST(KnownValues, JoinOfACallResultAndANumberSurvivesAReload) {
+  const std::string source = R"(
+  .text
+  .globl f
+  .type f,@function
+f:
+  stp x29, x30, [sp, #-48]!
+  stp x19, x20, [sp, #16]
+  mov x29, sp
+  cbz x0, .Lnumber
+  bl h
+  mov x19, x0
+  b .Ljoin
+.Lnumber:
+  mov x19, #400
+.Ljoin:
+  str x19, [sp, #32]
+.Lloop:
+  bl g
+  .globl ret
+ret:
+  cbz x0, .Lloop
+  mov x19, x0
+  ldr x19, [sp, #32]
+  b .Lloop
+.Lend:
+  .size f, .Lend-f
+)";
+  std::set<std::string> found = known_at_ret(Isa::AArch64, source, {in_register(19)});
+  EXPECT_TRUE(found.count("[cfa-16]:8=live0+0")) << "no [cfa-16]:8=live0+0 in" << joined(found);
+}
+
 INSTANTIATE_TEST_SUITE_P(AllIsas, KnownValuesTest, ::testing::ValuesIn(kAllIsas),
                          [](const auto &param) { return std::string(name(param.param)); });
