@@ -720,5 +720,41 @@ ret:
   EXPECT_TRUE(found.count("[cfa-16]:8=live0+0")) << "no [cfa-16]:8=live0+0 in" << joined(found);
 }
 
+// x86-64 counts in a stack slot with read-modify-write instructions
+// (hashtable's main: incq -0x60(%rbp)); that slot becomes unknown, the
+// others stay known.
+TEST(KnownValues, X86ReadModifyWriteChangesOnlyItsSlot) {
+  const std::string source = R"(
+  .text
+  .globl f
+  .type f,@function
+f:
+  pushq %rbp
+  movq %rsp, %rbp
+  subq $32, %rsp
+  movabsq $0x1122334455667788, %rax
+  movq %rax, -8(%rbp)
+  movq $5, -16(%rbp)
+  movq $6, -24(%rbp)
+  incq -16(%rbp)
+  addl $3, -24(%rbp)
+  callq g
+  .globl ret
+ret:
+  addq $32, %rsp
+  popq %rbp
+  retq
+.Lend:
+  .size f, .Lend-f
+)";
+  std::set<std::string> found = known_at_ret(Isa::X86_64, source, {});
+  EXPECT_TRUE(found.count("[cfa-24]:8=0x1122334455667788"))
+      << "no [cfa-24]:8=0x1122334455667788 in" << joined(found);
+  for (const std::string &text : found) {
+    EXPECT_FALSE(text.starts_with("[cfa-32]")) << text;
+    EXPECT_FALSE(text.starts_with("[cfa-40]")) << text;
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(AllIsas, KnownValuesTest, ::testing::ValuesIn(kAllIsas),
                          [](const auto &param) { return std::string(name(param.param)); });
