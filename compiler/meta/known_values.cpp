@@ -509,6 +509,18 @@ float decodeFpImmediate(unsigned imm) {
 
 uint64_t doubleBits(float value) { return std::bit_cast<uint64_t>(double(value)); }
 
+// The bytes an x86 read-modify-write of memory changes, from its opcode's
+// name (INC64m, ADD32mr, SUB64mi8, SHL32m1: the mnemonic, the operand
+// size in bits, then m for the memory destination); nullopt for others.
+std::optional<unsigned> readModifyWriteBytes(StringRef name) {
+  StringRef rest = name.drop_while([](char c) { return c >= 'A' && c <= 'Z'; });
+  unsigned bits = 0;
+  if (rest.consumeInteger(10, bits) || !rest.starts_with("m") ||
+      !llvm::is_contained({8u, 16u, 32u, 64u}, bits))
+    return std::nullopt;
+  return bits / 8;
+}
+
 // PowerPC's rotate-and-mask, mask bits mb..me in IBM numbering (0 = MSB).
 uint64_t rotateMask(uint64_t value, unsigned shift, unsigned mb, unsigned me) {
   uint64_t rotated = std::rotl(value, int(shift));
@@ -764,6 +776,18 @@ bool Interpreter::stepX86(const Instr &in, State &state) {
     Maybe sp = plus(get(state, 7), -8);
     store(state, sp, get(state, reg(0)), 8);
     set(7, sp);
+  } else if (std::optional<unsigned> bytes = readModifyWriteBytes(name);
+             bytes && code_.desc(inst).mayStore() && n >= 5 &&
+             code_.desc(inst).operands()[0].OperandType == MCOI::OPERAND_MEMORY) {
+    // incq -0x60(%rbp), a counter kept in its slot: what it leaves there
+    // is unknown, but no other slot changes (as an unmodelled store, it
+    // would make the whole frame unknown, hashtable's main on x86-64).
+    Maybe at = address(0, tp);
+    if (!at && !tp)
+      return false;
+    store(state, at, std::nullopt, *bytes);
+    for (int def : code_.defs(inst))
+      set(def, std::nullopt);
   } else if (name == "POP64r") {
     Maybe sp = get(state, 7);
     set(reg(0), load(state, sp, 8));

@@ -888,5 +888,78 @@ TEST_P(KnownValuesTest, FindsTheCountDownBesideARecordedIndex) {
       << name(isa) << ": no " << kCountDown.at(isa) << " in" << joined(found);
 }
 
+// A register that is a call's result on one path and a number on the
+// other holds the join's symbol, and so does its spill slot; a loop then
+// reloads the register from the slot on one of its paths (hashtable's main
+// on AArch64: ops in x24 and [sp, #16]). The slot stays related to the
+// recorded register through the loop, so the rebuilt frame gets it.
+TEST(KnownValues, JoinOfACallResultAndANumberSurvivesAReload) {
+  const std::string source = R"(
+  .text
+  .globl f
+  .type f,@function
+f:
+  stp x29, x30, [sp, #-48]!
+  stp x19, x20, [sp, #16]
+  mov x29, sp
+  cbz x0, .Lnumber
+  bl h
+  mov x19, x0
+  b .Ljoin
+.Lnumber:
+  mov x19, #400
+.Ljoin:
+  str x19, [sp, #32]
+.Lloop:
+  bl g
+  .globl ret
+ret:
+  cbz x0, .Lloop
+  mov x19, x0
+  ldr x19, [sp, #32]
+  b .Lloop
+.Lend:
+  .size f, .Lend-f
+)";
+  std::set<std::string> found = known_at_ret(Isa::AArch64, source, {in_register(19)});
+  EXPECT_TRUE(found.count("[cfa-16]:8=live0+0")) << "no [cfa-16]:8=live0+0 in" << joined(found);
+}
+
+// x86-64 counts in a stack slot with read-modify-write instructions
+// (hashtable's main: incq -0x60(%rbp)); that slot becomes unknown, the
+// others stay known.
+TEST(KnownValues, X86ReadModifyWriteChangesOnlyItsSlot) {
+  const std::string source = R"(
+  .text
+  .globl f
+  .type f,@function
+f:
+  pushq %rbp
+  movq %rsp, %rbp
+  subq $32, %rsp
+  movabsq $0x1122334455667788, %rax
+  movq %rax, -8(%rbp)
+  movq $5, -16(%rbp)
+  movq $6, -24(%rbp)
+  incq -16(%rbp)
+  addl $3, -24(%rbp)
+  callq g
+  .globl ret
+ret:
+  addq $32, %rsp
+  popq %rbp
+  retq
+.Lend:
+  .size f, .Lend-f
+)";
+  std::set<std::string> found = known_at_ret(Isa::X86_64, source, {});
+  EXPECT_TRUE(found.count("[cfa-24]:8=0x1122334455667788"))
+      << "no [cfa-24]:8=0x1122334455667788 in" << joined(found);
+  for (const std::string &text : found) {
+    EXPECT_FALSE(text.starts_with("[cfa-32]")) << text;
+    EXPECT_FALSE(text.starts_with("[cfa-40]")) << text;
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(AllIsas, KnownValuesTest, ::testing::ValuesIn(kAllIsas),
                          [](const auto &param) { return std::string(name(param.param)); });
