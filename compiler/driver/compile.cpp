@@ -49,9 +49,13 @@ link::Command clang_command(const link::Toolchain &tc, const Options &opts, Isa 
     // register (a count-down from a division of recorded values), and
     // instruction-form preparation steps pointers beside the recorded
     // index (fannkuch's perm + 4*i); neither can be rebuilt in a frame.
+    // And ppc64 pools a function's string literals into one private array,
+    // so a literal a pointer in data refers to (a TLS initializer's) sat
+    // elsewhere than on the other ISAs and read as another string.
     if (isa == Isa::PPC64LE)
       cmd.insert(cmd.end(), {"-mllvm", "-disable-ppc-ctrloops", "-mllvm",
-                             "-disable-ppc-instr-form-prep"});
+                             "-disable-ppc-instr-form-prep", "-mllvm",
+                             "-ppc-merge-string-pool=false"});
   }
   if (source == "-")
     cmd.insert(cmd.end(), {"-x", "c"});

@@ -7,6 +7,7 @@ std::span<const OutputSpec> output_specs() {
       {".llvm_stackmaps", Segment::ReadOnly, {".llvm_stackmaps"}, false, true,
        "__xisa_stackmaps_start", "__xisa_stackmaps_end"},
       {".xisa.nonmig", Segment::ReadOnly, {".xisa.nonmig"}, false, true},
+      {".xisa.frames", Segment::ReadOnly, {".xisa.frames"}, false, true},
       {".eh_frame_hdr", Segment::ReadOnly, {".eh_frame_hdr"}, false, false},
       {".eh_frame", Segment::ReadOnly, {".eh_frame"}, false, true},
       {".gcc_except_table", Segment::ReadOnly, {".gcc_except_table", ".gcc_except_table.*"}, false,

@@ -42,6 +42,52 @@ void compareInfo(const std::vector<Metadata> &all, std::vector<std::string> &out
   }
 }
 
+// Function name -> its shadow frames in link order (static functions of
+// several objects share a name), for the functions with call sites: only
+// their frames can be parked and rebuilt on another ISA.
+std::map<std::string, std::vector<std::string>> framesWithCallSites(const Metadata &meta) {
+  std::set<std::string> parked;
+  for (const CallSite &site : meta.call_sites)
+    parked.insert(meta.functions[site.function].name);
+  std::map<std::string, std::vector<std::string>> frames;
+  for (const FrameLayout &frame : meta.frames)
+    if (parked.count(frame.function))
+      frames[frame.function].push_back(frame.layout);
+  return frames;
+}
+
+std::string joined(const std::vector<std::string> &layouts) {
+  std::string out;
+  for (const std::string &layout : layouts)
+    out += (out.empty() ? "(" : "), (") + layout;
+  return layouts.empty() ? "none" : out + ")";
+}
+
+// The transformer keeps a shadow frame's bytes where they are, so a local
+// at another offset on the destination would read its neighbour's bytes.
+void compareFrames(const std::vector<Metadata> &all, std::vector<std::string> &out) {
+  std::vector<std::map<std::string, std::vector<std::string>>> frames;
+  std::set<std::string> functions;
+  for (const Metadata &meta : all) {
+    frames.push_back(framesWithCallSites(meta));
+    for (const auto &[function, layouts] : frames.back())
+      functions.insert(function);
+  }
+  for (const std::string &function : functions) {
+    auto layoutsIn = [&](size_t i) {
+      auto it = frames[i].find(function);
+      return it == frames[i].end() ? std::vector<std::string>{} : it->second;
+    };
+    for (size_t i = 1; i < all.size(); ++i)
+      if (layoutsIn(i) != layoutsIn(0))
+        out.push_back(fmt::format(
+            "function {}: shadow frame \"size align offset+bytes...\" {} in {} but {} in {}; "
+            "its locals would move in a migration: give every ISA the same alloca "
+            "alignment (xisa-cc's middle end does)",
+            function, joined(layoutsIn(0)), all[0].path, joined(layoutsIn(i)), all[i].path));
+  }
+}
+
 } // namespace
 
 std::string type_list(const std::vector<LiveValue> &values) {
@@ -56,6 +102,7 @@ std::vector<std::string> compare(const std::vector<Metadata> &all) {
   if (all.empty())
     return out;
   compareInfo(all, out);
+  compareFrames(all, out);
 
   std::vector<std::map<uint64_t, const CallSite *>> byId(all.size());
   std::set<uint64_t> ids;

@@ -1,7 +1,8 @@
 // Migration metadata of one xisa executable, read from its ELF file:
 // call-site records (.llvm_stackmaps) at their exact return addresses, the
-// frame rules (.eh_frame) valid at each call, and the link-time facts
-// (.xisa.info, .xisa.nonmig). Plain data; consumers index it themselves.
+// frame rules (.eh_frame) valid at each call, the link-time facts
+// (.xisa.info, .xisa.nonmig) and the shadow frames (.xisa.frames). Plain
+// data; consumers index it themselves.
 #pragma once
 #include "meta/xisa_info.h"
 #include "support/isa.h"
@@ -105,6 +106,7 @@ struct Metadata {
   std::vector<CallSite> call_sites;  // by return address
   std::optional<Info> info;          // .xisa.info, if the link step wrote one
   std::vector<NonMigratable> nonmig; // .xisa.nonmig records
+  std::vector<FrameLayout> frames;   // .xisa.frames records, in link order
 
   const CallSite *find_return_address(uint64_t address) const;
   const CallSite *find_id(uint64_t id) const;

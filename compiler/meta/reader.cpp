@@ -85,6 +85,8 @@ Metadata read(const std::string &path) {
       meta.info = decode_info(bytes->data(), bytes->size());
     if (auto bytes = sectionBytes(object, kNonMigSection, path))
       meta.nonmig = decode_nonmig(bytes->data(), bytes->size());
+    if (auto bytes = sectionBytes(object, kFramesSection, path))
+      meta.frames = decode_frames(bytes->data(), bytes->size());
 
     std::optional<ArrayRef<uint8_t>> stackmaps = sectionBytes(object, ".llvm_stackmaps", path);
     if (!stackmaps)

@@ -44,16 +44,16 @@ static std::string readString(const uint8_t *data, size_t size, size_t &pos, con
   return text;
 }
 
-static std::vector<NonMigratable> readPairs(const uint8_t *data, size_t size, size_t pos,
-                                            const char *what) {
-  std::vector<NonMigratable> out;
+// String pairs from `pos` to the end, as `Pair`s {first, second}.
+template <typename Pair>
+static std::vector<Pair> readPairs(const uint8_t *data, size_t size, size_t pos,
+                                   const char *what) {
+  std::vector<Pair> out;
   while (pos < size) {
-    NonMigratable entry;
-    entry.function = readString(data, size, pos, what);
+    std::string function = readString(data, size, pos, what);
     if (pos >= size)
-      fail("{}: function '{}' has no reason string", what, entry.function);
-    entry.reason = readString(data, size, pos, what);
-    out.push_back(std::move(entry));
+      fail("{}: function '{}' has no second string", what, function);
+    out.push_back({std::move(function), readString(data, size, pos, what)});
   }
   return out;
 }
@@ -80,7 +80,7 @@ Info decode_info(const uint8_t *data, size_t size) {
   info.tls_align = header.tls_align;
   info.tp_convention = static_cast<TpConvention>(header.tp_convention);
   info.tp_offset = header.tp_offset;
-  info.nonmig = readPairs(data, size, sizeof header, kInfoSection);
+  info.nonmig = readPairs<NonMigratable>(data, size, sizeof header, kInfoSection);
   if (info.nonmig.size() != header.nonmig_count)
     fail("{}: header announces {} non-migratable functions but {} follow", kInfoSection,
          header.nonmig_count, info.nonmig.size());
@@ -88,7 +88,11 @@ Info decode_info(const uint8_t *data, size_t size) {
 }
 
 std::vector<NonMigratable> decode_nonmig(const uint8_t *data, size_t size) {
-  return readPairs(data, size, 0, kNonMigSection);
+  return readPairs<NonMigratable>(data, size, 0, kNonMigSection);
+}
+
+std::vector<FrameLayout> decode_frames(const uint8_t *data, size_t size) {
+  return readPairs<FrameLayout>(data, size, 0, kFramesSection);
 }
 
 } // namespace xisa::meta

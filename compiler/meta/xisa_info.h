@@ -7,6 +7,10 @@
 //   "function\0reason\0" (the non-migratable functions of the whole link).
 // `.xisa.nonmig`: the same string pairs, one pair per non-migratable
 //   function of the object; the linker concatenates the sections.
+// `.xisa.frames`: string pairs "function\0layout\0", one per function the
+//   pass instrumented, with its shadow frame as text: "<size> <align>" then
+//   " <offset>+<bytes>" per local (e.g. "112 16 0+24 32+72"). The
+//   transformer keeps shadow frames' bytes in place, so the ISAs must agree.
 #pragma once
 #include <array>
 #include <cstddef>
@@ -20,6 +24,7 @@ inline constexpr char kInfoMagic[8] = {'X', 'I', 'S', 'A', 'I', 'N', 'F', '1'};
 inline constexpr uint32_t kInfoVersion = 1;
 inline constexpr const char *kInfoSection = ".xisa.info";
 inline constexpr const char *kNonMigSection = ".xisa.nonmig";
+inline constexpr const char *kFramesSection = ".xisa.frames";
 
 // Where the thread pointer points relative to the TLS block of the
 // executable: tls_block_start = thread_pointer + tp_offset.
@@ -50,6 +55,12 @@ struct NonMigratable {
   std::string reason;
 };
 
+// One function's shadow frame, in the `.xisa.frames` text form.
+struct FrameLayout {
+  std::string function;
+  std::string layout;
+};
+
 // Decoded `.xisa.info`.
 struct Info {
   uint32_t version = 0;
@@ -70,5 +81,7 @@ std::vector<uint8_t> encode_info(const Info &info);
 Info decode_info(const uint8_t *data, size_t size);
 // Parses concatenated `.xisa.nonmig` string pairs.
 std::vector<NonMigratable> decode_nonmig(const uint8_t *data, size_t size);
+// Parses concatenated `.xisa.frames` string pairs.
+std::vector<FrameLayout> decode_frames(const uint8_t *data, size_t size);
 
 } // namespace xisa::meta

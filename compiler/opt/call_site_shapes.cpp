@@ -1,6 +1,7 @@
 #include "call_site_shapes.h"
 
 #include "llvm/IR/Constants.h"
+#include "llvm/IR/GlobalVariable.h"
 #include "llvm/IR/IntrinsicInst.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -24,12 +25,24 @@ static void describeOrigin(const Value &value, raw_ostream &out) {
     out << "value";
 }
 
+// The `.xisa.frames` records the pass added: "function\0layout\0" each.
+static void collectFrames(const Module &module, CallSiteShapes &shapes) {
+  for (const GlobalVariable &global : module.globals()) {
+    if (global.getSection() != ".xisa.frames")
+      continue;
+    StringRef record = cast<ConstantDataArray>(global.getInitializer())->getAsString();
+    auto [function, rest] = record.split('\0');
+    shapes[function.str()].frame = rest.split('\0').first.str();
+  }
+}
+
 CallSiteShapes collectShapes(const Module &module) {
   CallSiteShapes shapes;
+  collectFrames(module, shapes);
   for (const Function &function : module) {
     if (function.isDeclaration())
       continue;
-    std::vector<RecordShape> &records = shapes[function.getName().str()];
+    std::vector<RecordShape> &records = shapes[function.getName().str()].records;
     for (const BasicBlock &block : function)
       for (const Instruction &inst : block) {
         const auto *call = dyn_cast<IntrinsicInst>(&inst);
@@ -49,9 +62,14 @@ CallSiteShapes collectShapes(const Module &module) {
   return shapes;
 }
 
-// The first difference between two functions' records, in words.
-static std::string firstDifference(const std::vector<RecordShape> &a, const std::string &aName,
-                                   const std::vector<RecordShape> &b, const std::string &bName) {
+// The first difference between two functions' shapes, in words.
+static std::string firstDifference(const FunctionShape &aShape, const std::string &aName,
+                                   const FunctionShape &bShape, const std::string &bName) {
+  const std::vector<RecordShape> &a = aShape.records, &b = bShape.records;
+  // A frame without call sites is never parked, so only then it matters.
+  if ((!a.empty() || !b.empty()) && aShape.frame != bShape.frame)
+    return "its shadow frame (size align offset+bytes...) differs between ISAs: (" +
+           aShape.frame + ") on " + aName + ", (" + bShape.frame + ") on " + bName;
   if (a.size() != b.size())
     return "its call sites differ between ISAs: " + std::to_string(a.size()) + " on " + aName +
            ", " + std::to_string(b.size()) + " on " + bName;
@@ -66,16 +84,16 @@ std::vector<Disagreement> findDisagreements(const std::vector<CallSiteShapes> &s
                                             const std::vector<std::string> &names) {
   std::set<std::string> functions;
   for (const CallSiteShapes &module : shapes)
-    for (const auto &[function, records] : module)
+    for (const auto &[function, shape] : module)
       functions.insert(function);
 
-  static const std::vector<RecordShape> kAbsent;
+  static const FunctionShape kAbsent;
   std::vector<Disagreement> found;
   for (const std::string &function : functions) {
     for (size_t i = 1; i < shapes.size(); ++i) {
       auto first = shapes[0].find(function), other = shapes[i].find(function);
-      const std::vector<RecordShape> &a = first == shapes[0].end() ? kAbsent : first->second;
-      const std::vector<RecordShape> &b = other == shapes[i].end() ? kAbsent : other->second;
+      const FunctionShape &a = first == shapes[0].end() ? kAbsent : first->second;
+      const FunctionShape &b = other == shapes[i].end() ? kAbsent : other->second;
       std::string difference = firstDifference(a, names[0], b, names[i]);
       if (!difference.empty()) {
         found.push_back({function, difference});

@@ -1,7 +1,8 @@
-// What each function's call-site records look like after XisaPass, in a
-// form comparable across ISAs: the frames of a function can be rebuilt on
-// another ISA only if both have the same call sites, in the same order,
-// with live values of the same type and origin.
+// What each function's call-site records and shadow frame look like after
+// XisaPass, in a form comparable across ISAs: the frames of a function can
+// be rebuilt on another ISA only if both have the same call sites, in the
+// same order, with live values of the same type and origin, and its locals
+// at the same offsets of the shadow frame (the transformer keeps its bytes).
 #pragma once
 #include "llvm/IR/Module.h"
 
@@ -19,8 +20,12 @@ struct RecordShape {
   friend bool operator==(const RecordShape &, const RecordShape &) = default;
 };
 
-// Function name -> its records in IR order.
-using CallSiteShapes = std::map<std::string, std::vector<RecordShape>>;
+struct FunctionShape {
+  std::string frame; // the pass's `.xisa.frames` text ("" without one)
+  std::vector<RecordShape> records; // in IR order
+};
+
+using CallSiteShapes = std::map<std::string, FunctionShape>;
 
 CallSiteShapes collectShapes(const llvm::Module &module);
 

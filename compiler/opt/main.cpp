@@ -8,6 +8,7 @@
 //
 //   xisa-opt --plugin XisaPass.so -O LEVEL IN.bc OUT.bc [IN.bc OUT.bc]...
 #include "call_site_shapes.h"
+#include "local_alignment.h"
 #include "neutral_pipeline.h"
 
 #include "NonMigratable.h"
@@ -102,6 +103,7 @@ struct Unit {
       for (const auto &[name, reason] : forced)
         if (Function *function = module->getFunction(name))
           function->addFnAttr(xisa::pass::kNonMigratableAttribute, reason);
+      alignLocalsAlike(*module);
       optimize(*module, level);
       instrument(*module, plugin);
       if (!errors.empty())

@@ -1,6 +1,7 @@
 #include "NonMigratable.h"
 
 #include "RuntimeAbi.h"
+#include "SectionRecord.h"
 
 #include "llvm/IR/Constants.h"
 #include "llvm/IR/DiagnosticInfo.h"
@@ -8,8 +9,6 @@
 #include "llvm/IR/Instructions.h"
 #include "llvm/IR/IntrinsicInst.h"
 #include "llvm/IR/LLVMContext.h"
-#include "llvm/IR/Module.h"
-#include "llvm/Transforms/Utils/ModuleUtils.h"
 
 using namespace llvm;
 
@@ -67,16 +66,7 @@ std::optional<StringRef> nonMigratableReason(const Function &function) {
 
 void reportNonMigratable(Function &function, StringRef reason) {
   function.getContext().diagnose(NonMigratableWarning(function, reason));
-
-  Module &module = *function.getParent();
-  std::string record = (function.getName() + Twine('\0') + reason + Twine('\0')).str();
-  Constant *bytes = ConstantDataArray::getString(module.getContext(), record, false);
-  // Private: the record has no symbol, so the layout aligner never sees it.
-  auto *global = new GlobalVariable(module, bytes->getType(), true, GlobalValue::PrivateLinkage,
-                                    bytes, "__xisa_nonmig." + function.getName());
-  global->setSection(".xisa.nonmig");
-  global->setAlignment(Align(1));
-  appendToUsed(module, {global});
+  addSectionRecord(function, ".xisa.nonmig", reason);
 }
 
 } // namespace xisa::pass

@@ -1,6 +1,7 @@
 #include "ShadowFrame.h"
 
 #include "RuntimeAbi.h"
+#include "SectionRecord.h"
 
 #include "llvm/IR/IRBuilder.h"
 #include "llvm/IR/Instructions.h"
@@ -23,6 +24,7 @@ const Align kStackAlign(16);
 struct Slot {
   Value *local;
   uint64_t offset;
+  uint64_t size;
 };
 
 struct Layout {
@@ -40,7 +42,7 @@ Layout layoutLocals(Function &function) {
   Layout layout;
   auto place = [&](Value *local, uint64_t size, Align align) {
     uint64_t offset = alignTo(layout.size, align);
-    layout.slots.push_back({local, offset});
+    layout.slots.push_back({local, offset, size});
     layout.size = offset + std::max<uint64_t>(size, 1);
     layout.align = std::max(layout.align, align);
   };
@@ -72,10 +74,21 @@ void replaceLocal(Value *local, Value *address, IRBuilder<> &builder) {
   alloca->eraseFromParent();
 }
 
+// "<size> <align>" then " <offset>+<bytes>" per local: the `.xisa.frames`
+// text that `xisa meta check` compares between ISAs.
+std::string describe(const Layout &layout) {
+  std::string text = std::to_string(layout.size) + " " + std::to_string(layout.align.value());
+  for (const Slot &slot : layout.slots)
+    text += " " + std::to_string(slot.offset) + "+" + std::to_string(slot.size);
+  return text;
+}
+
 } // namespace
 
 ShadowFrame buildShadowFrame(Function &function) {
   Layout layout = layoutLocals(function);
+  // Every function, so a frame that only one ISA has shows too.
+  addSectionRecord(function, ".xisa.frames", describe(layout));
   if (layout.slots.empty())
     return {};
 

@@ -67,9 +67,10 @@ __attribute__((constructor(101))) static void move_main_thread_data(void) {
   char *self = rt_descriptor(tp);
   uint64_t *dtv = *(uint64_t **)(self + rt_musl.dtv);
   uint64_t block = dtv[1] - rt_musl.dtv_bias; /* the runtime's own TLS makes one */
-  /* The new descriptor keeps its offset in the page, so every alignment
-   * of thread pointer and block holds. */
-  uint64_t in_page = (uint64_t)self & (page - 1);
+  /* The new descriptor keeps its offset modulo the TLS alignment, so every
+   * alignment of thread pointer and block holds, and starts in the first
+   * bytes of a page, so the descriptor does not straddle two pages. */
+  uint64_t in_page = (uint64_t)self & (align - 1);
   size_t below = (size + 2 * align + XISA_MUSL_DTV_SIZE + 64 + page - 1) / page * page;
   size_t above = (in_page + XISA_MUSL_PTHREAD_SIZE + 16 + size + 2 * align + page - 1) / page * page;
   size_t total = below + above + XISA_THREAD_ROOM_SIZE;

@@ -9,7 +9,10 @@
 
 #include <gtest/gtest.h>
 
+#include <fmt/ranges.h>
+
 #include <fstream>
+#include <map>
 #include <set>
 
 using namespace xisa;
@@ -208,6 +211,54 @@ TEST_F(MetaTest, CheckReportsBuildIdAndCallSiteDifferences) {
   EXPECT_NE(text.find("live values"), std::string::npos) << text;
 }
 
+TEST_F(MetaTest, ShadowFramesAreRead) {
+  for (Isa isa : kAllIsas) {
+    meta::Metadata meta = meta::read(prog(isa).string());
+    std::map<std::string, std::string> frames;
+    for (const meta::FrameLayout &frame : meta.frames)
+      frames[frame.function] = frame.layout;
+    // x[4]: 16 bytes at offset 0 of a 16-byte frame.
+    EXPECT_EQ(frames["local"], "16 16 0+16") << name(isa);
+    EXPECT_EQ(frames["fib"], "0 16") << name(isa);
+    EXPECT_FALSE(frames.count("vla")) << "non-migratable functions get no shadow frame";
+  }
+}
+
+// Built per ISA by stock clang (no xisa-opt), whose front ends align locals
+// differently: x86-64 aligns arrays of 16 bytes or more to 16, so b sits at
+// 32 there and at 20 on the others. The check must refuse that.
+TEST_F(MetaTest, CheckRefusesShadowFramesThatDiffer) {
+  auto source = dir->write("frames.c", R"(
+#define NOINLINE __attribute__((noinline))
+NOINLINE void use(int *p) { p[1] = p[0]; }
+NOINLINE int two(int n) { int a[5] = {n}; int b[5] = {n + 1}; use(a); use(b); return a[1] + b[1]; }
+int main(int argc, char **argv) { return two(argc) == 3 ? 0 : 1; }
+)");
+  auto stub = dir->write("stub.c", kStubRuntime);
+  std::vector<meta::Metadata> all;
+  for (Isa isa : kAllIsas) {
+    auto exe = dir->path() / fmt::format("frames.{}", name(isa));
+    RunResult linked = link(isa, {source, stub}, exe);
+    ASSERT_EQ(linked.status, 0) << linked.output;
+    all.push_back(meta::read(exe.string()));
+  }
+  // The rest complain of the missing .xisa.info (linked without xisa-cc).
+  std::vector<std::string> differences;
+  for (const std::string &difference : meta::compare(all))
+    if (difference.find(".xisa.info") == std::string::npos)
+      differences.push_back(difference);
+  ASSERT_EQ(differences.size(), 2u) << fmt::format("{}", fmt::join(differences, "\n"));
+  EXPECT_NE(differences[0].find("function two: shadow frame"), std::string::npos)
+      << differences[0];
+  EXPECT_NE(differences[0].find("(64 16 0+20 32+20) in"), std::string::npos) << differences[0];
+  EXPECT_NE(differences[0].find("(48 16 0+20 20+20) in"), std::string::npos) << differences[0];
+
+  RunResult check =
+      run({XISA_TEST_XISA, "meta", "check", (dir->path() / "frames").string(), "--json"});
+  EXPECT_EQ(check.status, 1) << check.output;
+  EXPECT_NE(check.output.find("shadow frame"), std::string::npos) << check.output;
+}
+
 TEST_F(MetaTest, CliCheckAndDump) {
   std::string prefix = (dir->path() / "prog").string();
   RunResult check = run({XISA_TEST_XISA, "meta", "check", prefix, "--json"});
@@ -246,6 +297,11 @@ TEST(MetaInput, RejectsBadInfoAndStackMaps) {
   EXPECT_THROW(meta::decode_info(info.data(), info.size() - 1), Error); // cut reason string
   info[0] = 'Y';
   EXPECT_THROW(meta::decode_info(info.data(), info.size()), Error);
+
+  const char frames[] = "two\0" "64 16 0+20 32+20\0" "one\0";
+  EXPECT_EQ(meta::decode_frames(reinterpret_cast<const uint8_t *>(frames), 21).size(), 1u);
+  EXPECT_THROW(meta::decode_frames(reinterpret_cast<const uint8_t *>(frames), sizeof frames - 1),
+               Error); // "one" without its layout
 
   // A stackmap blob announcing a record that is not there.
   std::vector<uint8_t> blob(16, 0);
