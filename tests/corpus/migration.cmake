@@ -19,11 +19,7 @@ set(hop_route_ppc64le_first x86_64 ppc64le aarch64 x86_64)
 # cross-ISA hop. Shrink this list as they cover more. Same-ISA hops must all
 # pass.
 set(hops_known_failing
-  hashtable.aarch64_first hashtable.ppc64le_first
-  matmul.aarch64_first matmul.ppc64le_first
-  parser.aarch64_first parser.ppc64le_first
-  structs.ppc64le_first
-  tls.aarch64_first tls.ppc64le_first)
+  matmul.aarch64_first matmul.ppc64le_first)
 
 foreach(source ${corpus_sources})
   get_filename_component(name ${source} NAME_WE)
