@@ -31,6 +31,9 @@ using namespace xisa::test;
 
 namespace {
 
+// Loops stay loops, so that each test sees the shape it names.
+static const std::vector<std::string> kKeepLoops = {"-fno-unroll-loops", "-fno-vectorize"};
+
 class PassTest : public ::testing::Test {
 protected:
   TempDir tmp;
@@ -48,6 +51,21 @@ protected:
     std::unique_ptr<Module> module = parseIRFile(out.string(), error, context);
     EXPECT_TRUE(module) << error.getMessage().str();
     return module;
+  }
+
+  // Builds C `source` for x86-64 with its loops kept, links it with the stub
+  // runtime (which counts points) and runs it; `output` gets what it printed.
+  void runWithStub(const std::string &name, const std::string &source, std::string &output) {
+    auto program = tmp.write(name + ".c", source);
+    auto stub = tmp.write("stub.c", kStubRuntime);
+    auto object = tmp.path() / (name + ".o"), exe = tmp.path() / name;
+    RunResult built = compile(Isa::X86_64, program, object, kKeepLoops);
+    ASSERT_EQ(built.status, 0) << built.output;
+    RunResult linked = link(Isa::X86_64, {object, stub}, exe);
+    ASSERT_EQ(linked.status, 0) << linked.output;
+    RunResult ran = run({exe.string()});
+    ASSERT_EQ(ran.status, 0) << ran.output;
+    output = ran.output;
   }
 };
 
@@ -95,9 +113,6 @@ TEST_F(PassTest, PointAtEntryOfFunctionsThatCall) {
   EXPECT_EQ(countPolls(f.getEntryBlock()), 1u);
   EXPECT_EQ(countPolls(f), 1u);
 }
-
-// Loops stay loops, so that each test sees the shape it names.
-static const std::vector<std::string> kKeepLoops = {"-fno-unroll-loops", "-fno-vectorize"};
 
 // The polls of `function` per innermost-loop-ness: {in innermost loops,
 // in other loops, outside loops}.
@@ -176,7 +191,8 @@ TEST_F(PassTest, LoopsBoundedByTheArrayTheyIndexGetNoPoints) {
 // kStripIterations iterations (its body is far below kLoopWork / 1024
 // instructions, so strips have their full length).
 TEST_F(PassTest, StripMinedLoopReachesAPointEveryStrip) {
-  auto program = tmp.write("strips.c", R"(
+  std::string output;
+  runWithStub("strips", R"(
 #include <stdio.h>
 extern volatile int __xisa_poll;
 extern volatile long __xisa_stub_points;
@@ -199,29 +215,24 @@ int main(void) {
   }
   return 0;
 }
-)");
-  auto stub = tmp.write("stub.c", kStubRuntime);
-  auto object = tmp.path() / "strips.o", exe = tmp.path() / "strips";
-  RunResult built = compile(Isa::X86_64, program, object, kKeepLoops);
-  ASSERT_EQ(built.status, 0) << built.output;
-  RunResult linked = link(Isa::X86_64, {object, stub}, exe);
-  ASSERT_EQ(linked.status, 0) << linked.output;
-  RunResult ran = run({exe.string()});
-  ASSERT_EQ(ran.status, 0) << ran.output;
+)", output);
+  if (HasFatalFailure())
+    return;
   std::string expected;
   const long strip = long(pass::kStripIterations);
   for (long n : {0L, 1L, 1023L, 1024L, 1025L, 2048L, 2049L, 5000L}) {
     long strips = n == 0 ? 1 : (n + strip - 1) / strip;
     expected += fmt::format("{} {} {}\n", n, n * (n - 1) / 2, strips - 1);
   }
-  EXPECT_EQ(ran.output, expected);
+  EXPECT_EQ(output, expected);
 }
 
 // A small loop without an exit count (pointer chasing) is unrolled and
 // polls once per kPollUnroll iterations; each copy keeps its exit test, so
 // lists of every length come out whole.
 TEST_F(PassTest, SmallPollingLoopReachesAPointEveryFewIterations) {
-  auto program = tmp.write("chase.c", R"(
+  std::string output;
+  runWithStub("chase", R"(
 #include <stdio.h>
 extern volatile int __xisa_poll;
 extern volatile long __xisa_stub_points;
@@ -244,19 +255,13 @@ int main(void) {
   }
   return 0;
 }
-)");
-  auto stub = tmp.write("stub.c", kStubRuntime);
-  auto object = tmp.path() / "chase.o", exe = tmp.path() / "chase";
-  RunResult built = compile(Isa::X86_64, program, object, kKeepLoops);
-  ASSERT_EQ(built.status, 0) << built.output;
-  RunResult linked = link(Isa::X86_64, {object, stub}, exe);
-  ASSERT_EQ(linked.status, 0) << linked.output;
-  RunResult ran = run({exe.string()});
-  ASSERT_EQ(ran.status, 0) << ran.output;
+)", output);
+  if (HasFatalFailure())
+    return;
   std::string expected;
   for (long n = 0; n <= 9; n++)
     expected += fmt::format("{} {} {}\n", n, n * (n + 1) / 2, (n + pass::kPollUnroll - 1) / pass::kPollUnroll);
-  EXPECT_EQ(ran.output, expected);
+  EXPECT_EQ(output, expected);
 }
 
 TEST_F(PassTest, PointsInLoopsHaveColdBranches) {
