@@ -2,6 +2,7 @@
 #include "meta/disassembler.h"
 
 #include "support/callee_saved.h"
+#include "support/error.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringMap.h"
@@ -27,7 +28,9 @@ namespace {
 // instruction's latest execution (or a register's value at entry), which
 // relates the places that hold it; plus, optionally, a second symbol (the
 // sum of two values, like a base pointer plus a loop index). A symbol may
-// be subtracted instead (kNegated): a count down beside a count up.
+// be subtracted instead (kNegated): a count down beside a count up. A
+// narrow write (a 32-bit register, a 4-byte slot) keeps only the low bytes
+// of anything but a number.
 enum class Kind : uint8_t { Absolute, ThreadPointer, Cfa, Symbol };
 
 struct Value {
@@ -38,6 +41,10 @@ struct Value {
   // it a number in a 16-byte place stands for both halves (a splat).
   std::optional<uint64_t> high;
   uint64_t addend = 0; // the second symbol, 0 if none; never with Kind::Absolute
+  // Nonzero: only the low `low` bytes are base + offset, the others zero
+  // (every narrow write modelled zero-extends; a sign extension of anything
+  // but a number gives a symbol of its own).
+  uint8_t low = 0;
   auto operator<=>(const Value &) const = default;
 };
 
@@ -53,6 +60,23 @@ constexpr uint64_t kOldJoinSymbol = uint64_t(1) << 60;
 constexpr unsigned kPlaceBits = 24; // registers, then frame slots by CFA offset
 // Marks a symbol (or term) the value subtracts rather than adds.
 constexpr uint64_t kNegated = uint64_t(1) << 63;
+
+// Symbols for what a register or a slot held at a call's return address
+// where the dataflow does not know it, while the code up to the stackmap
+// point is replayed: the register's number, or the slot's CFA offset and the
+// bytes read. They lie between the instructions' and the joins' symbols.
+constexpr uint64_t kReturnRegSymbols = uint64_t(1) << 59;
+constexpr uint64_t kReturnSlotSymbols = kReturnRegSymbols + (uint64_t(1) << 48);
+constexpr uint64_t kReturnSymbolsEnd = kReturnSlotSymbols + (uint64_t(1) << 48);
+
+struct ReturnSlot {
+  int64_t cfa_offset;
+  unsigned bytes;
+};
+
+uint64_t returnSlotSymbol(int64_t cfaOffset, unsigned bytes) {
+  return kReturnSlotSymbols + (uint64_t(cfaOffset + (int64_t(1) << 31)) << 5) + bytes;
+}
 
 uint64_t symbolOf(size_t instr, int reg) { return (instr + 1) * kSymbolsPerInstr + unsigned(reg); }
 bool isInstrSymbolOf(uint64_t symbol, size_t instr) {
@@ -209,12 +233,19 @@ struct State {
   // Keeps what this state and `other` (which flow into join point `join`)
   // agree on, and how the places that differ relate (relate()). The places
   // that relate hold a full 64-bit value: the registers `relatable` names
-  // and the 8-byte slots; others are kept only where equal.
+  // and the 8-byte slots; others, and values of which only the low bytes
+  // are known, are kept only where equal.
   template <class Relatable> void meet(const State &other, size_t join, Relatable relatable) {
     std::vector<std::pair<uint64_t, Value *>> mine; // by place
     std::vector<Value> theirs;
+    auto same = [&](const Value &value, const Value &incoming) {
+      return value == incoming && !joinSymbolIn(value, join) && !joinSymbolIn(value, join, true);
+    };
+    auto narrowUnlike = [&](const Value &value, const Value &incoming) {
+      return (value.low || incoming.low) && !same(value, incoming);
+    };
     auto considered = [&](uint64_t place, Value &value, const Value &incoming) {
-      if (value == incoming && !joinSymbolIn(value, join) && !joinSymbolIn(value, join, true))
+      if (same(value, incoming))
         return;
       mine.push_back({place, &value});
       theirs.push_back(incoming);
@@ -222,7 +253,8 @@ struct State {
     for (auto it = regs.begin(); it != regs.end();) {
       auto other_it = other.regs.find(it->first);
       if (other_it == other.regs.end() ||
-          (!(other_it->second == it->second) && !relatable(it->first))) {
+          (!(other_it->second == it->second) && !relatable(it->first)) ||
+          narrowUnlike(it->second, other_it->second)) {
         it = regs.erase(it);
         continue;
       }
@@ -233,7 +265,8 @@ struct State {
       auto other_it = other.slots.find(it->first);
       if (other_it == other.slots.end() ||
           (!(other_it->second == it->second) &&
-           (it->second.size != 8 || other_it->second.size != 8))) {
+           (it->second.size != 8 || other_it->second.size != 8)) ||
+          narrowUnlike(it->second.value, other_it->second.value)) {
         it = slots.erase(it);
         continue;
       }
@@ -388,6 +421,14 @@ bool isGeneralRegister(Isa isa, int reg) {
   return reg >= 0 && reg < (isa == Isa::X86_64 ? 16 : 32);
 }
 
+// A load narrower than its register: the bytes it reads, whether it
+// sign-extends them, and the bytes of the register it writes.
+struct Extending {
+  unsigned bytes;
+  bool sign;
+  unsigned width;
+};
+
 struct Instr {
   uint64_t pc = 0, size = 0;
   MCInst inst;
@@ -451,7 +492,7 @@ Maybe addWords(Maybe a, Maybe b) {
 // a + b, where that has at most two symbols (a CFA or thread-pointer base
 // counts as one); else unknown. A symbol and its negation cancel.
 Maybe sum(Maybe a, Maybe b) {
-  if (!a || !b)
+  if (!a || !b || a->low || b->low)
     return std::nullopt;
   if (b->base == Kind::Absolute)
     return plus(a, b->offset);
@@ -477,6 +518,27 @@ std::optional<int64_t> frameOffset(Maybe address) {
   if (!address || address->base != Kind::Cfa || address->addend)
     return std::nullopt;
   return address->offset;
+}
+
+// The low `bytes` bytes of a value, zero-extended if it is a number (at
+// most 8: a vector register's lower half).
+Maybe truncated(Maybe value, unsigned bytes) {
+  if (value && bytes <= 8)
+    value->high.reset();
+  if (!value || bytes >= 8)
+    return value;
+  if (value->base == Kind::Absolute)
+    value->offset = int64_t(lowBytes(uint64_t(value->offset), bytes));
+  else
+    value->low = uint8_t(value->low ? std::min<unsigned>(value->low, bytes) : bytes);
+  return value;
+}
+
+// Whether `place` holds at least the low `bytes` bytes of `wanted`.
+bool holds(const Value &place, const Value &wanted, unsigned bytes) {
+  return place.base == wanted.base && place.offset == wanted.offset &&
+         place.symbol == wanted.symbol && place.addend == wanted.addend &&
+         place.high == wanted.high && (place.low == 0 || place.low >= bytes);
 }
 
 // An operation that only makes sense on a plain number.
@@ -581,6 +643,54 @@ public:
 
   int spReg() const { return isa_ == Isa::X86_64 ? 7 : isa_ == Isa::AArch64 ? 31 : 1; }
 
+  // Replays the code from a call's return address: the state there, where
+  // what it does not know gets a symbol for its place (a slot's when
+  // loaded), and the frame rule's CFA register its frame address (when
+  // paths meet at jump-table targets the dataflow may not know it).
+  State startReplay(const State &returned, const FrameRule &frame) {
+    replaying_ = true;
+    State state = returned;
+    state.regs.try_emplace(frame.cfa_reg, based(Kind::Cfa, -frame.cfa_offset));
+    for (int reg = 0; reg < int(kSymbolsPerInstr); ++reg)
+      state.regs.try_emplace(reg, symbol(kReturnRegSymbols + unsigned(reg)));
+    return state;
+  }
+  void endReplay() { replaying_ = false; }
+
+  // The place at the return address whose contents `value` is, if it is
+  // such a symbol.
+  static std::optional<int> returnRegister(const Value &value) {
+    if (value.base != Kind::Symbol || value.addend || value.symbol < kReturnRegSymbols ||
+        value.symbol >= kReturnSlotSymbols)
+      return std::nullopt;
+    return int(value.symbol - kReturnRegSymbols);
+  }
+  static std::optional<ReturnSlot> returnSlot(const Value &value) {
+    if (value.base != Kind::Symbol || value.addend || value.symbol < kReturnSlotSymbols ||
+        value.symbol >= kReturnSymbolsEnd)
+      return std::nullopt;
+    uint64_t bits = value.symbol - kReturnSlotSymbols;
+    return ReturnSlot{int64_t(bits >> 5) - (int64_t(1) << 31), unsigned(bits & 31)};
+  }
+
+  Maybe get(const State &state, int reg) const {
+    if (reg < 0)
+      return std::nullopt;
+    auto it = state.regs.find(reg);
+    return it == state.regs.end() ? std::nullopt : Maybe(it->second);
+  }
+
+  // What a live value's location holds in `state`.
+  Maybe at(const State &state, const LiveValue &lv) const {
+    switch (lv.kind) {
+    case LocationKind::Register: return get(state, lv.dwarf_reg);
+    case LocationKind::Direct: return plus(get(state, lv.dwarf_reg), lv.offset);
+    case LocationKind::Indirect: return load(state, plus(get(state, lv.dwarf_reg), lv.offset), lv.size);
+    case LocationKind::Constant: return absolute(lv.constant);
+    }
+    return std::nullopt;
+  }
+
 private:
   // A call keeps the callee-saved registers but the link register it
   // writes, the stack pointer (and on ppc64 the TOC and thread pointers) and
@@ -619,13 +729,6 @@ private:
       }
   }
 
-  Maybe get(const State &state, int reg) const {
-    if (reg < 0)
-      return std::nullopt;
-    auto it = state.regs.find(reg);
-    return it == state.regs.end() ? std::nullopt : Maybe(it->second);
-  }
-
   // Register writes wait for commit: the instruction reads its operands
   // first, and its own earlier symbols die when it runs again.
   void set(int reg, Maybe value) {
@@ -656,27 +759,37 @@ private:
     return get(state, code_.reg(inst, i));
   }
 
-  Maybe load(const State &state, Maybe address, unsigned bytes) const {
-    if (!address)
+  // `bytes` from memory at `address`, zero-extended (or sign-extended, for
+  // a number) to the register.
+  Maybe load(const State &state, Maybe address, unsigned bytes, bool sign = false) const {
+    if (!address || address->low)
       return std::nullopt;
+    Maybe value;
     if (address->base == Kind::Absolute) {
       uint64_t at = uint64_t(address->offset);
       auto low = code_.read_constant(at, std::min(bytes, 8u));
-      if (!low || bytes <= 8)
-        return low ? absolute(*low) : std::nullopt;
-      auto high = code_.read_constant(at + 8, bytes - 8);
-      if (!high)
-        return std::nullopt;
-      Value vector = based(Kind::Absolute, int64_t(*low));
-      vector.high = *high;
-      return vector;
-    }
-    if (std::optional<int64_t> at = frameOffset(address)) {
+      if (low && bytes <= 8) {
+        value = absolute(*low);
+      } else if (low) {
+        if (auto high = code_.read_constant(at + 8, bytes - 8)) {
+          value = absolute(*low);
+          value->high = *high;
+        }
+      }
+    } else if (std::optional<int64_t> at = frameOffset(address)) {
+      // A narrower load of a slot reads its low bytes (little-endian).
       auto it = state.slots.find(*at);
-      if (it != state.slots.end() && it->second.size == bytes)
-        return it->second.value;
+      if (it != state.slots.end() && it->second.size >= bytes)
+        value = truncated(it->second.value, bytes);
+      else if (it == state.slots.end() && replaying_)
+        value = symbol(returnSlotSymbol(*at, bytes));
     }
-    return std::nullopt;
+    if (sign && bytes < 8)
+      return onNumber(value, [&](uint64_t v) {
+        unsigned shift = 64 - 8 * bytes;
+        return uint64_t(int64_t(v << shift) >> shift);
+      });
+    return value;
   }
 
   // Stores through anything but a frame address are assumed to miss the
@@ -695,13 +808,8 @@ private:
       bool overlaps = it->first + it->second.size > at;
       it = overlaps ? state.slots.erase(it) : std::next(it);
     }
-    if (!value || (value->base != Kind::Absolute && bytes != 8))
-      return;
-    if (value->base == Kind::Absolute)
-      value->offset = int64_t(lowBytes(uint64_t(value->offset), bytes));
-    if (bytes <= 8)
-      value->high.reset(); // a vector register's lower half
-    state.slots[at] = Slot{*value, uint16_t(bytes)};
+    if (value)
+      state.slots[at] = Slot{*truncated(value, bytes), uint16_t(bytes)};
   }
 
   bool stepX86(const Instr &in, State &state);
@@ -713,6 +821,7 @@ private:
   std::vector<std::pair<int, Maybe>> pending_;
   const MCInst *inst_ = nullptr;
   const State *state_ = nullptr;
+  bool replaying_ = false;
 };
 
 bool Interpreter::stepX86(const Instr &in, State &state) {
@@ -738,15 +847,28 @@ bool Interpreter::stepX86(const Instr &in, State &state) {
     return plus(get(state, reg(m)), imm(m + 3));
   };
   static const StringMap<unsigned> loads = {
-      {"MOV64rm", 8}, {"MOV32rm", 4}, {"MOVSDrm", 8}, {"MOVSDrm_alt", 8},
-      {"MOVSSrm", 4}, {"MOVSSrm_alt", 4}, {"MOVQI2PQIrm", 8}, {"MOV64toPQIrm", 8}};
-  static const StringMap<unsigned> stores = {{"MOV64mr", 8},  {"MOV32mr", 4},   {"MOVSDmr", 8},
-                                             {"MOVSSmr", 4},  {"MOVPQI2QImr", 8}, {"MOV16mr", 2},
-                                             {"MOV8mr", 1}};
+      {"MOV64rm", 8},      {"MOV32rm", 4},      {"MOVSDrm", 8},      {"MOVSDrm_alt", 8},
+      {"MOVSSrm", 4},      {"MOVSSrm_alt", 4},  {"MOVQI2PQIrm", 8},  {"MOV64toPQIrm", 8},
+      {"MOVAPSrm", 16},    {"MOVUPSrm", 16},    {"MOVAPDrm", 16},    {"MOVUPDrm", 16},
+      {"MOVDQArm", 16},    {"MOVDQUrm", 16}};
+  static const StringMap<Extending> extending = {
+      {"MOVZX32rm8", {1, false, 4}}, {"MOVZX32rm16", {2, false, 4}},
+      {"MOVSX32rm8", {1, true, 4}},  {"MOVSX32rm16", {2, true, 4}},
+      {"MOVZX64rm8", {1, false, 8}}, {"MOVZX64rm16", {2, false, 8}},
+      {"MOVSX64rm8", {1, true, 8}},  {"MOVSX64rm16", {2, true, 8}},
+      {"MOVSX64rm32", {4, true, 8}}};
+  static const StringMap<unsigned> stores = {
+      {"MOV64mr", 8},   {"MOV32mr", 4},   {"MOVSDmr", 8},   {"MOVSSmr", 4},
+      {"MOVPQI2QImr", 8}, {"MOV16mr", 2}, {"MOV8mr", 1},    {"MOVAPSmr", 16},
+      {"MOVUPSmr", 16}, {"MOVAPDmr", 16}, {"MOVUPDmr", 16}, {"MOVDQAmr", 16},
+      {"MOVDQUmr", 16}};
   bool tp = false;
   if (auto it = loads.find(name); it != loads.end() && n == 6) {
     Maybe at = address(1, tp);
     set(reg(0), tp ? based(Kind::ThreadPointer, 0) : load(state, at, it->second));
+  } else if (auto it = extending.find(name); it != extending.end() && n == 6) {
+    const Extending &e = it->second;
+    set(reg(0), truncated(load(state, address(1, tp), e.bytes, e.sign), e.width));
   } else if (auto it = stores.find(name); it != stores.end() && n == 6) {
     store(state, address(0, tp), get(state, reg(5)), it->second);
   } else if ((name == "MOV64mi32" || name == "MOV32mi") && n == 6) {
@@ -771,7 +893,7 @@ bool Interpreter::stepX86(const Instr &in, State &state) {
   } else if (name == "MOV64rr" || name == "MOVAPSrr" || name == "MOVAPDrr") {
     set(reg(0), get(state, reg(1)));
   } else if (name == "MOV32rr") {
-    set(reg(0), onNumber(get(state, reg(1)), [](uint64_t v) { return lowBytes(v, 4); }));
+    set(reg(0), truncated(get(state, reg(1)), 4));
   } else if (name == "PUSH64r") {
     Maybe sp = plus(get(state, 7), -8);
     store(state, sp, get(state, reg(0)), 8);
@@ -809,25 +931,28 @@ bool Interpreter::stepAarch64(const Instr &in, State &state) {
   StringRef name = code_.opcode_name(inst);
   unsigned n = inst.getNumOperands();
   bool wide = !code_.reg_name(inst, 0).starts_with("W"); // a W destination is 32 bits
-  auto narrow = [&](Maybe v) {
-    return wide ? v : onNumber(v, [](uint64_t x) { return lowBytes(x, 4); });
-  };
+  auto narrow = [&](Maybe v) { return wide ? v : truncated(v, 4); };
   // Loads and stores with an unsigned offset scaled by their size, and
   // their unscaled (ldur/stur) forms.
   static const StringMap<unsigned> scaledLoads = {
       {"LDRXui", 8}, {"LDRWui", 4}, {"LDRDui", 8}, {"LDRSui", 4}, {"LDRQui", 16}};
   static const StringMap<unsigned> unscaledLoads = {
       {"LDURXi", 8}, {"LDURWi", 4}, {"LDURDi", 8}, {"LDURSi", 4}, {"LDURQi", 16}};
+  static const StringMap<Extending> scaledExtending = {
+      {"LDRBBui", {1, false, 4}}, {"LDRHHui", {2, false, 4}}, {"LDRSBWui", {1, true, 4}},
+      {"LDRSHWui", {2, true, 4}}, {"LDRSBXui", {1, true, 8}}, {"LDRSHXui", {2, true, 8}},
+      {"LDRSWui", {4, true, 8}}};
   static const StringMap<unsigned> scaledStores = {
-      {"STRXui", 8}, {"STRWui", 4},   {"STRDui", 8},  {"STRSui", 4},
+      {"STRXui", 8}, {"STRWui", 4},  {"STRDui", 8}, {"STRSui", 4},
       {"STRQui", 16}, {"STRHHui", 2}, {"STRBBui", 1}};
   static const StringMap<unsigned> unscaledStores = {
-      {"STURXi", 8}, {"STURWi", 4},   {"STURDi", 8},  {"STURSi", 4},
+      {"STURXi", 8}, {"STURWi", 4},  {"STURDi", 8}, {"STURSi", 4},
       {"STURQi", 16}, {"STURHHi", 2}, {"STURBBi", 1}};
   static const StringMap<unsigned> pairStores = {
-      {"STPXi", 8}, {"STPWi", 4}, {"STPDi", 8}, {"STPQi", 16}, {"STPXpre", 8}, {"STPDpre", 8}};
+      {"STPXi", 8}, {"STPWi", 4}, {"STPDi", 8}, {"STPSi", 4}, {"STPQi", 16},
+      {"STPXpre", 8}, {"STPDpre", 8}};
   static const StringMap<unsigned> pairLoads = {
-      {"LDPXi", 8}, {"LDPWi", 4}, {"LDPDi", 8}, {"LDPQi", 16}};
+      {"LDPXi", 8}, {"LDPWi", 4}, {"LDPDi", 8}, {"LDPSi", 4}, {"LDPQi", 16}};
 
   if (name == "ADRP") {
     set(reg(0), absolute((in.pc & ~0xfffull) + uint64_t(imm(1) << 12)));
@@ -854,10 +979,11 @@ bool Interpreter::stepAarch64(const Instr &in, State &state) {
   } else if ((name == "ORRXrs" || name == "ORRWrs") && n == 4 &&
              code_.reg_name(inst, 1).ends_with("ZR") && imm(3) == 0) {
     set(reg(0), narrow(value(2)));
-  } else if (name == "FMOVXDr" || name == "FMOVDXr" || name == "FMOVDr") {
-    set(reg(0), value(1));
+  } else if (name == "FMOVXDr" || name == "FMOVDXr" || name == "FMOVDr" ||
+             ((name == "ORRv16i8" || name == "ORRv8i8") && n == 3 && reg(1) == reg(2))) {
+    set(reg(0), value(1)); // `mov v0.16b, v1.16b` is an orr with itself
   } else if (name == "FMOVSr" || name == "FMOVWSr" || name == "FMOVSWr") {
-    set(reg(0), onNumber(value(1), [](uint64_t v) { return lowBytes(v, 4); }));
+    set(reg(0), truncated(value(1), 4));
   } else if (name == "FMOVDi") {
     set(reg(0), absolute(doubleBits(decodeFpImmediate(unsigned(imm(1))))));
   } else if (name == "FMOVSi") {
@@ -874,6 +1000,9 @@ bool Interpreter::stepAarch64(const Instr &in, State &state) {
     set(reg(0), load(state, plus(value(1), imm(2) * it->second), it->second));
   } else if (auto it = unscaledLoads.find(name); it != unscaledLoads.end() && n == 3) {
     set(reg(0), load(state, plus(value(1), imm(2)), it->second));
+  } else if (auto it = scaledExtending.find(name); it != scaledExtending.end() && n == 3) {
+    const Extending &e = it->second;
+    set(reg(0), truncated(load(state, plus(value(1), imm(2) * e.bytes), e.bytes, e.sign), e.width));
   } else if (auto it = pairLoads.find(name); it != pairLoads.end() && n == 4) {
     Maybe at = plus(value(2), imm(3) * it->second);
     Maybe first = load(state, at, it->second), second = load(state, plus(at, it->second), it->second);
@@ -909,6 +1038,10 @@ bool Interpreter::stepPpc(const Instr &in, State &state) {
   unsigned n = inst.getNumOperands();
   // D-form: (register, displacement, base).
   static const StringMap<unsigned> loads = {{"LD", 8}, {"LWZ", 4}, {"LWZ8", 4}, {"LFD", 8}};
+  static const StringMap<Extending> extending = {
+      {"LBZ", {1, false, 8}}, {"LBZ8", {1, false, 8}}, {"LHZ", {2, false, 8}},
+      {"LHZ8", {2, false, 8}}, {"LHA", {2, true, 8}},  {"LHA8", {2, true, 8}},
+      {"LWA", {4, true, 8}}};
   static const StringMap<unsigned> stores = {{"STD", 8}, {"STW", 4},  {"STW8", 4}, {"STFD", 8},
                                              {"STH", 2}, {"STH8", 2}, {"STB", 1},  {"STB8", 1}};
   // X-form: (register, base, index); the address is their sum. The
@@ -917,7 +1050,8 @@ bool Interpreter::stepPpc(const Instr &in, State &state) {
   static const StringMap<unsigned> indexedLoads = {{"LDX", 8}, {"LFDX", 8}, {"LXVD2X", 16}};
   static const StringMap<unsigned> indexedStores = {{"STDX", 8}, {"STFDX", 8}, {"STXVD2X", 16}};
   // 32- and 64-bit register forms are one instruction on ppc64.
-  StringRef op = name.ends_with("8") && !loads.count(name) && !stores.count(name)
+  StringRef op = name.ends_with("8") && !loads.count(name) && !stores.count(name) &&
+                         !extending.count(name)
                      ? name.drop_back()
                      : name;
   if (op == "ADDIS" && n == 3) {
@@ -943,11 +1077,23 @@ bool Interpreter::stepPpc(const Instr &in, State &state) {
         onNumber(value(1), [&](uint64_t v) { return rotateMask(v, shift, mb, me); }));
   } else if (auto it = loads.find(name); it != loads.end() && n == 3) {
     set(reg(0), load(state, plus(value(2), imm(1)), it->second));
+  } else if (auto it = extending.find(name); it != extending.end() && n == 3) {
+    const Extending &e = it->second;
+    set(reg(0), truncated(load(state, plus(value(2), imm(1)), e.bytes, e.sign), e.width));
   } else if (name == "LFS" && n == 3) {
-    // lfs widens the single to a double in the register.
-    set(reg(0), onNumber(load(state, plus(value(2), imm(1)), 4), [](uint64_t v) {
-          return doubleBits(std::bit_cast<float>(uint32_t(v)));
-        }));
+    // lfs widens the single to a double in the register: a number changes
+    // form, a symbol stays the same float (stfs stored it).
+    Maybe single = load(state, plus(value(2), imm(1)), 4);
+    if (single && single->base != Kind::Absolute)
+      single->low = 0;
+    set(reg(0), single && single->base == Kind::Absolute
+                    ? absolute(doubleBits(std::bit_cast<float>(uint32_t(single->offset))))
+                    : single);
+  } else if (name == "STFS" && n == 3) {
+    Maybe single = value(0);
+    if (single && single->base == Kind::Absolute)
+      single = absolute(std::bit_cast<uint32_t>(float(std::bit_cast<double>(single->offset))));
+    store(state, plus(value(2), imm(1)), single, 4);
   } else if (auto it = stores.find(name); it != stores.end() && n == 3) {
     store(state, plus(value(2), imm(1)), value(0), it->second);
   } else if (auto it = indexedLoads.find(name); it != indexedLoads.end() && n == 3) {
@@ -984,11 +1130,12 @@ bool Interpreter::stepPpc(const Instr &in, State &state) {
   return true;
 }
 
-// The function's instructions in address order, up to the first bytes that
-// are no instruction (ppc64's traceback table follows the code).
-std::vector<Instr> decodeFunction(const Disassembler &code, const Function &function) {
+// The function's instructions in address order up to `end`, or to the
+// first bytes that are no instruction (ppc64's traceback table follows the
+// code).
+std::vector<Instr> decodeFunction(const Disassembler &code, uint64_t start, uint64_t end) {
   std::vector<Instr> out;
-  for (uint64_t pc = function.address; pc < function.address + function.size;) {
+  for (uint64_t pc = start; pc < end;) {
     Instr in;
     in.pc = pc;
     if (!code.decode(pc, in.inst, in.size) || in.size == 0)
@@ -999,240 +1146,404 @@ std::vector<Instr> decodeFunction(const Disassembler &code, const Function &func
   return out;
 }
 
+// The State before each instruction of a function, met over every path
+// from its entry. Its code is decoded up to `end` at least (the last
+// stackmap point), which lies beyond the end of a function without a sized
+// symbol: no path in such a function is certain.
+class Dataflow {
+public:
+  Dataflow(const Disassembler &code, const Function &function, uint64_t end,
+           Interpreter &interpreter)
+      : instrs_(decodeFunction(code, function.address,
+                               std::max(end, function.address + function.size))),
+        states_(instrs_.size()) {
+    if (!instrs_.empty() && function.size)
+      complete_ = run(code, function, interpreter);
+  }
+
+  // The state before the instruction at `pc`; null if no path is certain
+  // to reach it.
+  const State *at(uint64_t pc) const {
+    auto i = indexOf(pc);
+    return complete_ && i && states_[*i].reached ? &states_[*i] : nullptr;
+  }
+
+  // The instructions from `from` up to `to`, with the index of the first
+  // (which names their symbols); nullopt unless both start instructions.
+  std::optional<std::pair<size_t, std::span<const Instr>>> between(uint64_t from,
+                                                                   uint64_t to) const {
+    auto first = indexOf(from), last = indexOf(to);
+    if (!first || !last || *last < *first)
+      return std::nullopt;
+    return std::pair{*first, std::span(instrs_).subspan(*first, *last - *first)};
+  }
+
+private:
+  std::optional<size_t> indexOf(uint64_t pc) const {
+    auto it = std::lower_bound(instrs_.begin(), instrs_.end(), pc,
+                               [](const Instr &in, uint64_t a) { return in.pc < a; });
+    if (it == instrs_.end() || it->pc != pc)
+      return std::nullopt;
+    return size_t(it - instrs_.begin());
+  }
+
+  // Forward dataflow to a fixed point. False if a branch leads into bytes
+  // that are no instruction, or a loop does not settle: no path is certain.
+  bool run(const Disassembler &code, const Function &function, Interpreter &interpreter) {
+    // The control flow: each instruction's predecessors, and the indirect
+    // branches (jump tables), which may reach any instruction.
+    const MCInstrAnalysis &analysis = code.analysis();
+    std::vector<std::vector<size_t>> preds(instrs_.size());
+    std::vector<size_t> anywhere;
+    for (size_t i = 0; i < instrs_.size(); ++i) {
+      const Instr &in = instrs_[i];
+      const MCInst &inst = in.inst;
+      bool call = analysis.isCall(inst);
+      if (!call && analysis.isBranch(inst)) {
+        uint64_t target = 0;
+        if (analysis.evaluateBranch(inst, in.pc, in.size, target)) {
+          if (auto to = indexOf(target))
+            preds[*to].push_back(i);
+          else if (target >= function.address && target < function.address + function.size)
+            return false;
+          // (a target outside the function is a tail call)
+        } else if (analysis.isIndirectBranch(inst)) {
+          anywhere.push_back(i);
+        }
+      }
+      bool falls = call || !(analysis.isUnconditionalBranch(inst) || analysis.isReturn(inst) ||
+                             analysis.isIndirectBranch(inst) || code.desc(inst).isBarrier());
+      if (falls && i + 1 < instrs_.size())
+        preds[i + 1].push_back(i);
+    }
+    std::vector<std::vector<size_t>> succs(instrs_.size());
+    for (size_t i = 0; i < instrs_.size(); ++i)
+      for (size_t p : preds[i])
+        succs[p].push_back(i);
+
+    // An instruction's state is made anew from what flows into it each time
+    // (so the join's symbols stay named after their places, and a loop
+    // reaches a fixed point); `outs` holds each instruction's result.
+    const State entry = interpreter.entry(function.address);
+    auto relatable = [&](int reg) { return isGeneralRegister(code.isa(), reg); };
+    std::vector<State> outs(instrs_.size());
+    auto incoming = [&](size_t i) {
+      std::vector<const State *> in;
+      if (i == 0)
+        in.push_back(&entry);
+      for (const std::vector<size_t> *from : {&preds[i], &anywhere})
+        for (size_t p : *from)
+          if (outs[p].reached)
+            in.push_back(&outs[p]);
+      if (in.empty())
+        return State{};
+      State state = *in.front();
+      state.age(i);
+      for (size_t k = 1; k < in.size(); ++k) {
+        State other = *in[k];
+        other.age(i);
+        state.meet(other, i, relatable);
+      }
+      State self = state;
+      state.meet(self, i, relatable); // replaces what still holds old symbols
+      return state;
+    };
+    // Instructions in reverse postorder, so a join is made anew once every
+    // path into it within a loop has its new state (visits settle in few
+    // rounds); unreachable code is never visited.
+    std::vector<size_t> rank(instrs_.size(), SIZE_MAX);
+    {
+      std::vector<size_t> postorder;
+      std::vector<std::pair<size_t, size_t>> stack = {{0, 0}}; // (instruction, next successor)
+      std::vector<bool> seen(instrs_.size(), false);
+      seen[0] = true;
+      std::vector<size_t> all(instrs_.size());
+      for (size_t i = 0; i < all.size(); ++i)
+        all[i] = i;
+      while (!stack.empty()) {
+        auto &[i, next] = stack.back();
+        const std::vector<size_t> &out = llvm::is_contained(anywhere, i) ? all : succs[i];
+        if (next < out.size()) {
+          size_t to = out[next++];
+          if (!seen[to]) {
+            seen[to] = true;
+            stack.push_back({to, 0});
+          }
+          continue;
+        }
+        postorder.push_back(i);
+        stack.pop_back();
+      }
+      for (size_t k = 0; k < postorder.size(); ++k)
+        rank[postorder[k]] = postorder.size() - 1 - k;
+    }
+    // Bounds the work on code whose loops do not settle; it then gets no
+    // known values, as if it could not be decoded.
+    constexpr unsigned kMaxVisits = 64;
+    std::vector<unsigned> visits(instrs_.size(), 0);
+    std::set<std::pair<size_t, size_t>> work = {{rank[0], 0}}; // by rank
+    while (!work.empty()) {
+      size_t i = work.begin()->second;
+      work.erase(work.begin());
+      State in = incoming(i);
+      if (!in.reached || (states_[i].reached && in == states_[i]))
+        continue;
+      if (++visits[i] > kMaxVisits)
+        return false;
+      states_[i] = in;
+      interpreter.step(instrs_[i], i, in);
+      if (outs[i].reached && in == outs[i])
+        continue;
+      outs[i] = std::move(in);
+      auto next = [&](size_t to) {
+        if (rank[to] != SIZE_MAX)
+          work.insert({rank[to], to});
+      };
+      for (size_t to : succs[i])
+        next(to);
+      if (llvm::is_contained(anywhere, i))
+        for (size_t to = 0; to < instrs_.size(); ++to)
+          next(to);
+    }
+    return true;
+  }
+
+  std::vector<Instr> instrs_;
+  std::vector<State> states_;
+  bool complete_ = false;
+};
+
+std::string placeText(const LiveValue &lv) {
+  switch (lv.kind) {
+  case LocationKind::Register: return fmt::format("DWARF register {}", lv.dwarf_reg);
+  case LocationKind::Direct: return fmt::format("address r{}{:+}", lv.dwarf_reg, lv.offset);
+  case LocationKind::Indirect: return fmt::format("slot [r{}{:+}]", lv.dwarf_reg, lv.offset);
+  case LocationKind::Constant: break;
+  }
+  return "constant";
+}
+
+// Gives each live value of `site` the place that holds it at the return
+// address: the record describes the stackmap point, and the code between
+// the two (`code`, from instruction `first`) may have reloaded, copied or
+// computed it (from something known). A place whose contents are the same
+// at both points keeps the value.
+void moveToReturnAddress(Interpreter &interpreter, Isa isa, CallSite &site,
+                         const State &returned, size_t first, std::span<const Instr> code) {
+  State start = interpreter.startReplay(returned, site.frame);
+  State recorded = start;
+  for (size_t i = 0; i < code.size(); ++i)
+    interpreter.step(code[i], first + i, recorded);
+  int sp = interpreter.spReg();
+  for (size_t i = 0; i < site.live_values.size(); ++i) {
+    LiveValue &lv = site.live_values[i];
+    if (lv.kind == LocationKind::Constant)
+      continue;
+    Maybe wanted = interpreter.at(recorded, lv);
+    if (wanted == interpreter.at(start, lv))
+      continue;
+    auto unknown = [&] {
+      fail("call site {:#x}: live value {} ({} at the stackmap point {:#x}) is computed after "
+           "the return address {:#x} from something the frame does not keep across the call; "
+           "where it is at the return address is unknown",
+           site.id, i, placeText(lv), site.record_address, site.return_address);
+    };
+    if (!wanted)
+      unknown();
+    // A vector number with two different halves is no Constant: only a
+    // place that holds it will do.
+    if (wanted->base == Kind::Absolute && !wanted->high) {
+      lv.kind = LocationKind::Constant;
+      lv.constant = uint64_t(wanted->offset);
+      continue;
+    }
+    unsigned bytes = lv.type.bits && lv.type.bits % 8 == 0 ? lv.type.bits / 8u : lv.size;
+    bytes = std::min(bytes, 8u);
+    auto toRegister = [&](int reg) {
+      lv.kind = LocationKind::Register;
+      lv.dwarf_reg = uint16_t(reg);
+      lv.offset = 0;
+    };
+    if (auto reg = Interpreter::returnRegister(*wanted)) {
+      // What a register held at the return address: a call keeps only
+      // the callee-saved ones.
+      if (*reg == sp || !is_callee_saved(isa, unsigned(*reg)) || wanted->offset != 0)
+        unknown();
+      toRegister(*reg);
+      continue;
+    }
+    auto inRegister = std::find_if(start.regs.begin(), start.regs.end(), [&](auto &entry) {
+      return entry.first != sp && is_callee_saved(isa, unsigned(entry.first)) &&
+             holds(entry.second, *wanted, bytes);
+    });
+    if (inRegister != start.regs.end()) {
+      toRegister(inRegister->first);
+      continue;
+    }
+    // Frame places are addressed from the record's own base register, the
+    // frame rule's CFA register or the stack pointer, the first that holds a
+    // frame address.
+    int baseReg = -1;
+    Maybe base;
+    for (int reg : {lv.kind == LocationKind::Register ? -1 : int(lv.dwarf_reg),
+                    int(site.frame.cfa_reg), sp})
+      if (Maybe v = interpreter.get(start, reg); !base && frameOffset(v) && !v->low) {
+        baseReg = reg;
+        base = v;
+      }
+    if (!base)
+      unknown();
+    auto toSlot = [&](int64_t cfaOffset, unsigned size) {
+      lv.kind = LocationKind::Indirect;
+      lv.dwarf_reg = uint16_t(baseReg);
+      lv.offset = int32_t(cfaOffset - base->offset);
+      lv.size = uint16_t(size);
+    };
+    auto inSlot = std::find_if(start.slots.begin(), start.slots.end(), [&](auto &entry) {
+      return entry.first < 0 && holds(entry.second.value, *wanted, bytes);
+    });
+    if (auto slot = Interpreter::returnSlot(*wanted); slot && wanted->offset == 0)
+      toSlot(slot->cfa_offset, std::min<unsigned>(slot->bytes, lv.size));
+    else if (inSlot != start.slots.end())
+      toSlot(inSlot->first, std::min<unsigned>(inSlot->second.size, lv.size));
+    else if (frameOffset(wanted) && !wanted->low) {
+      lv.kind = LocationKind::Direct;
+      lv.dwarf_reg = uint16_t(baseReg);
+      lv.offset = int32_t(wanted->offset - base->offset);
+    } else {
+      unknown();
+    }
+  }
+  interpreter.endReplay();
+}
+
+// Sets the known values of `site` from the state at its return address.
+void findKnownValues(const Interpreter &interpreter, Isa isa, CallSite &site,
+                     const State &state) {
+  int sp = interpreter.spReg();
+  // Where each recorded live value is, as the dataflow sees it.
+  std::vector<Maybe> recorded;
+  std::vector<std::optional<int64_t>> recordedSlot; // its CFA offset, for Indirect
+  for (const LiveValue &lv : site.live_values) {
+    Maybe value;
+    std::optional<int64_t> slot;
+    if (lv.kind == LocationKind::Register) {
+      value = interpreter.get(state, lv.dwarf_reg);
+    } else if (lv.kind == LocationKind::Indirect) {
+      if (std::optional<int64_t> frame = frameOffset(interpreter.get(state, lv.dwarf_reg))) {
+        slot = *frame + lv.offset;
+        if (auto it = state.slots.find(*slot); it != state.slots.end())
+          value = it->second.value;
+      }
+    }
+    recorded.push_back(value);
+    recordedSlot.push_back(slot);
+  }
+  // What a known value may be built of: a plain base or a recorded value
+  // (or a 64-bit one subtracted), plus (for a sum) a recorded 64-bit value;
+  // never one of which only some bytes are known.
+  struct Part {
+    KnownValue::Base base;
+    uint32_t live_value;
+    Terms terms;
+    int64_t offset;
+    bool negated = false;
+  };
+  std::vector<Part> bases = {{KnownValue::Base::Absolute, 0, {}, 0},
+                             {KnownValue::Base::ThreadPointer, 0, {kThreadPointerTerm}, 0},
+                             {KnownValue::Base::Cfa, 0, {kCfaTerm}, 0}};
+  std::vector<Part> addends;
+  for (size_t i = 0; i < recorded.size(); ++i) {
+    if (!recorded[i] || recorded[i]->low)
+      continue;
+    Part part{KnownValue::Base::LiveValue, uint32_t(i), termsOf(*recorded[i]),
+              recorded[i]->offset};
+    bases.push_back(part);
+    if (site.live_values[i].type.bits == 64) {
+      addends.push_back(part);
+      bases.push_back({KnownValue::Base::LiveValue, uint32_t(i), negated(part.terms),
+                       wrappingDifference(0, part.offset), true});
+    }
+  }
+  auto describe = [&](KnownValue known, const Value &value) -> std::optional<KnownValue> {
+    if (value.low)
+      return std::nullopt;
+    for (size_t i = 0; i < recorded.size(); ++i) {
+      const LiveValue &location = site.live_values[i];
+      bool same = known.in_register
+                      ? location.kind == LocationKind::Register &&
+                            location.dwarf_reg == known.dwarf_reg
+                      : recordedSlot[i] == known.cfa_offset;
+      if (same && recorded[i] == value)
+        return std::nullopt; // the record already puts it there
+    }
+    Terms want = termsOf(value);
+    auto found = [&](const Part &base, const Part *addend) {
+      known.base = base.base;
+      known.live_value = base.live_value;
+      known.negated = base.negated;
+      int64_t offset = wrappingDifference(value.offset, base.offset);
+      if (addend) {
+        known.plus_live_value = addend->live_value;
+        offset = wrappingDifference(offset, addend->offset);
+      } else if (base.base == KnownValue::Base::Absolute) {
+        known.high = value.high.value_or(uint64_t(offset));
+      }
+      known.offset = offset;
+      return known;
+    };
+    for (const Part &base : bases)
+      if (base.terms == want)
+        return found(base, nullptr);
+    for (const Part &base : bases)
+      for (const Part &addend : addends) {
+        Terms both = base.terms;
+        both.insert(both.end(), addend.terms.begin(), addend.terms.end());
+        llvm::sort(both);
+        if (both == want)
+          return found(base, &addend);
+      }
+    return std::nullopt;
+  };
+  site.known_values.clear();
+  for (const auto &[reg, value] : state.regs)
+    if (reg != sp && is_callee_saved(isa, unsigned(reg)))
+      if (auto known = describe({true, uint16_t(reg), 0, 8}, value))
+        site.known_values.push_back(*known);
+  for (const auto &[offset, slot] : state.slots)
+    if (offset < 0) // the frame's own slots, below the CFA
+      if (auto known = describe({false, 0, int32_t(offset), slot.size}, slot.value))
+        site.known_values.push_back(*known);
+}
+
 } // namespace
 
-void find_known_values(const Disassembler &code, const Function &function,
-                       std::span<CallSite *const> sites) {
-  if (function.size == 0 || sites.empty())
+void trace_values(const Disassembler &code, const Function &function,
+                  std::span<CallSite *const> sites) {
+  if (sites.empty())
     return;
-  std::vector<Instr> instrs = decodeFunction(code, function);
-  if (instrs.empty())
-    return;
-  auto indexOf = [&](uint64_t pc) -> std::optional<size_t> {
-    auto it = std::lower_bound(instrs.begin(), instrs.end(), pc,
-                               [](const Instr &in, uint64_t a) { return in.pc < a; });
-    if (it == instrs.end() || it->pc != pc)
-      return std::nullopt;
-    return size_t(it - instrs.begin());
-  };
-
-  // The control flow: each instruction's predecessors, and the indirect
-  // branches (jump tables), which may reach any instruction.
-  const MCInstrAnalysis &analysis = code.analysis();
-  std::vector<std::vector<size_t>> preds(instrs.size());
-  std::vector<size_t> anywhere;
-  for (size_t i = 0; i < instrs.size(); ++i) {
-    const Instr &in = instrs[i];
-    const MCInst &inst = in.inst;
-    bool call = analysis.isCall(inst);
-    if (!call && analysis.isBranch(inst)) {
-      uint64_t target = 0;
-      if (analysis.evaluateBranch(inst, in.pc, in.size, target)) {
-        if (auto to = indexOf(target))
-          preds[*to].push_back(i);
-        else if (target >= function.address && target < function.address + function.size)
-          return; // into code we could not decode: no path is certain
-        // (a target outside the function is a tail call)
-      } else if (analysis.isIndirectBranch(inst)) {
-        anywhere.push_back(i);
-      }
-    }
-    bool falls = call || !(analysis.isUnconditionalBranch(inst) || analysis.isReturn(inst) ||
-                           analysis.isIndirectBranch(inst) || code.desc(inst).isBarrier());
-    if (falls && i + 1 < instrs.size())
-      preds[i + 1].push_back(i);
-  }
-  std::vector<std::vector<size_t>> succs(instrs.size());
-  for (size_t i = 0; i < instrs.size(); ++i)
-    for (size_t p : preds[i])
-      succs[p].push_back(i);
-
-  // Forward dataflow to a fixed point. An instruction's state is made anew
-  // from what flows into it each time (so the join's symbols stay named
-  // after their places, and a loop reaches a fixed point); `outs` holds
-  // each instruction's result.
   Interpreter interpreter(code);
-  const State entry = interpreter.entry(function.address);
-  auto relatable = [&](int reg) { return isGeneralRegister(code.isa(), reg); };
-  std::vector<State> states(instrs.size()), outs(instrs.size());
-  auto incoming = [&](size_t i) {
-    std::vector<const State *> in;
-    if (i == 0)
-      in.push_back(&entry);
-    for (const std::vector<size_t> *from : {&preds[i], &anywhere})
-      for (size_t p : *from)
-        if (outs[p].reached)
-          in.push_back(&outs[p]);
-    if (in.empty())
-      return State{};
-    State state = *in.front();
-    state.age(i);
-    for (size_t k = 1; k < in.size(); ++k) {
-      State other = *in[k];
-      other.age(i);
-      state.meet(other, i, relatable);
-    }
-    State self = state;
-    state.meet(self, i, relatable); // replaces what still holds old symbols
-    return state;
-  };
-  // Instructions in reverse postorder, so a join is made anew once every
-  // path into it within a loop has its new state (visits settle in few
-  // rounds); unreachable code is never visited.
-  std::vector<size_t> rank(instrs.size(), SIZE_MAX);
-  {
-    std::vector<size_t> postorder;
-    std::vector<std::pair<size_t, size_t>> stack = {{0, 0}}; // (instruction, next successor)
-    std::vector<bool> seen(instrs.size(), false);
-    seen[0] = true;
-    std::vector<size_t> all(instrs.size());
-    for (size_t i = 0; i < all.size(); ++i)
-      all[i] = i;
-    while (!stack.empty()) {
-      auto &[i, next] = stack.back();
-      const std::vector<size_t> &out = llvm::is_contained(anywhere, i) ? all : succs[i];
-      if (next < out.size()) {
-        size_t to = out[next++];
-        if (!seen[to]) {
-          seen[to] = true;
-          stack.push_back({to, 0});
-        }
-        continue;
-      }
-      postorder.push_back(i);
-      stack.pop_back();
-    }
-    for (size_t k = 0; k < postorder.size(); ++k)
-      rank[postorder[k]] = postorder.size() - 1 - k;
-  }
-  // Bounds the work on code whose loops do not settle; it then gets no
-  // known values, as if it could not be decoded.
-  constexpr unsigned kMaxVisits = 64;
-  std::vector<unsigned> visits(instrs.size(), 0);
-  std::set<std::pair<size_t, size_t>> work = {{rank[0], 0}}; // by rank
-  while (!work.empty()) {
-    size_t i = work.begin()->second;
-    work.erase(work.begin());
-    State in = incoming(i);
-    if (!in.reached || (states[i].reached && in == states[i]))
-      continue;
-    if (++visits[i] > kMaxVisits)
-      return;
-    states[i] = in;
-    interpreter.step(instrs[i], i, in);
-    if (outs[i].reached && in == outs[i])
-      continue;
-    outs[i] = std::move(in);
-    auto next = [&](size_t to) {
-      if (rank[to] != SIZE_MAX)
-        work.insert({rank[to], to});
-    };
-    for (size_t to : succs[i])
-      next(to);
-    if (llvm::is_contained(anywhere, i))
-      for (size_t to = 0; to < instrs.size(); ++to)
-        next(to);
-  }
-
-  int sp = interpreter.spReg();
+  uint64_t lastRecord = 0;
+  for (const CallSite *site : sites)
+    lastRecord = std::max(lastRecord, site->record_address);
+  Dataflow flow(code, function, lastRecord + 1, interpreter);
   for (CallSite *site : sites) {
+    const State *returned = flow.at(site->return_address);
+    if (site->record_address != site->return_address) {
+      auto replay = flow.between(site->return_address, site->record_address);
+      if (!replay)
+        fail("call site {:#x}: cannot decode the code of {} between the return address {:#x} "
+             "and the stackmap point {:#x}",
+             site->id, function.name.empty() ? "its function" : function.name,
+             site->return_address, site->record_address);
+      // Where the dataflow could not follow the function, the replay
+      // knows only the frame rule.
+      moveToReturnAddress(interpreter, code.isa(), *site, returned ? *returned : State{},
+                          replay->first, replay->second);
+    }
     site->known_values.clear();
-    auto at = indexOf(site->return_address);
-    if (!at || !states[*at].reached)
-      continue;
-    const State &state = states[*at];
-    // Where each recorded live value is, as the dataflow sees it.
-    std::vector<std::optional<Value>> recorded;
-    std::vector<std::optional<int64_t>> recordedSlot; // its CFA offset, for Indirect
-    for (const LiveValue &lv : site->live_values) {
-      std::optional<Value> value;
-      std::optional<int64_t> slot;
-      if (lv.kind == LocationKind::Register) {
-        if (auto it = state.regs.find(lv.dwarf_reg); it != state.regs.end())
-          value = it->second;
-      } else if (lv.kind == LocationKind::Indirect) {
-        auto base = state.regs.find(lv.dwarf_reg);
-        if (std::optional<int64_t> frame =
-                base != state.regs.end() ? frameOffset(base->second) : std::nullopt) {
-          slot = *frame + lv.offset;
-          if (auto it = state.slots.find(*slot); it != state.slots.end())
-            value = it->second.value;
-        }
-      }
-      recorded.push_back(value);
-      recordedSlot.push_back(slot);
-    }
-    // What a known value may be built of: a plain base or a recorded value
-    // (or a 64-bit one subtracted), plus (for a sum) a recorded 64-bit value.
-    struct Part {
-      KnownValue::Base base;
-      uint32_t live_value;
-      Terms terms;
-      int64_t offset;
-      bool negated = false;
-    };
-    std::vector<Part> bases = {{KnownValue::Base::Absolute, 0, {}, 0},
-                               {KnownValue::Base::ThreadPointer, 0, {kThreadPointerTerm}, 0},
-                               {KnownValue::Base::Cfa, 0, {kCfaTerm}, 0}};
-    std::vector<Part> addends;
-    for (size_t i = 0; i < recorded.size(); ++i) {
-      if (!recorded[i])
-        continue;
-      Part part{KnownValue::Base::LiveValue, uint32_t(i), termsOf(*recorded[i]),
-                recorded[i]->offset};
-      bases.push_back(part);
-      if (site->live_values[i].type.bits == 64) {
-        addends.push_back(part);
-        bases.push_back({KnownValue::Base::LiveValue, uint32_t(i), negated(part.terms),
-                         wrappingDifference(0, part.offset), true});
-      }
-    }
-    auto describe = [&](KnownValue known, const Value &value) -> std::optional<KnownValue> {
-      for (size_t i = 0; i < recorded.size(); ++i) {
-        const LiveValue &location = site->live_values[i];
-        bool same = known.in_register
-                        ? location.kind == LocationKind::Register &&
-                              location.dwarf_reg == known.dwarf_reg
-                        : recordedSlot[i] == known.cfa_offset;
-        if (same && recorded[i] == value)
-          return std::nullopt; // the record already puts it there
-      }
-      Terms want = termsOf(value);
-      auto found = [&](const Part &base, const Part *addend) {
-        known.base = base.base;
-        known.live_value = base.live_value;
-        known.negated = base.negated;
-        int64_t offset = wrappingDifference(value.offset, base.offset);
-        if (addend) {
-          known.plus_live_value = addend->live_value;
-          offset = wrappingDifference(offset, addend->offset);
-        } else if (base.base == KnownValue::Base::Absolute) {
-          known.high = value.high.value_or(uint64_t(offset));
-        }
-        known.offset = offset;
-        return known;
-      };
-      for (const Part &base : bases)
-        if (base.terms == want)
-          return found(base, nullptr);
-      for (const Part &base : bases)
-        for (const Part &addend : addends) {
-          Terms both = base.terms;
-          both.insert(both.end(), addend.terms.begin(), addend.terms.end());
-          llvm::sort(both);
-          if (both == want)
-            return found(base, &addend);
-        }
-      return std::nullopt;
-    };
-    for (const auto &[reg, value] : state.regs)
-      if (reg != sp && is_callee_saved(code.isa(), unsigned(reg)))
-        if (auto known = describe({true, uint16_t(reg), 0, 8}, value))
-          site->known_values.push_back(*known);
-    for (const auto &[offset, slot] : state.slots)
-      if (offset < 0) // the frame's own slots, below the CFA
-        if (auto known = describe({false, 0, int32_t(offset), slot.size}, slot.value))
-          site->known_values.push_back(*known);
+    if (returned)
+      findKnownValues(interpreter, code.isa(), *site, *returned);
   }
 }
 

@@ -1,9 +1,13 @@
-// Finds each call site's known values (metadata.h, KnownValue): the code
-// generators hoist global addresses, constants and the thread pointer into
-// callee-saved registers and spill slots and keep them across calls, where
-// no stackmap record names them. A forward dataflow over the function's
-// machine code, from its entry to every return address, tells which
-// registers and slots hold such a value on every path.
+// Follows values through each function's machine code with a forward
+// dataflow (from its entry to every return address, meeting all paths):
+// - a record describes its stackmap point, which may sit a few instructions
+//   after the return address (reloads, copies, rematerialized constants the
+//   register allocator put there); each live value gets the place that
+//   holds the same at the return address;
+// - the code generators hoist global addresses, constants and the thread
+//   pointer into callee-saved registers and spill slots and keep them
+//   across calls, where no record names them: those are the call site's
+//   known values (metadata.h, KnownValue).
 #pragma once
 #include "meta/metadata.h"
 
@@ -13,10 +17,14 @@ namespace xisa::meta {
 
 class Disassembler;
 
-// Sets known_values of `sites`, the call sites of `function` (whose size
-// must be known). Code it cannot decode gives no known values, not an error:
-// the transformer then leaves those registers as the records leave them.
-void find_known_values(const Disassembler &code, const Function &function,
-                       std::span<CallSite *const> sites);
+// For `sites`, the call sites of `function` with their return addresses
+// set: moves their live values to the return address and sets their
+// known_values. Throws xisa::Error if a live value is computed after the
+// return address from something the frame does not keep, or if the code
+// between the two cannot be followed. Code it cannot decode elsewhere gives
+// no known values, not an error: the transformer then leaves those
+// registers as the records leave them.
+void trace_values(const Disassembler &code, const Function &function,
+                  std::span<CallSite *const> sites);
 
 } // namespace xisa::meta

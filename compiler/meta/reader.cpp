@@ -130,7 +130,7 @@ Metadata read(const std::string &path) {
     for (CallSite &site : meta.call_sites)
       sitesOf[site.function].push_back(&site);
     for (size_t i = 0; i < meta.functions.size(); ++i)
-      find_known_values(disassembler, meta.functions[i], sitesOf[i]);
+      trace_values(disassembler, meta.functions[i], sitesOf[i]);
   } catch (const Error &e) {
     fail("{}: {}", path, e.what());
   }

@@ -1,18 +1,23 @@
-// find_known_values on hand-written functions, one per ISA: the values a
-// code generator hoists and keeps across a call (the thread pointer, built
+// trace_values on hand-written functions, one per ISA: the values a code
+// generator hoists and keeps across a call (the thread pointer, built
 // constants, frame addresses, a recorded value plus a constant, in
 // callee-saved registers and spill slots, a call's result spilled and
 // derived from) are found at the return address, and what a loop changes is
-// not, unless it changes in step with a recorded value.
+// not, unless it changes in step with a recorded value; live values recorded
+// at a stackmap point after the return address are found where they are at
+// the return address.
 #include "meta/disassembler.h"
 #include "meta/known_values.h"
 #include "meta/meta_json.h"
+#include "support/error.h"
+#include "support/value_type.h"
 #include "toolchain.h"
 
 #include "llvm/Object/ELFObjectFile.h"
 
 #include <gtest/gtest.h>
 
+#include <array>
 #include <map>
 #include <set>
 #include <vector>
@@ -631,17 +636,23 @@ const std::map<Isa, meta::LiveValue> kCallResultSlot = {
 const std::map<Isa, std::string> kCallResultDerived = {
     {Isa::X86_64, "r3=live0-16"}, {Isa::AArch64, "r19=live0-16"}, {Isa::PPC64LE, "r30=live0-16"}};
 
-// Assembles `source` (a function f with a global label ret after a call)
-// for isa and returns the texts of the known values at ret, whose record
-// holds `live_values`. Code that loads from .rodata is linked (entry f), so
-// its addresses are final.
+// Function f of `assembly` assembled for `isa` (linked with entry f if
+// `link`, so that loads from .rodata have their final addresses), with the
+// addresses of its labels `ret` (a return address) and `point` (a stackmap
+// point, if any).
 enum class Link : bool { No, Yes };
-std::set<std::string> known_at_ret(Isa isa, const std::string &source_text,
-                                   std::vector<meta::LiveValue> live_values,
-                                   Link link = Link::No) {
+
+struct Assembled {
   TempDir dir;
-  auto source = dir.write("f.s", source_text);
-  auto object = dir.path() / "f.o";
+  llvm::object::OwningBinary<llvm::object::ObjectFile> binary;
+  meta::Function function;
+  uint64_t ret = 0, point = 0;
+};
+
+std::unique_ptr<Assembled> assemble(Isa isa, const std::string &assembly, Link link = Link::No) {
+  auto out = std::make_unique<Assembled>();
+  auto source = out->dir.write("f.s", assembly);
+  auto object = out->dir.path() / "f.o";
   std::vector<std::string> command = {XISA_TEST_LLVM_BIN "/clang",
                                       "--target=" + std::string(info(isa).triple),
                                       source.string(), "-o", object.string()};
@@ -651,32 +662,49 @@ std::set<std::string> known_at_ret(Isa isa, const std::string &source_text,
     command.push_back("-c");
   RunResult assembled = run(command);
   EXPECT_EQ(assembled.status, 0) << assembled.output;
-
   auto binary = llvm::object::ObjectFile::createObjectFile(object.string());
-  if (!binary) {
-    ADD_FAILURE() << llvm::toString(binary.takeError());
-    return {};
-  }
-  const llvm::object::ObjectFile &file = *binary->getBinary();
-  meta::Function function;
-  uint64_t ret = 0;
-  for (const llvm::object::SymbolRef &symbol : file.symbols()) {
+  EXPECT_TRUE(bool(binary)) << llvm::toString(binary.takeError());
+  if (assembled.status != 0 || !binary)
+    return nullptr;
+  out->binary = std::move(*binary);
+  for (const llvm::object::SymbolRef &symbol : out->binary.getBinary()->symbols()) {
     std::string name = llvm::cantFail(symbol.getName()).str();
     uint64_t address = llvm::cantFail(symbol.getAddress());
     if (name == "f")
-      function = {name, address, llvm::object::ELFSymbolRef(symbol).getSize(), 64};
+      out->function = {name, address, llvm::object::ELFSymbolRef(symbol).getSize(), 64};
     else if (name == "ret")
-      ret = address;
+      out->ret = address;
+    else if (name == "point")
+      out->point = address;
   }
-  EXPECT_GT(function.size, 0u);
-  EXPECT_GT(ret, function.address);
+  EXPECT_GT(out->function.size, 0u);
+  EXPECT_GT(out->ret, out->function.address);
+  return out;
+}
 
+meta::LiveValue inRegister(uint16_t reg, uint16_t size = 8) {
+  meta::LiveValue live;
+  live.kind = meta::LocationKind::Register;
+  live.dwarf_reg = reg;
+  live.size = size;
+  live.type = {ValueClass::Integer, uint16_t(size * 8)};
+  return live;
+}
+// Assembles `source` (a function f with a global label ret after a call)
+// for isa and returns the texts of the known values at ret, whose record
+// holds `live_values`.
+std::set<std::string> known_at_ret(Isa isa, const std::string &source,
+                                   std::vector<meta::LiveValue> live_values,
+                                   Link link = Link::No) {
+  auto f = assemble(isa, source, link);
+  if (!f)
+    return {};
   meta::CallSite site;
-  site.return_address = ret;
+  site.return_address = site.record_address = f->ret;
   site.live_values = std::move(live_values);
-  meta::Disassembler code(file, isa);
+  meta::Disassembler code(*f->binary.getBinary(), isa);
   meta::CallSite *sites[] = {&site};
-  meta::find_known_values(code, function, sites);
+  meta::trace_values(code, f->function, sites);
 
   std::set<std::string> found;
   for (const meta::KnownValue &known : site.known_values)
@@ -691,17 +719,12 @@ std::string joined(const std::set<std::string> &texts) {
   return all;
 }
 
-// A 64-bit integer recorded in register reg.
-meta::LiveValue in_register(uint16_t reg) {
-  return {meta::LocationKind::Register, 8, reg, 0, 0, {ValueClass::Integer, 64}};
-}
-
 } // namespace
 
 TEST_P(KnownValuesTest, FindsWhatTheCallKeepsAndNothingElse) {
   Isa isa = GetParam();
   std::set<std::string> found =
-      known_at_ret(isa, kFunctions.at(isa), {in_register(kLiveRegister.at(isa))});
+      known_at_ret(isa, kFunctions.at(isa), {inRegister(kLiveRegister.at(isa))});
   std::string all = joined(found);
   for (const std::string &expected : kExpected.at(isa))
     EXPECT_TRUE(found.count(expected)) << name(isa) << ": no " << expected << " in" << all;
@@ -724,6 +747,168 @@ TEST_P(KnownValuesTest, DerivesFromASpilledCallResult) {
       known_at_ret(isa, kCallResultFunctions.at(isa), {kCallResultSlot.at(isa)});
   EXPECT_TRUE(found.count(kCallResultDerived.at(isa)))
       << name(isa) << ": no " << kCallResultDerived.at(isa) << " in" << joined(found);
+}
+
+// Between the call (`ret`) and the stackmap point (`point`) each function
+// reloads a slot, reloads 4 bytes of a slot, copies a callee-saved register,
+// adds 5 to a constant it keeps (7), and multiplies what the call kept by
+// itself, into the registers of kPointRegisters.
+const std::map<Isa, std::string> kReplayed = {
+    {Isa::X86_64, R"(
+  .text
+  .globl f
+  .type f,@function
+f:
+  pushq %rbp
+  movq %rsp, %rbp
+  pushq %rbx
+  pushq %r12
+  subq $16, %rsp
+  movq %rdi, -24(%rbp)
+  movl %esi, -28(%rbp)
+  movq %rdx, %rbx
+  movl $7, %r12d
+  callq g
+  .globl ret
+ret:
+  movq -24(%rbp), %rax
+  movl -28(%rbp), %ecx
+  movq %rbx, %rdx
+  leaq 5(%r12), %rsi
+  movq %rbx, %rdi
+  imulq %rbx, %rdi
+  .globl point
+point:
+  addq $16, %rsp
+  popq %r12
+  popq %rbx
+  popq %rbp
+  retq
+.Lend:
+  .size f, .Lend-f
+)"},
+    {Isa::AArch64, R"(
+  .text
+  .globl f
+  .type f,@function
+f:
+  stp x29, x30, [sp, #-48]!
+  stp x19, x20, [sp, #16]
+  mov x29, sp
+  str x0, [sp, #32]
+  str w1, [sp, #40]
+  mov x19, x2
+  movz x20, #7
+  bl g
+  .globl ret
+ret:
+  ldr x0, [sp, #32]
+  ldr w1, [sp, #40]
+  mov x2, x19
+  add x3, x20, #5
+  mul x4, x19, x19
+  .globl point
+point:
+  ldp x19, x20, [sp, #16]
+  ldp x29, x30, [sp], #48
+  ret
+.Lend:
+  .size f, .Lend-f
+)"},
+    {Isa::PPC64LE, R"(
+  .text
+  .abiversion 2
+  .globl f
+  .type f,@function
+f:
+  mflr 0
+  std 31, -8(1)
+  std 30, -16(1)
+  std 29, -24(1)
+  stdu 1, -80(1)
+  std 0, 96(1)
+  mr 31, 1
+  std 3, 32(31)
+  stw 4, 40(31)
+  mr 30, 5
+  li 29, 7
+  bl g
+  .globl ret
+ret:
+  nop
+  ld 3, 32(31)
+  lwz 4, 40(31)
+  mr 5, 30
+  addi 6, 29, 5
+  mulld 7, 30, 30
+  .globl point
+point:
+  addi 1, 1, 80
+  ld 0, 16(1)
+  ld 31, -8(1)
+  ld 30, -16(1)
+  ld 29, -24(1)
+  mtlr 0
+  blr
+.Lend:
+  .size f, .Lend-f
+)"},
+};
+
+struct Replayed {
+  uint16_t cfa_reg;
+  int64_t cfa_offset;
+  std::array<uint16_t, 5> point_registers; // reload, narrow reload, copy, sum, product
+  std::array<std::string, 4> at_return;    // where the first four are at `ret`
+};
+
+const std::map<Isa, Replayed> kReplayedValues = {
+    {Isa::X86_64, {6, 16, {0, 2, 1, 4, 5}, {"[r6-24]:8", "[r6-28]:4", "r3:8", "#12"}}},
+    {Isa::AArch64, {29, 48, {0, 1, 2, 3, 4}, {"[r29+32]:8", "[r29+40]:4", "r19:8", "#12"}}},
+    {Isa::PPC64LE, {31, 80, {3, 4, 5, 6, 7}, {"[r31+32]:8", "[r31+40]:4", "r30:8", "#12"}}},
+};
+
+std::string place(const meta::LiveValue &lv) {
+  switch (lv.kind) {
+  case meta::LocationKind::Register: return fmt::format("r{}:{}", lv.dwarf_reg, lv.size);
+  case meta::LocationKind::Indirect:
+    return fmt::format("[r{}{:+}]:{}", lv.dwarf_reg, lv.offset, lv.size);
+  case meta::LocationKind::Constant: return fmt::format("#{}", lv.constant);
+  case meta::LocationKind::Direct: break;
+  }
+  return "direct";
+}
+
+TEST_P(KnownValuesTest, FindsLiveValuesAtTheReturnAddress) {
+  Isa isa = GetParam();
+  auto f = assemble(isa, kReplayed.at(isa));
+  ASSERT_TRUE(f && f->point > f->ret);
+  const Replayed &expected = kReplayedValues.at(isa);
+  meta::Disassembler code(*f->binary.getBinary(), isa);
+
+  meta::CallSite site;
+  site.return_address = f->ret;
+  site.record_address = f->point;
+  site.frame.cfa_reg = expected.cfa_reg;
+  site.frame.cfa_offset = expected.cfa_offset;
+  const auto &regs = expected.point_registers;
+  site.live_values = {inRegister(regs[0]), inRegister(regs[1], 4), inRegister(regs[2]),
+                      inRegister(regs[3])};
+  meta::CallSite *sites[] = {&site};
+  meta::trace_values(code, f->function, sites);
+  for (size_t i = 0; i < expected.at_return.size(); ++i)
+    EXPECT_EQ(place(site.live_values[i]), expected.at_return[i]) << name(isa) << " value " << i;
+
+  // A product of what the call kept is nowhere at the return address.
+  site.live_values = {inRegister(regs[4])};
+  try {
+    meta::trace_values(code, f->function, sites);
+    ADD_FAILURE() << name(isa) << ": the product was placed at " << place(site.live_values[0]);
+  } catch (const Error &e) {
+    EXPECT_NE(std::string(e.what()).find("is computed after the return address"),
+              std::string::npos)
+        << e.what();
+  }
 }
 
 // Vector constants spilled to 16-byte slots: one from the constant pool
@@ -855,7 +1040,7 @@ g:
 TEST_P(KnownValuesTest, RelatesCopiesThatCountInStepThroughALoop) {
   Isa isa = GetParam();
   std::set<std::string> found =
-      known_at_ret(isa, kLoops.at(isa), {in_register(kLoopLiveRegister.at(isa))});
+      known_at_ret(isa, kLoops.at(isa), {inRegister(kLoopLiveRegister.at(isa))});
   EXPECT_TRUE(found.count(kInStep.at(isa)))
       << name(isa) << ": no " << kInStep.at(isa) << " in" << joined(found);
   for (const std::string &text : found) {
@@ -871,7 +1056,7 @@ TEST_P(KnownValuesTest, FindsThePointerThatStepsWithARecordedIndex) {
   Isa isa = GetParam();
   std::vector<meta::LiveValue> live;
   for (uint16_t reg : kSumLiveRegisters.at(isa))
-    live.push_back(in_register(reg));
+    live.push_back(inRegister(reg));
   for (auto [sources, sum] : {std::pair(&kSums, &kSum), std::pair(&kIndexedSums, &kIndexedSum)}) {
     std::set<std::string> found = known_at_ret(isa, sources->at(isa), live);
     EXPECT_TRUE(found.count(sum->at(isa)))
@@ -883,7 +1068,7 @@ TEST_P(KnownValuesTest, FindsThePointerThatStepsWithARecordedIndex) {
 TEST_P(KnownValuesTest, FindsTheCountDownBesideARecordedIndex) {
   Isa isa = GetParam();
   std::set<std::string> found =
-      known_at_ret(isa, kCountDowns.at(isa), {in_register(kCountUpRegister.at(isa))});
+      known_at_ret(isa, kCountDowns.at(isa), {inRegister(kCountUpRegister.at(isa))});
   EXPECT_TRUE(found.count(kCountDown.at(isa)))
       << name(isa) << ": no " << kCountDown.at(isa) << " in" << joined(found);
 }
@@ -921,7 +1106,7 @@ ret:
 .Lend:
   .size f, .Lend-f
 )";
-  std::set<std::string> found = known_at_ret(Isa::AArch64, source, {in_register(19)});
+  std::set<std::string> found = known_at_ret(Isa::AArch64, source, {inRegister(19)});
   EXPECT_TRUE(found.count("[cfa-16]:8=live0+0")) << "no [cfa-16]:8=live0+0 in" << joined(found);
 }
 
