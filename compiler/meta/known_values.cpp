@@ -534,11 +534,13 @@ Maybe truncated(Maybe value, unsigned bytes) {
   return value;
 }
 
-// Whether `place` holds at least the low `bytes` bytes of `wanted`.
+// Whether `place` holds the low `bytes` bytes of `wanted`: both keep the
+// same bytes of base + offset up to there (beyond its `low`, each is zero).
 bool holds(const Value &place, const Value &wanted, unsigned bytes) {
+  auto kept = [&](const Value &v) { return std::min<unsigned>(v.low ? v.low : 8, bytes); };
   return place.base == wanted.base && place.offset == wanted.offset &&
          place.symbol == wanted.symbol && place.addend == wanted.addend &&
-         place.high == wanted.high && (place.low == 0 || place.low >= bytes);
+         place.high == wanted.high && kept(place) == kept(wanted);
 }
 
 // An operation that only makes sense on a plain number.
@@ -1399,9 +1401,18 @@ void moveToReturnAddress(Interpreter &interpreter, Isa isa, CallSite &site,
       lv.offset = int32_t(cfaOffset - base->offset);
       lv.size = uint16_t(size);
     };
-    auto inSlot = std::find_if(start.slots.begin(), start.slots.end(), [&](auto &entry) {
-      return entry.first < 0 && holds(entry.second.value, *wanted, bytes);
-    });
+    // A slot as wide as the value before a narrower one that holds its low
+    // bytes (a 32-bit value zero-extended and spilled whole, beside the
+    // 4-byte slot it came from).
+    auto findSlot = [&](unsigned width) {
+      return std::find_if(start.slots.begin(), start.slots.end(), [&](auto &entry) {
+        return entry.first < 0 && entry.second.size >= width &&
+               holds(entry.second.value, *wanted, bytes);
+      });
+    };
+    auto inSlot = findSlot(bytes);
+    if (inSlot == start.slots.end())
+      inSlot = findSlot(0);
     if (auto slot = Interpreter::returnSlot(*wanted); slot && wanted->offset == 0)
       toSlot(slot->cfa_offset, std::min<unsigned>(slot->bytes, lv.size));
     else if (inSlot != start.slots.end())

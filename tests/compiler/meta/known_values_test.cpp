@@ -751,8 +751,10 @@ TEST_P(KnownValuesTest, DerivesFromASpilledCallResult) {
 
 // Between the call (`ret`) and the stackmap point (`point`) each function
 // reloads a slot, reloads 4 bytes of a slot, copies a callee-saved register,
-// adds 5 to a constant it keeps (7), and multiplies what the call kept by
-// itself, into the registers of kPointRegisters.
+// adds 5 to a constant it keeps (7), reloads 8 bytes of a slot that holds a
+// 32-bit value zero-extended (routes.aarch64's graph_grid: `mov w9, w25`,
+// spilled with stur x9), and multiplies what the call kept by itself, into
+// the registers of Replayed::point_registers.
 const std::map<Isa, std::string> kReplayed = {
     {Isa::X86_64, R"(
   .text
@@ -763,9 +765,11 @@ f:
   movq %rsp, %rbp
   pushq %rbx
   pushq %r12
-  subq $16, %rsp
+  subq $32, %rsp
   movq %rdi, -24(%rbp)
   movl %esi, -28(%rbp)
+  movl %ecx, %eax
+  movq %rax, -40(%rbp)
   movq %rdx, %rbx
   movl $7, %r12d
   callq g
@@ -775,11 +779,12 @@ ret:
   movl -28(%rbp), %ecx
   movq %rbx, %rdx
   leaq 5(%r12), %rsi
+  movq -40(%rbp), %r8
   movq %rbx, %rdi
   imulq %rbx, %rdi
   .globl point
 point:
-  addq $16, %rsp
+  addq $32, %rsp
   popq %r12
   popq %rbx
   popq %rbp
@@ -792,11 +797,13 @@ point:
   .globl f
   .type f,@function
 f:
-  stp x29, x30, [sp, #-48]!
+  stp x29, x30, [sp, #-64]!
   stp x19, x20, [sp, #16]
   mov x29, sp
   str x0, [sp, #32]
   str w1, [sp, #40]
+  mov w9, w3
+  str x9, [sp, #48]
   mov x19, x2
   movz x20, #7
   bl g
@@ -806,11 +813,12 @@ ret:
   ldr w1, [sp, #40]
   mov x2, x19
   add x3, x20, #5
-  mul x4, x19, x19
+  ldr x4, [sp, #48]
+  mul x5, x19, x19
   .globl point
 point:
   ldp x19, x20, [sp, #16]
-  ldp x29, x30, [sp], #48
+  ldp x29, x30, [sp], #64
   ret
 .Lend:
   .size f, .Lend-f
@@ -830,6 +838,8 @@ f:
   mr 31, 1
   std 3, 32(31)
   stw 4, 40(31)
+  lwz 8, 40(31)
+  std 8, 48(31)
   mr 30, 5
   li 29, 7
   bl g
@@ -840,6 +850,7 @@ ret:
   lwz 4, 40(31)
   mr 5, 30
   addi 6, 29, 5
+  ld 8, 48(31)
   mulld 7, 30, 30
   .globl point
 point:
@@ -858,14 +869,18 @@ point:
 struct Replayed {
   uint16_t cfa_reg;
   int64_t cfa_offset;
-  std::array<uint16_t, 5> point_registers; // reload, narrow reload, copy, sum, product
-  std::array<std::string, 4> at_return;    // where the first four are at `ret`
+  // reload, narrow reload, copy, sum, zero-extended reload, product
+  std::array<uint16_t, 6> point_registers;
+  std::array<std::string, 5> at_return; // where all but the product are at `ret`
 };
 
 const std::map<Isa, Replayed> kReplayedValues = {
-    {Isa::X86_64, {6, 16, {0, 2, 1, 4, 5}, {"[r6-24]:8", "[r6-28]:4", "r3:8", "#12"}}},
-    {Isa::AArch64, {29, 48, {0, 1, 2, 3, 4}, {"[r29+32]:8", "[r29+40]:4", "r19:8", "#12"}}},
-    {Isa::PPC64LE, {31, 80, {3, 4, 5, 6, 7}, {"[r31+32]:8", "[r31+40]:4", "r30:8", "#12"}}},
+    {Isa::X86_64,
+     {6, 16, {0, 2, 1, 4, 8, 5}, {"[r6-24]:8", "[r6-28]:4", "r3:8", "#12", "[r6-40]:8"}}},
+    {Isa::AArch64,
+     {29, 64, {0, 1, 2, 3, 4, 5}, {"[r29+32]:8", "[r29+40]:4", "r19:8", "#12", "[r29+48]:8"}}},
+    {Isa::PPC64LE,
+     {31, 80, {3, 4, 5, 6, 8, 7}, {"[r31+32]:8", "[r31+40]:4", "r30:8", "#12", "[r31+48]:8"}}},
 };
 
 std::string place(const meta::LiveValue &lv) {
@@ -893,14 +908,14 @@ TEST_P(KnownValuesTest, FindsLiveValuesAtTheReturnAddress) {
   site.frame.cfa_offset = expected.cfa_offset;
   const auto &regs = expected.point_registers;
   site.live_values = {inRegister(regs[0]), inRegister(regs[1], 4), inRegister(regs[2]),
-                      inRegister(regs[3])};
+                      inRegister(regs[3]), inRegister(regs[4])};
   meta::CallSite *sites[] = {&site};
   meta::trace_values(code, f->function, sites);
   for (size_t i = 0; i < expected.at_return.size(); ++i)
     EXPECT_EQ(place(site.live_values[i]), expected.at_return[i]) << name(isa) << " value " << i;
 
   // A product of what the call kept is nowhere at the return address.
-  site.live_values = {inRegister(regs[4])};
+  site.live_values = {inRegister(regs[5])};
   try {
     meta::trace_values(code, f->function, sites);
     ADD_FAILURE() << name(isa) << ": the product was placed at " << place(site.live_values[0]);
