@@ -647,12 +647,13 @@ public:
 
   // Replays the code from a call's return address: the state there, where
   // what it does not know gets a symbol for its place (a slot's when
-  // loaded), and the frame rule's CFA register its frame address (when
-  // paths meet at jump-table targets the dataflow may not know it).
+  // loaded), and the frame rule's CFA register its frame address, which the
+  // rule fixes (where jump tables join every path the dataflow may have
+  // lost it, or related it to others).
   State startReplay(const State &returned, const FrameRule &frame) {
     replaying_ = true;
     State state = returned;
-    state.regs.try_emplace(frame.cfa_reg, based(Kind::Cfa, -frame.cfa_offset));
+    state.regs[frame.cfa_reg] = based(Kind::Cfa, -frame.cfa_offset);
     for (int reg = 0; reg < int(kSymbolsPerInstr); ++reg)
       state.regs.try_emplace(reg, symbol(kReturnRegSymbols + unsigned(reg)));
     return state;
@@ -732,19 +733,26 @@ private:
   }
 
   // Register writes wait for commit: the instruction reads its operands
-  // first, and its own earlier symbols die when it runs again.
-  void set(int reg, Maybe value) {
+  // first, and its own earlier symbols die when it runs again. A write of
+  // the low `bytes` bytes (zero-extended) keeps them, and so does the
+  // symbol that stands for its result if that is unknown: a loop that
+  // counts in a 32-bit register then meets the same narrow value on every
+  // round, and settles.
+  void set(int reg, Maybe value, unsigned bytes = 0) {
     if (reg >= 0 && reg < int(kSymbolsPerInstr))
-      pending_.emplace_back(reg, value);
+      pending_.push_back({reg, bytes ? truncated(value, bytes) : value,
+                          uint8_t(bytes < 8 ? bytes : 0)});
   }
 
   void commit(size_t index, State &state) {
     std::erase_if(state.regs, [&](const auto &entry) { return isSymbolOf(entry.second, index); });
     std::erase_if(state.slots,
                   [&](const auto &entry) { return isSymbolOf(entry.second.value, index); });
-    for (auto [reg, value] : pending_) {
-      if (!value || isSymbolOf(*value, index))
+    for (auto [reg, value, low] : pending_) {
+      if (!value || isSymbolOf(*value, index)) {
         value = symbol(symbolOf(index, reg));
+        value->low = low;
+      }
       state.regs[reg] = *value;
     }
   }
@@ -820,7 +828,12 @@ private:
 
   const Disassembler &code_;
   Isa isa_;
-  std::vector<std::pair<int, Maybe>> pending_;
+  struct Write {
+    int reg;
+    Maybe value;
+    uint8_t low; // the bytes written, if fewer than the register's
+  };
+  std::vector<Write> pending_;
   const MCInst *inst_ = nullptr;
   const State *state_ = nullptr;
   bool replaying_ = false;
@@ -870,7 +883,7 @@ bool Interpreter::stepX86(const Instr &in, State &state) {
     set(reg(0), tp ? based(Kind::ThreadPointer, 0) : load(state, at, it->second));
   } else if (auto it = extending.find(name); it != extending.end() && n == 6) {
     const Extending &e = it->second;
-    set(reg(0), truncated(load(state, address(1, tp), e.bytes, e.sign), e.width));
+    set(reg(0), load(state, address(1, tp), e.bytes, e.sign), e.width);
   } else if (auto it = stores.find(name); it != stores.end() && n == 6) {
     store(state, address(0, tp), get(state, reg(5)), it->second);
   } else if ((name == "MOV64mi32" || name == "MOV32mi") && n == 6) {
@@ -895,7 +908,7 @@ bool Interpreter::stepX86(const Instr &in, State &state) {
   } else if (name == "MOV64rr" || name == "MOVAPSrr" || name == "MOVAPDrr") {
     set(reg(0), get(state, reg(1)));
   } else if (name == "MOV32rr") {
-    set(reg(0), truncated(get(state, reg(1)), 4));
+    set(reg(0), get(state, reg(1)), 4);
   } else if (name == "PUSH64r") {
     Maybe sp = plus(get(state, 7), -8);
     store(state, sp, get(state, reg(0)), 8);
@@ -933,7 +946,7 @@ bool Interpreter::stepAarch64(const Instr &in, State &state) {
   StringRef name = code_.opcode_name(inst);
   unsigned n = inst.getNumOperands();
   bool wide = !code_.reg_name(inst, 0).starts_with("W"); // a W destination is 32 bits
-  auto narrow = [&](Maybe v) { return wide ? v : truncated(v, 4); };
+  unsigned width = wide ? 0 : 4; // bytes a W register write keeps
   // Loads and stores with an unsigned offset scaled by their size, and
   // their unscaled (ldur/stur) forms.
   static const StringMap<unsigned> scaledLoads = {
@@ -963,29 +976,29 @@ bool Interpreter::stepAarch64(const Instr &in, State &state) {
   } else if ((name == "ADDXri" || name == "SUBXri" || name == "ADDWri" || name == "SUBWri") &&
              n == 4) {
     int64_t delta = imm(2) << imm(3);
-    set(reg(0), narrow(plus(value(1), name.starts_with("SUB") ? -delta : delta)));
+    set(reg(0), plus(value(1), name.starts_with("SUB") ? -delta : delta), width);
   } else if (name == "ADDXrs" && n == 4 && imm(3) == 0) {
     set(reg(0), sum(value(1), value(2)));
   } else if ((name == "MOVZXi" || name == "MOVZWi") && n == 3) {
-    set(reg(0), narrow(absolute(uint64_t(imm(1)) << imm(2))));
+    set(reg(0), absolute(uint64_t(imm(1)) << imm(2)), width);
   } else if ((name == "MOVNXi" || name == "MOVNWi") && n == 3) {
-    set(reg(0), narrow(absolute(~(uint64_t(imm(1)) << imm(2)))));
+    set(reg(0), absolute(~(uint64_t(imm(1)) << imm(2))), width);
   } else if ((name == "MOVKXi" || name == "MOVKWi") && n == 4) {
     uint64_t shift = uint64_t(imm(3)), field = uint64_t(0xffff) << shift;
-    set(reg(0), narrow(onNumber(value(1), [&](uint64_t v) {
+    set(reg(0), onNumber(value(1), [&](uint64_t v) {
           return (v & ~field) | (uint64_t(imm(2)) << shift);
-        })));
+        }), width);
   } else if ((name == "ORRXri" || name == "ORRWri") && n == 3) {
     uint64_t mask = decodeLogicalImmediate(uint64_t(imm(2)), wide ? 64 : 32);
     set(reg(0), onNumber(value(1), [&](uint64_t v) { return v | mask; }));
   } else if ((name == "ORRXrs" || name == "ORRWrs") && n == 4 &&
              code_.reg_name(inst, 1).ends_with("ZR") && imm(3) == 0) {
-    set(reg(0), narrow(value(2)));
+    set(reg(0), value(2), width);
   } else if (name == "FMOVXDr" || name == "FMOVDXr" || name == "FMOVDr" ||
              ((name == "ORRv16i8" || name == "ORRv8i8") && n == 3 && reg(1) == reg(2))) {
     set(reg(0), value(1)); // `mov v0.16b, v1.16b` is an orr with itself
   } else if (name == "FMOVSr" || name == "FMOVWSr" || name == "FMOVSWr") {
-    set(reg(0), truncated(value(1), 4));
+    set(reg(0), value(1), 4);
   } else if (name == "FMOVDi") {
     set(reg(0), absolute(doubleBits(decodeFpImmediate(unsigned(imm(1))))));
   } else if (name == "FMOVSi") {
@@ -1004,7 +1017,7 @@ bool Interpreter::stepAarch64(const Instr &in, State &state) {
     set(reg(0), load(state, plus(value(1), imm(2)), it->second));
   } else if (auto it = scaledExtending.find(name); it != scaledExtending.end() && n == 3) {
     const Extending &e = it->second;
-    set(reg(0), truncated(load(state, plus(value(1), imm(2) * e.bytes), e.bytes, e.sign), e.width));
+    set(reg(0), load(state, plus(value(1), imm(2) * e.bytes), e.bytes, e.sign), e.width);
   } else if (auto it = pairLoads.find(name); it != pairLoads.end() && n == 4) {
     Maybe at = plus(value(2), imm(3) * it->second);
     Maybe first = load(state, at, it->second), second = load(state, plus(at, it->second), it->second);
@@ -1081,7 +1094,7 @@ bool Interpreter::stepPpc(const Instr &in, State &state) {
     set(reg(0), load(state, plus(value(2), imm(1)), it->second));
   } else if (auto it = extending.find(name); it != extending.end() && n == 3) {
     const Extending &e = it->second;
-    set(reg(0), truncated(load(state, plus(value(2), imm(1)), e.bytes, e.sign), e.width));
+    set(reg(0), load(state, plus(value(2), imm(1)), e.bytes, e.sign), e.width);
   } else if (name == "LFS" && n == 3) {
     // lfs widens the single to a double in the register: a number changes
     // form, a symbol stays the same float (stfs stored it).
