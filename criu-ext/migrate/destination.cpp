@@ -49,6 +49,10 @@ using Clock = std::chrono::steady_clock;
 // How long `criu lazy-pages` may take to read the images and listen on its
 // socket once its gate is open.
 constexpr int kLazyDaemonStartMs = 10'000;
+// How long runc and CRIU may take to start and reach their images gates
+// before "ready" goes out anyway (the rest of their start-up is then
+// downtime).
+constexpr int kGateReachedMs = 10'000;
 // The source freezes and dumps after our "ready": a stop-and-copy dump of
 // GiBs takes minutes on a loaded host.
 constexpr unsigned kImagesTimeoutS = 600;
@@ -231,6 +235,13 @@ void Incoming::prepare(const json &request) {
   options.env.push_back(restore_gate->env());
   runc_restore.emplace(runc(args), options);
   std::ofstream(prestarted_file(dir)) << runc_restore->pid() << ' ' << (lazy ? lazy->pid() : 0);
+  // Ready once both CRIUs wait at their gates: their start-up (0.1-0.5 s
+  // here) then cannot reach into the downtime. A CRIU that ended is
+  // reported when the images come (check_still_waiting).
+  if (lazy && !lazy_gate->wait_until_reached(*lazy, kGateReachedMs))
+    spdlog::warn("criu lazy-pages did not reach its images gate within {} ms", kGateReachedMs);
+  if (!restore_gate->wait_until_reached(*runc_restore, kGateReachedMs))
+    spdlog::warn("runc restore's CRIU did not reach its images gate within {} ms", kGateReachedMs);
   proto::send_progress(conn, {{"phase", "ready"}, {"slice", slice->name}});
 }
 

@@ -9,6 +9,8 @@
 // they read any image; open() writes that byte. Closing the gate without it
 // (the destructor) makes a waiting CRIU give up.
 #pragma once
+#include "migrate/child.h"
+
 #include <string>
 
 namespace xisa::migrate {
@@ -24,6 +26,10 @@ public:
 
   // "CRIU_IMAGES_GATE=<path>", for the environment of the CRIU it gates.
   std::string env() const;
+  // Waits up to timeout_ms until the CRIU that child is or started (runc's
+  // CRIU is its child) waits at the gate, so that its start-up is over
+  // before the source freezes. False if child ended or the time ran out.
+  bool wait_until_reached(Child &child, int timeout_ms) const;
   // The image set is complete: lets CRIU go on.
   void open();
 

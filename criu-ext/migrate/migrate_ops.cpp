@@ -1,5 +1,6 @@
 #include "migrate/migrate_ops.h"
 #include "migrate/migration.h"
+#include "migrate/priority.h"
 
 namespace xisa::migrate {
 
@@ -18,10 +19,22 @@ std::string migrated_bundle_dir(const agent::Agent &agent, const std::string &na
 
 namespace xisa::agent {
 
+namespace {
+
+// Migrations run prioritized (priority.h); the thread ends with the op.
+OpHandler prioritized(OpHandler op) {
+  return [op](Agent &agent, proto::Connection &conn, const nlohmann::json &request) {
+    migrate::MigrationPriority priority;
+    op(agent, conn, request);
+  };
+}
+
+} // namespace
+
 void add_migrate_ops(Agent &agent) {
-  agent.ops["migrate_out"] = migrate::op_migrate_out;
+  agent.ops["migrate_out"] = prioritized(migrate::op_migrate_out);
   agent.ops["migrate_check"] = migrate::op_migrate_check;
-  agent.ops["migrate_in"] = migrate::op_migrate_in;
+  agent.ops["migrate_in"] = prioritized(migrate::op_migrate_in);
 }
 
 } // namespace xisa::agent

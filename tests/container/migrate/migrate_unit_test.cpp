@@ -1,9 +1,11 @@
 // Unit tests of container migration's pieces that need no CRIU: the file
-// set transfer, the page relay's commit/abort endings, CRIU stats parsing.
+// set transfer, the page relay's commit/abort endings, CRIU stats parsing,
+// the images gate, migration priority.
 #include "migrate/criu_stats.h"
 #include "migrate/file_set.h"
 #include "migrate/images_gate.h"
 #include "migrate/page_relay.h"
+#include "migrate/priority.h"
 #include "support/error.h"
 
 #include "stats.pb-c.h"
@@ -16,6 +18,7 @@
 #include <fcntl.h>
 #include <filesystem>
 #include <fstream>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <thread>
 #include <unistd.h>
@@ -294,4 +297,62 @@ TEST(ImagesGate, ClosingWithoutOpeningMakesTheReaderGiveUp) {
   // CRIU fails instead of restoring.
   EXPECT_LE(result.load(), 0);
   EXPECT_FALSE(fs::exists(path));
+}
+
+// runc starts CRIU as its child: the gate counts as reached when a child of
+// the process it was given opens it, as CRIU does (its read then blocks).
+TEST(ImagesGate, ReachedWhenAChildOfTheStartedProcessOpensIt) {
+  TempDir dir;
+  std::string path = dir.path + "/restore.gate";
+  ImagesGate gate(path);
+  Child runc_like({"sh", "-c", "sleep 0.2; sh -c 'read x < " + path + "'; sleep 5"});
+  auto start = std::chrono::steady_clock::now();
+  EXPECT_TRUE(gate.wait_until_reached(runc_like, 5000));
+  EXPECT_GE(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(200));
+  gate.open();
+}
+
+TEST(ImagesGate, NotReachedByAProcessThatNeverOpensIt) {
+  TempDir dir;
+  ImagesGate gate(dir.path + "/restore.gate");
+  Child busy({"sleep", "5"});
+  EXPECT_FALSE(gate.wait_until_reached(busy, 100));
+  Child ended({"true"});
+  EXPECT_FALSE(gate.wait_until_reached(ended, 5000)); // returns when it ends
+}
+
+int autogroup_nice(const std::string &path) {
+  std::ifstream in(path);
+  std::string name, word;
+  int nice = 1000;
+  in >> name >> word >> nice;
+  return nice;
+}
+
+// Needs root (CAP_SYS_NICE), as the container tests do; fails without it.
+TEST(MigrationPriority, RaisesThreadAndSessionGroupWhileAMigrationRuns) {
+  ASSERT_TRUE(fs::exists("/proc/self/autogroup")) << "kernel without autogroups";
+  int before = autogroup_nice("/proc/self/autogroup");
+  std::thread([&] {
+    MigrationPriority outer;
+    EXPECT_EQ(getpriority(PRIO_PROCESS, static_cast<id_t>(gettid())), kMigrationNice);
+    EXPECT_EQ(autogroup_nice("/proc/self/autogroup"), kMigrationNice);
+    {
+      MigrationPriority inner; // a second migration at the same time
+    }
+    EXPECT_EQ(autogroup_nice("/proc/self/autogroup"), kMigrationNice);
+  }).join();
+  EXPECT_EQ(autogroup_nice("/proc/self/autogroup"), before);
+}
+
+TEST(MigrationPriority, CriuChildrenRunInAPrioritizedSessionOfTheirOwn) {
+  Child criu_like({"sleep", "5"}, criu_child(""));
+  std::string group = fmt::format("/proc/{}/autogroup", criu_like.pid());
+  EXPECT_EQ(autogroup_nice(group), kMigrationNice);
+  EXPECT_EQ(::getsid(criu_like.pid()), criu_like.pid());
+  std::ifstream mine("/proc/self/autogroup"), its(group);
+  std::string my_group, its_group;
+  mine >> my_group;
+  its >> its_group;
+  EXPECT_NE(my_group, its_group);
 }
