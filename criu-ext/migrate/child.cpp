@@ -1,6 +1,5 @@
 #include "migrate/child.h"
 #include "migrate/migration.h"
-#include "migrate/priority.h"
 #include "support/error.h"
 
 #include <fmt/format.h>
@@ -49,7 +48,6 @@ ChildOptions criu_child(std::string log_path, int status_fd) {
   options.env = criu_env();
   options.log_path = std::move(log_path);
   options.status_fd = status_fd;
-  options.prioritized = true;
   return options;
 }
 
@@ -71,12 +69,10 @@ Child::Child(const std::vector<std::string> &argv, const ChildOptions &options)
                                      O_WRONLY | O_CREAT | O_TRUNC, 0644);
   if (options.status_fd >= 0)
     posix_spawn_file_actions_adddup2(&actions, options.status_fd, 3);
-  // A new process group (or session, which is one too): killing the child
-  // also reaches the CRIU it started.
+  // A new process group: killing the child also reaches the CRIU it started.
   posix_spawnattr_t attr;
   posix_spawnattr_init(&attr);
-  posix_spawnattr_setflags(&attr, (options.prioritized ? POSIX_SPAWN_SETSID : POSIX_SPAWN_SETPGROUP) |
-                                      POSIX_SPAWN_SETSIGMASK);
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK);
   sigset_t none;
   sigemptyset(&none);
   posix_spawnattr_setsigmask(&attr, &none);
@@ -86,8 +82,6 @@ Child::Child(const std::vector<std::string> &argv, const ChildOptions &options)
   posix_spawnattr_destroy(&attr);
   if (rc != 0)
     fail("cannot start {}: {}", args[0], errno_text(rc));
-  if (options.prioritized)
-    prioritize_session(pid_);
 }
 
 Child::Child(Child &&other) noexcept

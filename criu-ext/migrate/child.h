@@ -15,13 +15,9 @@ struct ChildOptions {
   std::string log_path;         // stdout (and stderr unless err_path); empty: /dev/null
   std::string err_path;         // stderr, when kept apart from stdout
   int status_fd = -1;           // passed to the child as fd 3 (CRIU's --status-fd 3)
-  // A session of its own whose scheduling group runs at kMigrationNice
-  // (priority.h).
-  bool prioritized = false;
 };
 
-// runc or CRIU with CRIU's environment (migration.h), output to log_path,
-// prioritized.
+// runc or CRIU with CRIU's environment (migration.h), output to log_path.
 ChildOptions criu_child(std::string log_path, int status_fd = -1);
 // `runc restore`: its stdio becomes the restored container's, which agents
 // keep on /dev/null (agent/runc.h); errors are in CRIU's restore.log.

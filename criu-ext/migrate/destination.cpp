@@ -20,6 +20,7 @@
 #include "migrate/criu_stats.h"
 #include "migrate/file_set.h"
 #include "migrate/images_gate.h"
+#include "migrate/priority.h"
 #include "migrate/migrate_ops.h"
 #include "migrate/migration.h"
 #include "support/error.h"
@@ -289,9 +290,12 @@ json Incoming::finish() {
       fail("criu lazy-pages did not start: {}", log_tail(images() + "/lazy.log"));
   }
   double restore_at = wall_now();
-  restore_gate->open();
-  if (runc_restore->wait() != 0)
-    fail("restore of '{}' failed: {}", record.name, log_tail(images() + "/restore.log"));
+  {
+    CgroupCpuBoost boost(agent.cgroups, record.cgroups_path); // CRIU restores from in there
+    restore_gate->open();
+    if (runc_restore->wait() != 0)
+      fail("restore of '{}' failed: {}", record.name, log_tail(images() + "/restore.log"));
+  }
   {
     std::lock_guard lock(agent.mutex);
     agent.store.save(record);

@@ -1,6 +1,5 @@
 #include "migrate/priority.h"
 
-#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include <cerrno>
@@ -8,6 +7,7 @@
 #include <fstream>
 #include <mutex>
 #include <optional>
+#include <string_view>
 #include <string>
 #include <sys/resource.h>
 #include <unistd.h>
@@ -37,10 +37,6 @@ std::optional<int> agent_group_nice_before; // while migrations_running > 0
 
 } // namespace
 
-void prioritize_session(pid_t pid) {
-  set_group_nice(fmt::format("/proc/{}/autogroup", pid), kMigrationNice);
-}
-
 MigrationPriority::MigrationPriority() {
   if (setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), kMigrationNice) != 0)
     spdlog::warn("migration runs at normal priority: setpriority({}): {}", kMigrationNice,
@@ -57,6 +53,48 @@ MigrationPriority::~MigrationPriority() {
   std::lock_guard lock(agent_group_mutex);
   if (--migrations_running == 0 && agent_group_nice_before)
     set_group_nice("/proc/self/autogroup", *agent_group_nice_before);
+}
+
+namespace {
+
+// The weight file and its highest value.
+std::pair<std::string_view, std::string_view> weight_file(const agent::CgroupFs &fs) {
+  return fs.v2 ? std::pair{std::string_view("cpu.weight"), std::string_view("10000")}
+               : std::pair{std::string_view("cpu.shares"), std::string_view("262144")};
+}
+
+} // namespace
+
+CgroupCpuBoost::CgroupCpuBoost(const agent::CgroupFs &fs, const std::string &cgroup_path)
+    : fs_(fs) {
+  auto [file, highest] = weight_file(fs);
+  for (std::string path = cgroup_path; path.size() > 1; path.resize(path.rfind('/'))) {
+    std::optional<std::string> old;
+    try {
+      old = fs.read("cpu", path, file);
+      if (!old)
+        continue;
+      fs.write("cpu", path, file, highest);
+    } catch (const std::exception &e) {
+      spdlog::warn("restore runs at the cgroup's normal CPU weight: {}", e.what());
+      continue;
+    }
+    saved_.emplace_back(path, *old);
+  }
+}
+
+CgroupCpuBoost::~CgroupCpuBoost() {
+  auto [file, highest] = weight_file(fs_);
+  for (const auto &[path, old] : saved_) {
+    try {
+      // runc removes a container it dumped for stop-and-copy: nothing to
+      // put back there.
+      if (fs_.read("cpu", path, file))
+        fs_.write("cpu", path, file, old);
+    } catch (const std::exception &e) {
+      spdlog::error("cannot put back the CPU weight {} of cgroup {}: {}", old, path, e.what());
+    }
+  }
 }
 
 } // namespace xisa::migrate

@@ -22,6 +22,7 @@
 #include "migrate/migrate_ops.h"
 #include "migrate/migration.h"
 #include "migrate/page_relay.h"
+#include "migrate/priority.h"
 #include "support/error.h"
 
 #include <spdlog/spdlog.h>
@@ -277,10 +278,14 @@ json Outgoing::postcopy() {
                    "--tcp-established", "--image-path", images(), "--work-path", work(),
                    record.name}),
              criu_child(work() + "/runc.out", status.write_end()));
-  // CRIU's "\0" on the status pipe: the dump is done and the page server
-  // listens.
-  if (!status.wait(dump, kDumpTimeoutMs))
-    fail_kept("CRIU's dump failed: " + log_tail(work() + "/dump.log"));
+  {
+    // CRIU's parasite code dumps from inside the container's tasks.
+    CgroupCpuBoost boost(agent.cgroups, record.cgroups_path);
+    // CRIU's "\0" on the status pipe: the dump is done and the page server
+    // listens.
+    if (!status.wait(dump, kDumpTimeoutMs))
+      fail_kept("CRIU's dump failed: " + log_tail(work() + "/dump.log"));
+  }
   times.dumped_at = wall_now();
   relay.start({"127.0.0.1", criu_port});
 
@@ -337,8 +342,11 @@ json Outgoing::stopcopy() {
   Child dump(runc({"checkpoint", "--tcp-established", "--image-path", images(), "--work-path",
                    work(), record.name}),
              criu_child(work() + "/runc.out"));
-  if (dump.wait() != 0)
-    fail_kept("CRIU's dump failed: " + log_tail(work() + "/dump.log"));
+  {
+    CgroupCpuBoost boost(agent.cgroups, record.cgroups_path); // as in postcopy()
+    if (dump.wait() != 0)
+      fail_kept("CRIU's dump failed: " + log_tail(work() + "/dump.log"));
+  }
   times.dumped_at = wall_now();
 
   bool running = false;

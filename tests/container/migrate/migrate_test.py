@@ -117,6 +117,20 @@ def check_lazy_list(world):
            f"run scripts/setup-criu.sh): {lazy} in {log}")
 
 
+def check_frozen_window_shortcuts(world):
+    """Every hop: the dump skipped the conntrack walk of the container's
+    external network namespace, which tracks nothing (CRIU patch 0013), and
+    the restore wrote the UTS sysctls without a forked worker (patch 0014)."""
+    dump = open(os.path.join(world.log_dir, f"{NAME}-source", "dump.log")).read()
+    expect("No tracked connections: conntrack tables not dumped" in dump,
+           "the dump walked the conntrack table of a namespace that tracks nothing "
+           "(CRIU patch 0013; run scripts/setup-criu.sh)")
+    restore = open(os.path.join(world.log_dir, f"{NAME}-destination", "restore.log")).read()
+    expect("No user namespace: namespace sysctls written in-process" in restore,
+           "the restore wrote the UTS sysctls through a forked worker "
+           "(CRIU patch 0014; run scripts/setup-criu.sh)")
+
+
 def hop(world, state, src, dst, mode):
     report = world.migrate(NAME, src, dst, mode)
     print(f"hop {src.letter}->{dst.letter} {mode}: downtime {report['downtime_ms']:.0f} ms, "
@@ -125,6 +139,7 @@ def hop(world, state, src, dst, mode):
     check_report(report, mode)
     if mode == "postcopy":
         check_lazy_list(world)
+    check_frozen_window_shortcuts(world)
     runs_on(world, dst)
     state.verify(f"after {src.letter}->{dst.letter} ({mode})")
 

@@ -345,14 +345,37 @@ TEST(MigrationPriority, RaisesThreadAndSessionGroupWhileAMigrationRuns) {
   EXPECT_EQ(autogroup_nice("/proc/self/autogroup"), before);
 }
 
-TEST(MigrationPriority, CriuChildrenRunInAPrioritizedSessionOfTheirOwn) {
-  Child criu_like({"sleep", "5"}, criu_child(""));
-  std::string group = fmt::format("/proc/{}/autogroup", criu_like.pid());
-  EXPECT_EQ(autogroup_nice(group), kMigrationNice);
-  EXPECT_EQ(::getsid(criu_like.pid()), criu_like.pid());
-  std::ifstream mine("/proc/self/autogroup"), its(group);
-  std::string my_group, its_group;
-  mine >> my_group;
-  its >> its_group;
-  EXPECT_NE(my_group, its_group);
+// runc and CRIU stay in the agent's session and process group (killing the
+// agent's group kills them), and so share its raised group.
+TEST(MigrationPriority, ChildrenShareTheRaisedGroup) {
+  MigrationPriority priority;
+  Child criu_like({"sleep", "5"});
+  EXPECT_EQ(autogroup_nice(fmt::format("/proc/{}/autogroup", criu_like.pid())), kMigrationNice);
+  EXPECT_EQ(::getsid(criu_like.pid()), ::getsid(0));
+  EXPECT_EQ(getpriority(PRIO_PROCESS, static_cast<id_t>(criu_like.pid())), kMigrationNice);
+}
+
+// A plain directory stands in for cgroupfs (CgroupFs::real = false).
+TEST(CgroupCpuBoost, RaisesTheWeightsUpToTheRootAndPutsThemBack) {
+  for (bool v2 : {false, true}) {
+    TempDir dir;
+    agent::CgroupFs fs;
+    fs.real = false;
+    fs.v2 = v2;
+    fs.v2_root = dir.path;
+    fs.v1_mounts["cpu"] = dir.path;
+    std::string file = v2 ? "/cpu.weight" : "/cpu.shares";
+    std::string highest = v2 ? "10000" : "262144";
+    for (std::string cg : {"/agent", "/agent/slice", "/agent/slice/web"})
+      write_file(dir.path + cg + file, cg == "/agent/slice" ? "512\n" : "1024\n");
+    {
+      CgroupCpuBoost boost(fs, "/agent/slice/web");
+      for (std::string cg : {"/agent", "/agent/slice", "/agent/slice/web"})
+        EXPECT_EQ(read_file(dir.path + cg + file), highest) << cg;
+      EXPECT_FALSE(fs::exists(dir.path + file)); // the root has no weight
+    }
+    EXPECT_EQ(read_file(dir.path + "/agent" + file), "1024\n");
+    EXPECT_EQ(read_file(dir.path + "/agent/slice" + file), "512\n");
+    EXPECT_EQ(read_file(dir.path + "/agent/slice/web" + file), "1024\n");
+  }
 }
