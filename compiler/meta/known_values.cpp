@@ -45,6 +45,10 @@ struct Value {
   // (every narrow write modelled zero-extends; a sign extension of anything
   // but a number gives a symbol of its own).
   uint8_t low = 0;
+  // Nonzero in a ppc64 condition-register field that holds a comparison
+  // the dataflow knows: its number in Interpreter's list, plus one (the
+  // Value is then otherwise 0).
+  uint32_t comparison = 0;
   auto operator<=>(const Value &) const = default;
 };
 
@@ -540,7 +544,8 @@ bool holds(const Value &place, const Value &wanted, unsigned bytes) {
   auto kept = [&](const Value &v) { return std::min<unsigned>(v.low ? v.low : 8, bytes); };
   return place.base == wanted.base && place.offset == wanted.offset &&
          place.symbol == wanted.symbol && place.addend == wanted.addend &&
-         place.high == wanted.high && kept(place) == kept(wanted);
+         place.high == wanted.high && place.comparison == wanted.comparison &&
+         kept(place) == kept(wanted);
 }
 
 // An operation that only makes sense on a plain number.
@@ -593,6 +598,19 @@ uint64_t rotateMask(uint64_t value, unsigned shift, unsigned mb, unsigned me) {
   return rotated & mask;
 }
 
+// A comparison as ppc64's compares leave it in a condition-register field:
+// of `a` with `b`, signed or not, of the low `bytes` bytes.
+struct Compared {
+  Value a, b;
+  bool is_signed = true;
+  uint8_t bytes = 8;
+  auto operator<=>(const Compared &) const = default;
+};
+
+// cr0 (DWARF 68), which the record forms of ppc64's instructions (`andi.`)
+// set from their result.
+constexpr int kCr0 = 68;
+
 // The transfer function: what one instruction does to a State, for the
 // instructions that build constants, addresses and frames, move them
 // between registers and spill slots; every other one gives what it writes a
@@ -641,6 +659,7 @@ public:
     if (!handled)
       clobber(in, state);
     commit(index, state);
+    setRecordField(in, state);
   }
 
   int spReg() const { return isa_ == Isa::X86_64 ? 7 : isa_ == Isa::AArch64 ? 31 : 1; }
@@ -694,7 +713,60 @@ public:
     return std::nullopt;
   }
 
+  // The comparison a condition-register field holds, if the value is one.
+  const Compared *comparison(const Value &value) const {
+    return value.comparison ? &comparisons_[value.comparison - 1] : nullptr;
+  }
+
+  // Forgets the fields that compare a value of join point `join`: arriving
+  // there again, they hold the previous round's test (the join's symbols
+  // inside a comparison are not renamed like those of the places).
+  void forgetRoundComparisons(State &state, size_t join) const {
+    std::erase_if(state.regs, [&](const auto &entry) {
+      const Compared *c = comparison(entry.second);
+      return c && (joinSymbolIn(c->a, join) || joinSymbolIn(c->b, join));
+    });
+  }
+
 private:
+  // The field a compare leaves: a comparison of two known values, numbered
+  // once so that equal fields are equal Values. Only the bytes compared
+  // matter, so a narrow value that keeps them is taken whole.
+  Maybe compared(Maybe a, Maybe b, bool isSigned, uint8_t bytes) {
+    if (!a || !b || a->comparison || b->comparison)
+      return std::nullopt;
+    for (Value *v : {&*a, &*b})
+      if (v->low >= bytes)
+        v->low = 0;
+    Compared c{*a, *b, isSigned, bytes};
+    auto [it, fresh] = comparisonIds_.try_emplace(c, uint32_t(comparisons_.size() + 1));
+    if (fresh)
+      comparisons_.push_back(c);
+    Value field;
+    field.comparison = it->second;
+    return field;
+  }
+
+  // Whether `value` mentions a symbol of instruction `index`, itself or in
+  // the comparison it holds: it no longer holds when that runs again.
+  bool mentions(const Value &value, size_t index) const {
+    if (isSymbolOf(value, index))
+      return true;
+    const Compared *c = comparison(value);
+    return c && (isSymbolOf(c->a, index) || isSymbolOf(c->b, index));
+  }
+
+  // A record form (`andi.`) sets cr0 from a signed comparison of its
+  // 64-bit result with zero.
+  void setRecordField(const Instr &in, State &state) {
+    if (isa_ != Isa::PPC64LE || !code_.opcode_name(in.inst).ends_with("_rec"))
+      return;
+    Maybe result = get(state, code_.reg(in.inst, 0));
+    Maybe field = compared(result, absolute(0), true, 8);
+    if (field)
+      state.regs[kCr0] = *field;
+  }
+
   // A call keeps the callee-saved registers but the link register it
   // writes, the stack pointer (and on ppc64 the TOC and thread pointers) and
   // the slots above the stack pointer. Every other register gets a symbol
@@ -745,11 +817,11 @@ private:
   }
 
   void commit(size_t index, State &state) {
-    std::erase_if(state.regs, [&](const auto &entry) { return isSymbolOf(entry.second, index); });
+    std::erase_if(state.regs, [&](const auto &entry) { return mentions(entry.second, index); });
     std::erase_if(state.slots,
-                  [&](const auto &entry) { return isSymbolOf(entry.second.value, index); });
+                  [&](const auto &entry) { return mentions(entry.second.value, index); });
     for (auto [reg, value, low] : pending_) {
-      if (!value || isSymbolOf(*value, index)) {
+      if (!value || mentions(*value, index)) {
         value = symbol(symbolOf(index, reg));
         value->low = low;
       }
@@ -837,6 +909,8 @@ private:
   const MCInst *inst_ = nullptr;
   const State *state_ = nullptr;
   bool replaying_ = false;
+  std::vector<Compared> comparisons_;
+  std::map<Compared, uint32_t> comparisonIds_;
 };
 
 bool Interpreter::stepX86(const Instr &in, State &state) {
@@ -1135,6 +1209,15 @@ bool Interpreter::stepPpc(const Instr &in, State &state) {
         uint32_t(in->offset) == uint32_t(uint64_t(in->offset) >> 32))
       out = absolute(std::bit_cast<uint64_t>(double(int32_t(in->offset))));
     set(reg(0), out);
+  } else if ((name == "CMPD" || name == "CMPLD" || name == "CMPW" || name == "CMPLW") && n == 3) {
+    set(reg(0), compared(value(1), value(2), name[3] != 'L', name.ends_with("D") ? 8 : 4));
+  } else if ((name == "CMPDI" || name == "CMPLDI" || name == "CMPWI" || name == "CMPLWI") &&
+             n == 3) {
+    // The disassembler sign-extends the signed forms' immediate already.
+    set(reg(0), compared(value(1), absolute(uint64_t(imm(2))), name[3] != 'L',
+                         name.drop_back().ends_with("D") ? 8 : 4));
+  } else if (name == "MCRF" && n == 2) {
+    set(reg(0), value(1));
   } else if (name == "STDU" && n == 4) { // (writeback, s, displacement, base)
     Maybe at = plus(value(3), imm(2));
     store(state, at, value(1), 8);
@@ -1261,6 +1344,7 @@ private:
       }
       State self = state;
       state.meet(self, i, relatable); // replaces what still holds old symbols
+      interpreter.forgetRoundComparisons(state, i);
       return state;
     };
     // Instructions in reverse postorder, so a join is made anew once every
@@ -1529,11 +1613,36 @@ void findKnownValues(const Interpreter &interpreter, Isa isa, CallSite &site,
       }
     return std::nullopt;
   };
+  // A condition-register field: its first operand described like any
+  // value, the other a number or a recorded value plus a number.
+  auto describeComparison = [&](KnownValue known,
+                                const Compared &c) -> std::optional<KnownValue> {
+    std::optional<KnownValue> first = describe(known, c.a);
+    if (!first || c.b.low || c.b.high)
+      return std::nullopt;
+    Comparison other{c.is_signed, c.bytes, std::nullopt, c.b.offset};
+    Terms want = termsOf(c.b);
+    if (!want.empty()) {
+      auto part = llvm::find_if(bases, [&](const Part &p) {
+        return p.base == KnownValue::Base::LiveValue && !p.negated && p.terms == want;
+      });
+      if (part == bases.end())
+        return std::nullopt;
+      other.live_value = part->live_value;
+      other.offset = wrappingDifference(c.b.offset, part->offset);
+    }
+    first->comparison = other;
+    return first;
+  };
   site.known_values.clear();
-  for (const auto &[reg, value] : state.regs)
-    if (reg != sp && is_callee_saved(isa, unsigned(reg)))
-      if (auto known = describe({true, uint16_t(reg), 0, 8}, value))
-        site.known_values.push_back(*known);
+  for (const auto &[reg, value] : state.regs) {
+    if (reg == sp || !is_callee_saved(isa, unsigned(reg)))
+      continue;
+    KnownValue place{true, uint16_t(reg), 0, 8};
+    const Compared *c = interpreter.comparison(value);
+    if (auto known = c ? describeComparison(place, *c) : describe(place, value))
+      site.known_values.push_back(*known);
+  }
   for (const auto &[offset, slot] : state.slots)
     if (offset < 0) // the frame's own slots, below the CFA
       if (auto known = describe({false, 0, int32_t(offset), slot.size}, slot.value))

@@ -29,26 +29,43 @@ static json liveValue(const LiveValue &value) {
   return out;
 }
 
-std::string known_value_text(const KnownValue &known) {
-  std::string where = known.in_register
-                          ? fmt::format("r{}", known.dwarf_reg)
-                          : fmt::format("[cfa{:+}]:{}", known.cfa_offset, known.size);
+// The value a known value describes, without its place.
+static std::string valueText(const KnownValue &known) {
   std::string plus =
       known.plus_live_value ? fmt::format("+live{}", *known.plus_live_value) : std::string();
   switch (known.base) {
   case KnownValue::Base::Absolute:
     if (!plus.empty())
-      return fmt::format("{}={}{:+}", where, plus.substr(1), known.offset);
+      return fmt::format("{}{:+}", plus.substr(1), known.offset);
     if (known.high != uint64_t(known.offset)) // not a splat: both halves
-      return fmt::format("{}={:#x}:{:#x}", where, known.high, uint64_t(known.offset));
-    return fmt::format("{}={:#x}", where, uint64_t(known.offset));
-  case KnownValue::Base::ThreadPointer: return fmt::format("{}=tp{}{:+}", where, plus, known.offset);
-  case KnownValue::Base::Cfa: return fmt::format("{}=cfa{}{:+}", where, plus, known.offset);
+      return fmt::format("{:#x}:{:#x}", known.high, uint64_t(known.offset));
+    return fmt::format("{:#x}", uint64_t(known.offset));
+  case KnownValue::Base::ThreadPointer: return fmt::format("tp{}{:+}", plus, known.offset);
+  case KnownValue::Base::Cfa: return fmt::format("cfa{}{:+}", plus, known.offset);
   case KnownValue::Base::LiveValue:
-    return fmt::format("{}={}live{}{}{:+}", where, known.negated ? "-" : "", known.live_value, plus,
+    return fmt::format("{}live{}{}{:+}", known.negated ? "-" : "", known.live_value, plus,
                        known.offset);
   }
-  return where;
+  return "?";
+}
+
+// ppc64's mnemonic for the comparison: "cmpd live0+0,live6+0".
+static std::string comparisonText(const Comparison &compare, const std::string &value) {
+  std::string other = compare.live_value
+                          ? fmt::format("live{}{:+}", *compare.live_value, compare.offset)
+                          : fmt::format("{}", compare.offset);
+  return fmt::format("cmp{}{} {},{}", compare.is_signed ? "" : "l", compare.bytes == 4 ? "w" : "d",
+                     value, other);
+}
+
+std::string known_value_text(const KnownValue &known) {
+  std::string where = known.in_register
+                          ? fmt::format("r{}", known.dwarf_reg)
+                          : fmt::format("[cfa{:+}]:{}", known.cfa_offset, known.size);
+  std::string value = valueText(known);
+  if (known.comparison)
+    value = comparisonText(*known.comparison, value);
+  return where + "=" + value;
 }
 
 static json frameRule(const FrameRule &rule) {

@@ -52,6 +52,19 @@ struct FrameRule {
   std::vector<SavedRegister> saved; // sorted by dwarf_reg
 };
 
+// A comparison ppc64 keeps in a non-volatile condition-register field
+// (cr2-cr4, DWARF 70-72) across calls: a loop-invariant test such as
+// n == (n & ~3) made once before a loop. The field holds LT, GT or EQ (SO
+// clear) of the known value's own value compared with the other operand,
+// live value `live_value` plus `offset` or, without one, the number
+// `offset`; cmpw/cmplw compare the low 4 bytes.
+struct Comparison {
+  bool is_signed = true;
+  uint8_t bytes = 8;
+  std::optional<uint32_t> live_value;
+  int64_t offset = 0;
+};
+
 // A value the code keeps at a return address that no record names, but that
 // follows from what the destination knows: a hoisted global or constant-pool
 // address, a constant, the thread pointer, a frame address, or a recorded
@@ -78,6 +91,9 @@ struct KnownValue {
   std::optional<uint32_t> plus_live_value = {}; // a 64-bit live value added to the base
   int64_t offset = 0;
   uint64_t high = 0; // Base::Absolute: the upper 8 of 16 bytes (`offset` again for a splat)
+  // Set for a condition-register field: it holds the value above compared
+  // with this comparison's operand.
+  std::optional<Comparison> comparison = {};
 };
 
 struct Function {

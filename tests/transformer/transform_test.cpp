@@ -219,6 +219,53 @@ TEST(Transform, LivePointerIntoTlsMovesWithTheBlock) {
   EXPECT_EQ(got[1].v1, test::values_for_frame(1).v1) << "a value that is no TLS address stays";
 }
 
+// ppc64 keeps compares in its non-volatile condition-register fields
+// cr2-cr4: the destination's known values say which, and the transformer
+// computes them from the rebuilt live values into the thread's CR, or into
+// the word a callee's prologue saved them in.
+TEST(Transform, ConditionFieldsComeFromComparisons) {
+  ImageSet set = test::make_parked_set(Isa::X86_64, 2);
+  transform::Program ppc = test::make_program(Isa::PPC64LE);
+  meta::Metadata m = ppc.meta();
+  auto known = [](uint16_t reg, uint32_t live, int64_t offset, meta::Comparison compare) {
+    meta::KnownValue value;
+    value.dwarf_reg = reg;
+    value.base = meta::KnownValue::Base::LiveValue;
+    value.live_value = live;
+    value.offset = offset;
+    value.comparison = compare;
+    return value;
+  };
+  for (meta::CallSite &site : m.call_sites) {
+    if (site.id == 1001) { // frame 0: v0 = 0x1000, v4 = 0x30000 (live 4, an i32)
+      site.known_values = {known(70, 0, 0, {true, 8, 4, 0}),        // LT
+                           known(71, 0, 0x2f000, {true, 8, 4, 0}),  // EQ
+                           known(72, 4, 0, {false, 4, {}, -1})};    // LT unsigned
+      site.frame.saved.push_back({72, meta::SavedRegister::Rule::AtCfaOffset, 8});
+    } else if (site.id == 1002) { // frame 1: v0 = 0x1001; cr4 GT, saved by frame 0
+      site.known_values = {known(72, 0, 0, {true, 8, {}, 0x1000})};
+    }
+  }
+  transform::Program dst(m, {ppc.loads(),
+                             {{"__xisa_base_ret_main", ppc.base_return("__xisa_base_ret_main")}},
+                             0x10008000,
+                             0x3000,
+                             {},
+                             test::kJmpBufTable});
+  transform::transform_image_set(set, test::make_program(Isa::X86_64), dst);
+  const Process &p = set.processes.front();
+  transform::RegFile regs = transform::reg_file(p.threads[0].info);
+  EXPECT_EQ(regs.get(70), 8u) << "cr2";
+  EXPECT_EQ(regs.get(71), 2u) << "cr3";
+  EXPECT_EQ(regs.get(72), 8u) << "cr4";
+  EXPECT_EQ(std::get<Ppc64ThreadInfo>(p.threads[0].info).ccr, 0x00828000u);
+  uint64_t cfa0 = p.memory.load64(regs.get(1)); // the back chain
+  uint32_t saved = 0;
+  p.memory.read(cfa0 + 8, {reinterpret_cast<uint8_t *>(&saved), 4});
+  EXPECT_EQ(saved, 0x4000u) << "frame 1's cr4 in frame 0's save word";
+  expect_frames(set, Isa::PPC64LE, 2);
+}
+
 TEST(TransformRefuses, CorruptFrameChain) {
   ImageSet set = test::make_parked_set(Isa::X86_64, 3);
   // Point the innermost frame's saved rbp below its own frame.

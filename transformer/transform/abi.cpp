@@ -24,6 +24,10 @@ unsigned Abi::reg_size(uint16_t reg) const {
   return 8;
 }
 
+int Abi::condition_field(uint16_t reg) const {
+  return isa == Isa::PPC64LE && reg >= kPpcCr0 && reg < kPpcCr0 + 8 ? reg - kPpcCr0 : -1;
+}
+
 bool Abi::is_callee_saved(uint16_t reg) const { return xisa::is_callee_saved(isa, reg); }
 
 } // namespace xisa::transform

@@ -28,10 +28,23 @@ struct Abi {
 
   // Bytes a register holds: 16 for vector registers, 8 for the rest.
   unsigned reg_size(uint16_t reg) const;
+  // ppc64's condition-register fields cr0-cr7 (DWARF 68-75) are 4 bits of
+  // one 32-bit register, and a prologue saves them all in one word: the
+  // field's number, or -1 for any other register.
+  int condition_field(uint16_t reg) const;
   bool is_callee_saved(uint16_t reg) const;
 };
 
 inline constexpr uint16_t kNoReg = 0xffff;
+inline constexpr uint16_t kPpcCr0 = 68; // DWARF number of cr0; cr1-cr7 follow
+
+// Field `field` (0 = cr0, the most significant) of a 32-bit condition
+// register, and the register with that field replaced.
+inline uint64_t condition_field_of(uint64_t cr, int field) { return (cr >> (28 - 4 * field)) & 0xf; }
+inline uint64_t with_condition_field(uint64_t cr, int field, uint64_t value) {
+  unsigned shift = 28 - 4 * field;
+  return (cr & ~(uint64_t(0xf) << shift)) | (value & 0xf) << shift;
+}
 // Highest DWARF register number used by any of the three ISAs, plus one.
 inline constexpr uint16_t kNumDwarfRegs = 109;
 

@@ -36,6 +36,37 @@ static void store(images::Memory &memory, uint64_t addr, const RegValue &v, unsi
   memory.write(addr, {bytes, size});
 }
 
+// A register's value from the slot a prologue saved it in; a
+// condition-register field is 4 bits of the saved 32-bit word.
+static RegValue load_saved(const images::Memory &memory, const Abi &abi, uint64_t addr,
+                           uint16_t reg) {
+  int field = abi.condition_field(reg);
+  if (field < 0)
+    return load(memory, addr, abi.reg_size(reg));
+  return {condition_field_of(load(memory, addr, 4).lo, field), 0};
+}
+
+static void store_saved(images::Memory &memory, const Abi &abi, uint64_t addr, uint16_t reg,
+                        const RegValue &v) {
+  int field = abi.condition_field(reg);
+  if (field < 0)
+    return store(memory, addr, v, abi.reg_size(reg));
+  store(memory, addr, {with_condition_field(load(memory, addr, 4).lo, field, v.lo), 0}, 4);
+}
+
+// The field a ppc64 compare of a with b leaves: LT, GT or EQ (SO clear).
+static uint64_t condition_of(uint64_t a, uint64_t b, const meta::Comparison &compare) {
+  if (compare.bytes == 4) {
+    auto word = [&](uint64_t v) {
+      return compare.is_signed ? uint64_t(int64_t(int32_t(v))) : uint64_t(uint32_t(v));
+    };
+    a = word(a);
+    b = word(b);
+  }
+  bool less = compare.is_signed ? int64_t(a) < int64_t(b) : a < b;
+  return a == b ? 2 : less ? 8 : 4;
+}
+
 // Keeps the low `size` bytes of v.
 static RegValue truncate(RegValue v, unsigned size) {
   if (size < 16)
@@ -151,7 +182,7 @@ SourceStack unwind(const RegFile &start, const images::Memory &memory, const Pro
              saved.dwarf_reg);
       caller.regs[saved.dwarf_reg] =
           saved.rule == SavedRegister::Rule::AtCfaOffset
-              ? load(memory, frame.cfa + saved.value, abi.reg_size(saved.dwarf_reg))
+              ? load_saved(memory, abi, frame.cfa + saved.value, saved.dwarf_reg)
               : regs.regs[saved.value];
     }
     caller.set(abi.sp, frame.cfa);
@@ -290,8 +321,8 @@ private:
         if (wanted)
           expected_.want(uint16_t(saved.value), expected_.values.regs[reg]);
       } else {
-        store(memory_, cfa + saved.value, wanted ? expected_.values.regs[reg] : RegValue{},
-              abi_.reg_size(reg));
+        store_saved(memory_, abi_, cfa + saved.value, reg,
+                    wanted ? expected_.values.regs[reg] : RegValue{});
       }
       if (wanted)
         expected_.wanted.reset(reg);
@@ -343,7 +374,12 @@ private:
     // below take precedence where both name one place.
     for (const meta::KnownValue &known : site.known_values) {
       RegValue value{resolve(site, known, cfa, values), 0};
-      if (known.base == meta::KnownValue::Base::Absolute && !known.plus_live_value)
+      if (const std::optional<meta::Comparison> &compare = known.comparison) {
+        uint64_t other = compare->offset;
+        if (compare->live_value)
+          other += live(site, *compare->live_value, values);
+        value = {condition_of(value.lo, other, *compare), 0};
+      } else if (known.base == meta::KnownValue::Base::Absolute && !known.plus_live_value)
         value.hi = known.high; // what a 16-byte register or slot holds above
       if (known.in_register) {
         check_register(abi_, site, known.dwarf_reg, "a known value", dst_.path());
@@ -381,12 +417,7 @@ private:
 
   uint64_t resolve(const meta::CallSite &site, const meta::KnownValue &known, uint64_t cfa,
                    const std::vector<RegValue> &values) const {
-    auto live = [&](uint32_t i) {
-      if (i >= values.size())
-        fail("{}: call site {:#x} derives a known value from live value {} of {}", dst_.path(),
-             site.id, i, values.size());
-      return values[i].lo;
-    };
+    auto live = [&](uint32_t i) { return this->live(site, i, values); };
     uint64_t base = 0;
     switch (known.base) {
     case meta::KnownValue::Base::Absolute: break;
@@ -399,6 +430,14 @@ private:
     if (known.plus_live_value)
       base += live(*known.plus_live_value);
     return base + static_cast<uint64_t>(known.offset);
+  }
+
+  // Live value i of the values of `site`, for a known value derived from it.
+  uint64_t live(const meta::CallSite &site, uint32_t i, const std::vector<RegValue> &values) const {
+    if (i >= values.size())
+      fail("{}: call site {:#x} derives a known value from live value {} of {}", dst_.path(),
+           site.id, i, values.size());
+    return values[i].lo;
   }
 
   uint64_t base(const LiveValue &lv, uint64_t sp, uint64_t fp, bool has_fp,

@@ -47,6 +47,8 @@ static RegFile from(const Ppc64ThreadInfo &t) {
     f.set(kPpcF0 + i, t.fpregs[i]);
   f.set(kPpcLr, t.link);
   f.set(kPpcCtr, t.ctr);
+  for (int i = 0; i < 8; ++i)
+    f.set(kPpcCr0 + i, condition_field_of(t.ccr, i));
   for (uint16_t i = 0; i < 32; ++i)
     f.regs[kPpcV0 + i] = pair(t.vrregs[2 * i], t.vrregs[2 * i + 1]);
   f.pc = t.nip;
@@ -96,6 +98,8 @@ ThreadInfo thread_info(Isa isa, const RegFile &f) {
       t.fpregs[i] = f.get(kPpcF0 + i);
     t.link = f.get(kPpcLr);
     t.ctr = f.get(kPpcCtr);
+    for (int i = 0; i < 8; ++i)
+      t.ccr = with_condition_field(t.ccr, i, f.get(kPpcCr0 + i));
     for (uint16_t i = 0; i < 32; ++i) {
       t.vrregs[2 * i] = f.regs[kPpcV0 + i].lo;
       t.vrregs[2 * i + 1] = f.regs[kPpcV0 + i].hi;

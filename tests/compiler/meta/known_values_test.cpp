@@ -1200,6 +1200,73 @@ g:
     EXPECT_TRUE(found.count(expected)) << "no " << expected << " in" << joined(found);
 }
 
+// ppc64 keeps loop-invariant tests in its non-volatile condition-register
+// fields cr2-cr4 (DWARF 70-72) across calls (matmul's main: cr2 = n ==
+// (n & ~3), cr3 = n < 4): a field set by each compare form, by a record
+// form (`andi.` sets cr0 from its result) copied with mcrf, is a comparison
+// of recorded values; one of a value the loop changes is not known.
+TEST(KnownValues, PpcComparisonsInConditionRegisterFields) {
+  const std::string prologue = R"(
+  .text
+  .abiversion 2
+  .globl f
+  .type f,@function
+f:
+  mflr 0
+  std 31, -8(1)
+  stdu 1, -64(1)
+  std 0, 80(1)
+  mr 31, 1
+)";
+  const std::string epilogue = R"(
+  addi 1, 1, 64
+  ld 0, 16(1)
+  ld 31, -8(1)
+  mtlr 0
+  blr
+.Lend:
+  .size f, .Lend-f
+)";
+  // Live values: r30, r29, r25.
+  std::vector<meta::LiveValue> live = {inRegister(30), inRegister(29), inRegister(25)};
+  const std::vector<std::pair<std::string, std::string>> forms = {
+      {"cmpd 2, 30, 29", "r70=cmpd live0+0,live1+0"},
+      {"cmpld 3, 29, 30", "r71=cmpld live1+0,live0+0"},
+      {"cmpw 4, 30, 25", "r72=cmpw live0+0,live2+0"},
+      {"cmplw 2, 25, 29", "r70=cmplw live2+0,live1+0"},
+      {"cmpdi 3, 30, -5", "r71=cmpd live0+0,-5"},
+      {"cmpldi 4, 30, 4", "r72=cmpld live0+0,4"},
+      {"cmpwi 2, 29, 7", "r70=cmpw live1+0,7"},
+      {"cmplwi 3, 25, 65535", "r71=cmplw live2+0,65535"},
+      {"addi 29, 30, 3\n  cmpd 4, 29, 25", "r72=cmpd live0+3,live2+0"},
+      {"andi. 25, 30, 3\n  mcrf 2, 0", "r70=cmpd live2+0,0"},
+  };
+  for (const auto &[code, expected] : forms) {
+    std::string source = prologue + "  " + code + "\n  bl g\n  nop\n  .globl ret\nret:" + epilogue;
+    std::set<std::string> found = known_at_ret(Isa::PPC64LE, source, live);
+    EXPECT_TRUE(found.count(expected)) << code << ": no " << expected << " in" << joined(found);
+  }
+  // cr2 compares the loop's own counter (r28, not recorded), cr3 a
+  // recorded value the loop keeps.
+  std::string loop = prologue + R"(
+  li 28, 0
+.Lloop:
+  cmpd 2, 28, 30
+  cmpdi 3, 30, 9
+  bl g
+  nop
+  .globl ret
+ret:
+  addi 28, 28, 1
+  cmpd 28, 29
+  bne 0, .Lloop
+)" + epilogue;
+  std::set<std::string> found = known_at_ret(Isa::PPC64LE, loop, live);
+  EXPECT_TRUE(found.count("r71=cmpd live0+0,9")) << "no r71=cmpd live0+0,9 in" << joined(found);
+  for (const std::string &text : found)
+    EXPECT_FALSE(text.starts_with("r70=")) << text;
+}
+
 // The loop's join relates the registers that count in step with the
 // recorded one; the counter of its own stays unknown.
 TEST_P(KnownValuesTest, RelatesCopiesThatCountInStepThroughALoop) {
