@@ -1,5 +1,6 @@
 #include "MigrationPoints.h"
 
+#include "NonMigratable.h"
 #include "PollUnroll.h"
 #include "RuntimeAbi.h"
 #include "StripMine.h"
@@ -37,8 +38,77 @@ static bool makesCalls(const Function &function) {
   return false;
 }
 
-// IR instructions in the loop's blocks outside its subloops (a call counts
-// as one: a callee that may run long has points of its own).
+EntryPolling functionsPollingOnEntry(Module &module) {
+  EntryPolling polling;
+  for (const Function &function : module)
+    if (!function.isDeclaration() && function.hasExactDefinition() &&
+        !isRuntimeFunction(function) && !nonMigratableReason(function) && makesCalls(function))
+      polling.insert(&function);
+  return polling;
+}
+
+static bool callsPollingFunction(const BasicBlock &block, const EntryPolling &entryPolling) {
+  for (const Instruction &inst : block)
+    if (const auto *call = dyn_cast<CallBase>(&inst))
+      if (const Function *callee = call->getCalledFunction(); callee && entryPolling.contains(callee))
+        return true;
+  return false;
+}
+
+using Edge = std::pair<BasicBlock *, BasicBlock *>;
+
+// For a loop that calls a function polling on entry: edges that every
+// iteration calling none crosses (none if every iteration calls one).
+// Blocks after a call within an iteration (reached from a calling block
+// without passing the header) are `called`; an iteration that calls none
+// runs from the header through blocks that neither call nor are `called`
+// until it branches back to the header or enters a `called` block.
+static std::optional<std::vector<Edge>> callFreeIterations(const Loop &loop,
+                                                           const EntryPolling &entryPolling) {
+  SmallPtrSet<BasicBlock *, 16> calling, called;
+  for (BasicBlock *block : loop.blocks())
+    if (callsPollingFunction(*block, entryPolling))
+      calling.insert(block);
+  if (calling.empty())
+    return std::nullopt;
+  BasicBlock *header = loop.getHeader();
+  // Depth-first within the loop, never into the header, nor into `stop`.
+  auto reach = [&](SmallVector<BasicBlock *, 16> work, auto stop) {
+    SmallPtrSet<BasicBlock *, 16> seen(work.begin(), work.end());
+    while (!work.empty())
+      for (BasicBlock *next : successors(work.pop_back_val()))
+        if (next != header && loop.contains(next) && !stop(next) && seen.insert(next).second)
+          work.push_back(next);
+    return seen;
+  };
+  called = reach({calling.begin(), calling.end()}, [](BasicBlock *) { return false; });
+  std::vector<Edge> cut;
+  if (calling.contains(header))
+    return cut;
+  for (BasicBlock *block : reach({header}, [&](BasicBlock *b) { return called.contains(b); }))
+    for (BasicBlock *next : successors(block))
+      if ((next == header || (called.contains(next) && !calling.contains(next))) &&
+          !is_contained(cut, Edge(block, next)))
+        cut.emplace_back(block, next);
+  return cut;
+}
+
+// The instruction before which a point on `edge` goes: at the end of its
+// start if that branches only there or more than once there (a switch),
+// else in a block of its own (the edge's end has other predecessors: the
+// header's preheader, or a calling block's path). Only the latter changes
+// the CFG, so the other edges stay as they are; `dominators` and `loops`
+// follow.
+static Instruction *pointOnEdge(const Edge &edge, DominatorTree &dominators, LoopInfo &loops) {
+  auto [from, to] = edge;
+  if (from->getSingleSuccessor() || count(successors(from), to) > 1)
+    return from->getTerminator();
+  if (BasicBlock *between =
+          SplitCriticalEdge(from, to, CriticalEdgeSplittingOptions(&dominators, &loops)))
+    return between->getTerminator();
+  return from->getTerminator();
+}
+
 static uint64_t ownSize(const Loop &loop, const LoopInfo &loops) {
   uint64_t size = 0;
   for (const BasicBlock *block : loop.blocks())
@@ -70,7 +140,8 @@ static std::optional<uint64_t> boundedWork(const Loop &loop, const LoopInfo &loo
 }
 
 unsigned placeMigrationPoints(Function &function, DominatorTree &dominators, LoopInfo &loops,
-                              Instruction *body, const TripBounds &bounds) {
+                              Instruction *body, const TripBounds &bounds,
+                              const EntryPolling &entryPolling) {
   // The optimizer's last CFG simplification may have folded a loop's
   // preheader into the guard before it; strips start there.
   for (Loop *loop : loops.getLoopsInPreorder())
@@ -88,11 +159,19 @@ unsigned placeMigrationPoints(Function &function, DominatorTree &dominators, Loo
   std::vector<Instruction *> points;
   std::vector<StripPlan> strips;
   std::vector<Loop *> polling;
+  std::vector<Edge> edges;
   if (makesCalls(function))
     points.push_back(body);
   for (Loop *loop : loops.getLoopsInPreorder()) {
     if (boundedWork(*loop, loops, se, bounds))
       continue;
+    if (std::optional<std::vector<Edge>> cut = callFreeIterations(*loop, entryPolling)) {
+      // An edge of a loop's cut may be one of an enclosing loop's too.
+      for (const Edge &edge : *cut)
+        if (!is_contained(edges, edge))
+          edges.push_back(edge);
+      continue;
+    }
     if (std::optional<StripPlan> plan = planStrips(
             *loop, std::min(kStripIterations, kLoopWork / ownSize(*loop, loops)), se, expander))
       strips.push_back(*plan);
@@ -107,6 +186,9 @@ unsigned placeMigrationPoints(Function &function, DominatorTree &dominators, Loo
     unrollPollingLoop(*loop, loops, dominators, se, assumptions);
     points.push_back(&*header->getFirstInsertionPt());
   }
+  // Before the strips, which do not keep `dominators` and `loops`.
+  for (const Edge &edge : edges)
+    points.push_back(pointOnEdge(edge, dominators, loops));
   for (const StripPlan &plan : strips)
     points.push_back(applyStrips(plan));
   for (Instruction *before : points)

@@ -2,6 +2,10 @@
 // with a cold branch, so that the time between two points stays bounded:
 //
 // - at function entry when the function makes calls (bounds recursion);
+// - a loop that calls a function of this module with an entry point gets
+//   points only on the edges of iterations that call none (tail recursion
+//   made a loop: fib's `fib(n - 1)` every iteration, ackermann's all but
+//   the `n == 0` one), as the callee's entry point bounds the others;
 // - a loop whose whole run is known to be short (a constant bound on its trip
 //   count, ScalarEvolution's or TripBounds.h's, times its body, subloops
 //   included, at most kLoopWork IR instructions) gets none: the enclosing
@@ -23,6 +27,7 @@
 
 #include "llvm/Analysis/LoopInfo.h"
 #include "llvm/IR/Dominators.h"
+#include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/IR/Function.h"
 
 #include <cstdint>
@@ -34,11 +39,17 @@ namespace xisa::pass {
 inline constexpr uint64_t kLoopWork = 16384;
 inline constexpr uint64_t kStripIterations = 1024;
 
+// Functions that reach a migration point on every call: the ones this pass
+// gives an entry point (migratable, making calls), whose definition here is
+// the one the program runs.
+using EntryPolling = llvm::SmallPtrSet<const llvm::Function *, 16>;
+EntryPolling functionsPollingOnEntry(llvm::Module &module);
+
 // Returns the number of points placed. The entry point goes before `body`
 // (after the shadow-frame prologue, so the frame is set up when it parks).
 // Strip-mining changes the CFG: `dominators` and `loops` are stale after.
 unsigned placeMigrationPoints(llvm::Function &function, llvm::DominatorTree &dominators,
                               llvm::LoopInfo &loops, llvm::Instruction *body,
-                              const TripBounds &bounds);
+                              const TripBounds &bounds, const EntryPolling &entryPolling);
 
 } // namespace xisa::pass

@@ -30,6 +30,8 @@ PreservedAnalyses XisaPass::run(Module &module, ModuleAnalysisManager &) {
     changed = true;
   }
   changed |= keepConstantsOutOfPools(module);
+  // Before any function gets points: they are calls too.
+  EntryPolling entryPolling = functionsPollingOnEntry(module);
   for (Function &function : module) {
     if (function.isDeclaration() || isRuntimeFunction(function))
       continue;
@@ -44,7 +46,7 @@ PreservedAnalyses XisaPass::run(Module &module, ModuleAnalysisManager &) {
     ShadowFrame frame = buildShadowFrame(function);
     Instruction *body =
         frame.body ? frame.body : &*function.getEntryBlock().getFirstInsertionPt();
-    unsigned points = placeMigrationPoints(function, dominators, loops, body, bounds);
+    unsigned points = placeMigrationPoints(function, dominators, loops, body, bounds, entryPolling);
     unsigned records = recordCallSites(function);
     if (printStats)
       errs() << "xisa: " << function.getName() << ": points " << points << ", records "

@@ -264,6 +264,67 @@ int main(void) {
   EXPECT_EQ(output, expected);
 }
 
+TEST_F(PassTest, LoopsThatCallAFunctionPollingOnEntryOnEveryIterationGetNoPoints) {
+  auto module = ir("unsigned long fib(unsigned n) { return n < 2 ? n : fib(n - 1) + fib(n - 2); }\n"
+                   "extern void move(int, int);\n"
+                   "void hanoi(int n, int from, int to, int via) { if (n == 0) return;\n"
+                   "  hanoi(n - 1, from, via, to); move(from, to); hanoi(n - 1, via, to, from); }\n"
+                   "extern long g(long);\n"
+                   "long each(long n) { long s = 0; for (long i = 0; i < n; i++) s += g(i);"
+                   " return s; }",
+                   Isa::X86_64, kKeepLoops);
+  ASSERT_TRUE(module);
+  // Tail recursion made loops of them; the entry point is all they have.
+  EXPECT_EQ(pollsByLoop(*module->getFunction("fib")), (std::array<unsigned, 3>{0, 0, 1}));
+  EXPECT_EQ(pollsByLoop(*module->getFunction("hanoi")), (std::array<unsigned, 3>{0, 0, 1}));
+  // g is defined elsewhere and may have no point: the loop keeps its own
+  // (between strips).
+  std::array<unsigned, 3> each = pollsByLoop(*module->getFunction("each"));
+  EXPECT_EQ(each[0] + each[1], 1u);
+}
+
+// count's loop calls depth (which polls on entry) only on negative
+// elements, so the other iterations reach a point on their own path: a run
+// reaches one point per element it adds without calling, besides the entry
+// points of its calls.
+TEST_F(PassTest, LoopsCallingFunctionsThatPollPollOnlyOnIterationsThatDoNot) {
+  std::string output;
+  runWithStub("calls", R"(
+#include <stdio.h>
+extern volatile int __xisa_poll;
+extern volatile long __xisa_stub_points;
+static long calls;
+/* Not tail recursive (a subtraction after the call), so each level is a call. */
+__attribute__((noinline)) long depth(long x) {
+  calls++;
+  return x <= 0 ? 0 : depth(x - 1) - x;
+}
+__attribute__((noinline)) long count(const long *v, long n) {
+  calls++;
+  long s = 0;
+  for (long i = 0; i < n; i++)
+    s += v[i] < 0 ? depth(-v[i]) : v[i];
+  return s;
+}
+int main(void) {
+  static const long v[] = {1, -5, 2, 3, -1, -2, 4, 5, 6, -3};
+  __xisa_poll = 1;
+  for (long n = 0; n <= 10; n += 5) {
+    long before = __xisa_stub_points;
+    calls = 0;
+    long s = count(v, n);
+    printf("%ld %ld %ld %ld\n", n, s, calls, __xisa_stub_points - before - calls);
+  }
+  return 0;
+}
+)", output);
+  if (HasFatalFailure())
+    return;
+  // n, the sum, the calls (count's and depth's levels), the points beyond
+  // one per call: the elements from 0 to 10 but the four negative ones.
+  EXPECT_EQ(output, "0 0 1 0\n5 -10 9 3\n10 -4 16 6\n");
+}
+
 TEST_F(PassTest, PointsInLoopsHaveColdBranches) {
   auto module = ir("int f(int *v, int n, int m) { int s = 0;\n"
                    "  for (int i = 0; i < n; i++) for (int j = 0; j < m; j++) s += v[i] ^ j;\n"
