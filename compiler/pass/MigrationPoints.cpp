@@ -178,6 +178,13 @@ unsigned placeMigrationPoints(Function &function, DominatorTree &dominators, Loo
     else
       polling.push_back(loop);
   }
+  // First the edges, which the unroller would change (a polling loop's exit
+  // may be one); splitting keeps LoopInfo and the dominator tree, and
+  // ScalarEvolution forgets what it knew of the changed loops.
+  for (const Edge &edge : edges)
+    points.push_back(pointOnEdge(edge, dominators, loops));
+  if (!edges.empty())
+    se.forgetAllLoops();
   // Before the strips change the CFG: the unroller keeps ScalarEvolution,
   // LoopInfo and the dominator tree up to date, the strips do not. The
   // header stays the (unrolled) loop's header.
@@ -186,9 +193,6 @@ unsigned placeMigrationPoints(Function &function, DominatorTree &dominators, Loo
     unrollPollingLoop(*loop, loops, dominators, se, assumptions);
     points.push_back(&*header->getFirstInsertionPt());
   }
-  // Before the strips, which do not keep `dominators` and `loops`.
-  for (const Edge &edge : edges)
-    points.push_back(pointOnEdge(edge, dominators, loops));
   for (const StripPlan &plan : strips)
     points.push_back(applyStrips(plan));
   for (Instruction *before : points)

@@ -325,6 +325,51 @@ int main(void) {
   EXPECT_EQ(output, "0 0 1 0\n5 -10 9 3\n10 -4 16 6\n");
 }
 
+// An iteration of walk's loop that calls no f runs a pointer-chasing loop,
+// which polls every few iterations (PollUnroll.h); its exit is the edge
+// the outer loop's point goes on, so the point is placed before that loop
+// is unrolled (the other order lost the edge: xisa-opt crashed on
+// hashtable). Each even i, whose list is empty here, passes one point.
+TEST_F(PassTest, PointOnTheExitOfAnInnerPollingLoop) {
+  std::string output;
+  runWithStub("walk", R"(
+#include <stdio.h>
+extern volatile int __xisa_poll;
+extern volatile long __xisa_stub_points;
+struct node { struct node *next; long v; };
+static long calls;
+__attribute__((noinline)) long f(long x) {
+  calls++;
+  return x > 1 ? x - f(x - 2) : x; /* not tail recursive: a call per level */
+}
+__attribute__((noinline)) long walk(struct node **lists, long n) {
+  calls++;
+  long s = 0;
+  for (long i = 0; i < n; i++) {
+    if (i & 1) {
+      s += f(i);
+      continue;
+    }
+    for (struct node *p = lists[i]; p; p = p->next)
+      s += p->v;
+  }
+  return s;
+}
+static struct node *lists[10];
+int main(void) {
+  __xisa_poll = 1;
+  long before = __xisa_stub_points;
+  long s = walk(lists, 10);
+  printf("%ld %ld %ld\n", s, calls, __xisa_stub_points - before - calls);
+  return 0;
+}
+)", output);
+  if (HasFatalFailure())
+    return;
+  // f(i) for odd i in (i + 1) / 2 levels.
+  EXPECT_EQ(output, "15 16 5\n");
+}
+
 TEST_F(PassTest, PointsInLoopsHaveColdBranches) {
   auto module = ir("int f(int *v, int n, int m) { int s = 0;\n"
                    "  for (int i = 0; i < n; i++) for (int j = 0; j < m; j++) s += v[i] ^ j;\n"
