@@ -1031,16 +1031,23 @@ bool Interpreter::stepX86(const Instr &in, State &state) {
     Maybe sp = plus(get(state, 7), -8);
     store(state, sp, get(state, reg(0)), 8);
     set(7, sp);
-  } else if (std::optional<unsigned> bytes = readModifyWriteBytes(name);
+  } else if (std::optional<unsigned> bytes =
+                 name == "SETCCm" ? std::optional<unsigned>(1) : readModifyWriteBytes(name);
              bytes && code_.desc(inst).mayStore() && n >= 5 &&
              code_.desc(inst).operands()[0].OperandType == MCOI::OPERAND_MEMORY) {
-    // incq -0x60(%rbp), a counter kept in its slot: what it leaves there
-    // is unknown, but no other slot changes (as an unmodelled store, it
-    // would make the whole frame unknown, hashtable's main on x86-64).
+    // incq -0x60(%rbp), a counter kept in its slot, or sete -0x48(%rbp), a
+    // flag: what it leaves there is unknown, but no other slot changes (as
+    // an unmodelled store, it would make the whole frame unknown:
+    // hashtable's and matmul's main on x86-64). A shift of a slot
+    // (shrq -0x98(%rbp), matmul's trip count) leaves the shifted value.
     Maybe at = address(0, tp);
     if (!at && !tp)
       return false;
-    store(state, at, std::nullopt, *bytes);
+    Maybe result;
+    if (name == "SHR64m1" || name == "SAR64m1" || name == "SHR64mi" || name == "SAR64mi")
+      result = shiftedRight(load(state, at, 8), name.ends_with("m1") ? 1 : unsigned(imm(5)) & 63,
+                            name.starts_with("SAR"));
+    store(state, at, result, *bytes);
     for (int def : code_.defs(inst))
       set(def, std::nullopt);
   } else if (name == "POP64r") {

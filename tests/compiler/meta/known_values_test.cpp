@@ -1378,6 +1378,46 @@ ret:
   }
 }
 
+// matmul's main on x86-64 keeps a flag with sete in a byte of its frame
+// and halves a trip count in its slot (shrq -0x98(%rbp)) before a loop of
+// calls: the flag's byte becomes unknown, the other slots stay, and the
+// halved slot is the recorded value minus 2, shifted.
+TEST(KnownValues, X86SetccAndAShiftOfASlotKeepTheOtherSlots) {
+  const std::string source = R"(
+  .text
+  .globl f
+  .type f,@function
+f:
+  pushq %rbp
+  movq %rsp, %rbp
+  pushq %rbx
+  subq $40, %rsp
+  movq %rdi, %rbx
+  leaq -2(%rdi), %rax
+  movq %rax, -24(%rbp)
+  movq %rax, -32(%rbp)
+  movq $7, -40(%rbp)
+  cmpq $2, %rbx
+  sete -40(%rbp)
+  shrq -24(%rbp)
+  sarq $2, -32(%rbp)
+  callq g
+  .globl ret
+ret:
+  addq $40, %rsp
+  popq %rbx
+  popq %rbp
+  retq
+.Lend:
+  .size f, .Lend-f
+)";
+  std::set<std::string> found = known_at_ret(Isa::X86_64, source, {inRegister(3)});
+  for (const char *expected : {"[cfa-40]:8=(live0-2)>>u1", "[cfa-48]:8=(live0-2)>>s2"})
+    EXPECT_TRUE(found.count(expected)) << "no " << expected << " in" << joined(found);
+  for (const std::string &text : found)
+    EXPECT_FALSE(text.starts_with("[cfa-56]")) << text;
+}
+
 // Before a loop of calls, each function keeps the recorded value minus 2
 // shifted right logically by 1 (a trip count derived from a bound, which
 // MachineCSE reuses for a later loop: matmul's __real_main on AArch64) and
