@@ -30,7 +30,9 @@ namespace {
 // sum of two values, like a base pointer plus a loop index). A symbol may
 // be subtracted instead (kNegated): a count down beside a count up. A
 // narrow write (a 32-bit register, a 4-byte slot) keeps only the low bytes
-// of anything but a number.
+// of anything but a number. A sum of symbols may be shifted right (a trip
+// count derived from a loop bound); such a value takes part in no further
+// arithmetic.
 enum class Kind : uint8_t { Absolute, ThreadPointer, Cfa, Symbol };
 
 struct Value {
@@ -49,6 +51,10 @@ struct Value {
   // the dataflow knows: its number in Interpreter's list, plus one (the
   // Value is then otherwise 0).
   uint32_t comparison = 0;
+  // Nonzero: the value is (base + offset + addend) >> shift, arithmetic if
+  // `shift_signed` (then before `low`).
+  uint8_t shift = 0;
+  bool shift_signed = false;
   auto operator<=>(const Value &) const = default;
 };
 
@@ -237,16 +243,17 @@ struct State {
   // Keeps what this state and `other` (which flow into join point `join`)
   // agree on, and how the places that differ relate (relate()). The places
   // that relate hold a full 64-bit value: the registers `relatable` names
-  // and the 8-byte slots; others, and values of which only the low bytes
-  // are known, are kept only where equal.
+  // and the 8-byte slots; others, values of which only the low bytes are
+  // known and shifted values are kept only where equal.
   template <class Relatable> void meet(const State &other, size_t join, Relatable relatable) {
     std::vector<std::pair<uint64_t, Value *>> mine; // by place
     std::vector<Value> theirs;
     auto same = [&](const Value &value, const Value &incoming) {
       return value == incoming && !joinSymbolIn(value, join) && !joinSymbolIn(value, join, true);
     };
-    auto narrowUnlike = [&](const Value &value, const Value &incoming) {
-      return (value.low || incoming.low) && !same(value, incoming);
+    auto opaqueUnlike = [&](const Value &value, const Value &incoming) {
+      return (value.low || incoming.low || value.shift || incoming.shift) &&
+             !same(value, incoming);
     };
     auto considered = [&](uint64_t place, Value &value, const Value &incoming) {
       if (same(value, incoming))
@@ -258,7 +265,7 @@ struct State {
       auto other_it = other.regs.find(it->first);
       if (other_it == other.regs.end() ||
           (!(other_it->second == it->second) && !relatable(it->first)) ||
-          narrowUnlike(it->second, other_it->second)) {
+          opaqueUnlike(it->second, other_it->second)) {
         it = regs.erase(it);
         continue;
       }
@@ -270,7 +277,7 @@ struct State {
       if (other_it == other.slots.end() ||
           (!(other_it->second == it->second) &&
            (it->second.size != 8 || other_it->second.size != 8)) ||
-          narrowUnlike(it->second.value, other_it->second.value)) {
+          opaqueUnlike(it->second.value, other_it->second.value)) {
         it = slots.erase(it);
         continue;
       }
@@ -443,7 +450,7 @@ uint64_t lowBytes(uint64_t value, unsigned bytes) {
 }
 
 Maybe plus(Maybe value, int64_t addend) {
-  if (!value || value->high)
+  if (!value || value->high || value->shift)
     return std::nullopt;
   value->offset += addend;
   return value;
@@ -496,7 +503,7 @@ Maybe addWords(Maybe a, Maybe b) {
 // a + b, where that has at most two symbols (a CFA or thread-pointer base
 // counts as one); else unknown. A symbol and its negation cancel.
 Maybe sum(Maybe a, Maybe b) {
-  if (!a || !b || a->low || b->low)
+  if (!a || !b || a->low || b->low || a->shift || b->shift)
     return std::nullopt;
   if (b->base == Kind::Absolute)
     return plus(a, b->offset);
@@ -545,7 +552,26 @@ bool holds(const Value &place, const Value &wanted, unsigned bytes) {
   return place.base == wanted.base && place.offset == wanted.offset &&
          place.symbol == wanted.symbol && place.addend == wanted.addend &&
          place.high == wanted.high && place.comparison == wanted.comparison &&
+         place.shift == wanted.shift && place.shift_signed == wanted.shift_signed &&
          kept(place) == kept(wanted);
+}
+
+// value >> bits, arithmetic if `sign`: a number is shifted, a sum of
+// symbols keeps the shift (a loop's trip count derived from a recorded
+// bound, then kept across the calls of later loops); anything else, or a
+// value shifted or narrowed before, is unknown.
+Maybe shiftedRight(Maybe value, unsigned bits, bool sign) {
+  if (!value || bits == 0)
+    return value;
+  if (bits >= 64 || value->high || value->low || value->shift)
+    return std::nullopt;
+  if (value->base == Kind::Absolute)
+    return absolute(sign ? uint64_t(value->offset >> bits) : uint64_t(value->offset) >> bits);
+  if (value->base != Kind::Symbol)
+    return std::nullopt;
+  value->shift = uint8_t(bits);
+  value->shift_signed = sign;
+  return value;
 }
 
 // An operation that only makes sense on a plain number.
@@ -682,14 +708,14 @@ public:
   // The place at the return address whose contents `value` is, if it is
   // such a symbol.
   static std::optional<int> returnRegister(const Value &value) {
-    if (value.base != Kind::Symbol || value.addend || value.symbol < kReturnRegSymbols ||
-        value.symbol >= kReturnSlotSymbols)
+    if (value.base != Kind::Symbol || value.addend || value.shift ||
+        value.symbol < kReturnRegSymbols || value.symbol >= kReturnSlotSymbols)
       return std::nullopt;
     return int(value.symbol - kReturnRegSymbols);
   }
   static std::optional<ReturnSlot> returnSlot(const Value &value) {
-    if (value.base != Kind::Symbol || value.addend || value.symbol < kReturnSlotSymbols ||
-        value.symbol >= kReturnSymbolsEnd)
+    if (value.base != Kind::Symbol || value.addend || value.shift ||
+        value.symbol < kReturnSlotSymbols || value.symbol >= kReturnSymbolsEnd)
       return std::nullopt;
     uint64_t bits = value.symbol - kReturnSlotSymbols;
     return ReturnSlot{int64_t(bits >> 5) - (int64_t(1) << 31), unsigned(bits & 31)};
@@ -816,14 +842,24 @@ private:
                           uint8_t(bytes < 8 ? bytes : 0)});
   }
 
+  // A right shift by `bits`: likewise the symbol that stands for its result
+  // if that is unknown is shifted, so a loop that shifts a register on each
+  // round (its join drops shifted values that differ) settles.
+  void setShiftedRight(int reg, Maybe value, unsigned bits, bool sign) {
+    if (reg >= 0 && reg < int(kSymbolsPerInstr))
+      pending_.push_back({reg, shiftedRight(value, bits, sign), 0, uint8_t(bits), sign});
+  }
+
   void commit(size_t index, State &state) {
     std::erase_if(state.regs, [&](const auto &entry) { return mentions(entry.second, index); });
     std::erase_if(state.slots,
                   [&](const auto &entry) { return mentions(entry.second.value, index); });
-    for (auto [reg, value, low] : pending_) {
+    for (auto [reg, value, low, shift, shift_signed] : pending_) {
       if (!value || mentions(*value, index)) {
         value = symbol(symbolOf(index, reg));
         value->low = low;
+        value->shift = shift;
+        value->shift_signed = shift_signed;
       }
       state.regs[reg] = *value;
     }
@@ -904,6 +940,8 @@ private:
     int reg;
     Maybe value;
     uint8_t low; // the bytes written, if fewer than the register's
+    uint8_t shift = 0; // a right shift's bits
+    bool shift_signed = false;
   };
   std::vector<Write> pending_;
   const MCInst *inst_ = nullptr;
@@ -972,6 +1010,12 @@ bool Interpreter::stepX86(const Instr &in, State &state) {
   } else if (name == "ADD64rr" && n == 3) {
     set(reg(0), sum(get(state, reg(1)), get(state, reg(2))));
     state.regs.erase(49);
+  } else if ((name == "SHR64ri" || name == "SAR64ri") && n == 3) {
+    setShiftedRight(reg(0), get(state, reg(1)), unsigned(imm(2)) & 63, name == "SAR64ri");
+    state.regs.erase(49);
+  } else if ((name == "SHR64r1" || name == "SAR64r1") && n == 2) {
+    setShiftedRight(reg(0), get(state, reg(1)), 1, name == "SAR64r1");
+    state.regs.erase(49);
   } else if (name == "MOV64ri" || name == "MOV64ri32") {
     set(reg(0), absolute(uint64_t(imm(1))));
   } else if (name == "MOV32ri") {
@@ -987,16 +1031,23 @@ bool Interpreter::stepX86(const Instr &in, State &state) {
     Maybe sp = plus(get(state, 7), -8);
     store(state, sp, get(state, reg(0)), 8);
     set(7, sp);
-  } else if (std::optional<unsigned> bytes = readModifyWriteBytes(name);
+  } else if (std::optional<unsigned> bytes =
+                 name == "SETCCm" ? std::optional<unsigned>(1) : readModifyWriteBytes(name);
              bytes && code_.desc(inst).mayStore() && n >= 5 &&
              code_.desc(inst).operands()[0].OperandType == MCOI::OPERAND_MEMORY) {
-    // incq -0x60(%rbp), a counter kept in its slot: what it leaves there
-    // is unknown, but no other slot changes (as an unmodelled store, it
-    // would make the whole frame unknown, hashtable's main on x86-64).
+    // incq -0x60(%rbp), a counter kept in its slot, or sete -0x48(%rbp), a
+    // flag: what it leaves there is unknown, but no other slot changes (as
+    // an unmodelled store, it would make the whole frame unknown:
+    // hashtable's and matmul's main on x86-64). A shift of a slot
+    // (shrq -0x98(%rbp), matmul's trip count) leaves the shifted value.
     Maybe at = address(0, tp);
     if (!at && !tp)
       return false;
-    store(state, at, std::nullopt, *bytes);
+    Maybe result;
+    if (name == "SHR64m1" || name == "SAR64m1" || name == "SHR64mi" || name == "SAR64mi")
+      result = shiftedRight(load(state, at, 8), name.ends_with("m1") ? 1 : unsigned(imm(5)) & 63,
+                            name.starts_with("SAR"));
+    store(state, at, result, *bytes);
     for (int def : code_.defs(inst))
       set(def, std::nullopt);
   } else if (name == "POP64r") {
@@ -1053,6 +1104,9 @@ bool Interpreter::stepAarch64(const Instr &in, State &state) {
     set(reg(0), plus(value(1), name.starts_with("SUB") ? -delta : delta), width);
   } else if (name == "ADDXrs" && n == 4 && imm(3) == 0) {
     set(reg(0), sum(value(1), value(2)));
+  } else if ((name == "UBFMXri" || name == "SBFMXri") && n == 4 && imm(3) == 63) {
+    // lsr and asr: bitfield moves of bits immr..63 to the bottom.
+    setShiftedRight(reg(0), value(1), unsigned(imm(2)), name == "SBFMXri");
   } else if ((name == "MOVZXi" || name == "MOVZWi") && n == 3) {
     set(reg(0), absolute(uint64_t(imm(1)) << imm(2)), width);
   } else if ((name == "MOVNXi" || name == "MOVNWi") && n == 3) {
@@ -1158,6 +1212,10 @@ bool Interpreter::stepPpc(const Instr &in, State &state) {
     set(reg(0), onNumber(value(1), [&](uint64_t v) { return v | bits; }));
   } else if ((op == "OR" && n == 3 && reg(1) == reg(2)) || (op == "FMR" && n == 2)) {
     set(reg(0), value(1));
+  } else if (op == "RLDICL" && n == 4 && imm(3) > 0 && imm(2) + imm(3) == 64) {
+    setShiftedRight(reg(0), value(1), unsigned(imm(3)), false); // srdi
+  } else if (op == "SRADI" && n == 3) {
+    setShiftedRight(reg(0), value(1), unsigned(imm(2)), true);
   } else if ((op == "RLDIC" || op == "RLDICL" || op == "RLDICR") && n == 4) {
     unsigned shift = unsigned(imm(2)), bound = unsigned(imm(3));
     unsigned mb = op == "RLDICR" ? 0 : bound;
@@ -1549,7 +1607,8 @@ void findKnownValues(const Interpreter &interpreter, Isa isa, CallSite &site,
   }
   // What a known value may be built of: a plain base or a recorded value
   // (or a 64-bit one subtracted), plus (for a sum) a recorded 64-bit value;
-  // never one of which only some bytes are known.
+  // never one of which only some bytes are known, nor a shifted one (the
+  // shift of a known value comes after its sum).
   struct Part {
     KnownValue::Base base;
     uint32_t live_value;
@@ -1562,7 +1621,7 @@ void findKnownValues(const Interpreter &interpreter, Isa isa, CallSite &site,
                              {KnownValue::Base::Cfa, 0, {kCfaTerm}, 0}};
   std::vector<Part> addends;
   for (size_t i = 0; i < recorded.size(); ++i) {
-    if (!recorded[i] || recorded[i]->low)
+    if (!recorded[i] || recorded[i]->low || recorded[i]->shift)
       continue;
     Part part{KnownValue::Base::LiveValue, uint32_t(i), termsOf(*recorded[i]),
               recorded[i]->offset};
@@ -1598,6 +1657,8 @@ void findKnownValues(const Interpreter &interpreter, Isa isa, CallSite &site,
         known.high = value.high.value_or(uint64_t(offset));
       }
       known.offset = offset;
+      known.shift_right = value.shift;
+      known.shift_signed = value.shift_signed;
       return known;
     };
     for (const Part &base : bases)
@@ -1618,7 +1679,7 @@ void findKnownValues(const Interpreter &interpreter, Isa isa, CallSite &site,
   auto describeComparison = [&](KnownValue known,
                                 const Compared &c) -> std::optional<KnownValue> {
     std::optional<KnownValue> first = describe(known, c.a);
-    if (!first || c.b.low || c.b.high)
+    if (!first || c.b.low || c.b.high || c.b.shift)
       return std::nullopt;
     Comparison other{c.is_signed, c.bytes, std::nullopt, c.b.offset};
     Terms want = termsOf(c.b);

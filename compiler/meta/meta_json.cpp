@@ -42,9 +42,13 @@ static std::string valueText(const KnownValue &known) {
     return fmt::format("{:#x}", uint64_t(known.offset));
   case KnownValue::Base::ThreadPointer: return fmt::format("tp{}{:+}", plus, known.offset);
   case KnownValue::Base::Cfa: return fmt::format("cfa{}{:+}", plus, known.offset);
-  case KnownValue::Base::LiveValue:
-    return fmt::format("{}live{}{}{:+}", known.negated ? "-" : "", known.live_value, plus,
-                       known.offset);
+  case KnownValue::Base::LiveValue: {
+    std::string sum = fmt::format("{}live{}{}{:+}", known.negated ? "-" : "", known.live_value,
+                                  plus, known.offset);
+    if (known.shift_right) // >>u logical, >>s arithmetic
+      return fmt::format("({})>>{}{}", sum, known.shift_signed ? "s" : "u", known.shift_right);
+    return sum;
+  }
   }
   return "?";
 }

@@ -72,7 +72,9 @@ struct Comparison {
 // generator kept instead), in a callee-saved register or a spill slot;
 // any of these may add a second live value (a pointer the code steps
 // through an array, base plus index), and a live value may be subtracted
-// instead of added (a count down beside a recorded count up). It is read
+// instead of added (a count down beside a recorded count up); a value
+// built from live values may be shifted right after the sum (a trip count
+// the code generator derived from a recorded bound and reuses). It is read
 // from the destination's own code, so each ISA has its own list.
 struct KnownValue {
   enum class Base : uint8_t {
@@ -90,6 +92,10 @@ struct KnownValue {
   bool negated = false;    // Base::LiveValue: the value is offset minus the live value
   std::optional<uint32_t> plus_live_value = {}; // a 64-bit live value added to the base
   int64_t offset = 0;
+  // Base::LiveValue: the sum (base, plus_live_value, offset) is then
+  // shifted right by this many bits, arithmetically if `shift_signed`.
+  uint8_t shift_right = 0;
+  bool shift_signed = false;
   uint64_t high = 0; // Base::Absolute: the upper 8 of 16 bytes (`offset` again for a splat)
   // Set for a condition-register field: it holds the value above compared
   // with this comparison's operand.

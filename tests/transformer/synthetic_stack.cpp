@@ -139,14 +139,18 @@ transform::Program make_program(Isa isa, std::array<uint8_t, 16> build_id) {
   info.tls_align = 8;
   info.tp_offset = tp_offset(isa);
   m.info = info;
+  return transform::Program(std::move(m), elf_facts(isa));
+}
+
+transform::ElfFacts elf_facts(Isa isa) {
   std::vector<transform::LoadSegment> loads = {{kExeStart, 0x2000, 0, 0x2000, 5},
                                                {kExeStart + 0x2000, 0x1000, 0x2000, 0x1000, 3}};
-  return transform::Program(std::move(m), {loads,
-                                           {{"__xisa_base_ret_main", base_return(isa)}},
-                                           isa == Isa::PPC64LE ? 0x10008000 : 0u,
-                                           0x3000,
-                                           {},
-                                           kJmpBufTable});
+  return {loads,
+          {{"__xisa_base_ret_main", base_return(isa)}},
+          isa == Isa::PPC64LE ? 0x10008000 : 0u,
+          0x3000,
+          {},
+          kJmpBufTable};
 }
 
 images::Memory make_memory(unsigned threads) {

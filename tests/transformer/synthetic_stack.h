@@ -48,6 +48,8 @@ FrameValues values_for_frame(size_t k);
 
 // Metadata and ELF facts of the synthetic executable for isa.
 transform::Program make_program(Isa isa, std::array<uint8_t, 16> build_id = {1, 2, 3});
+// Its ELF facts alone, for a program made from edited metadata.
+transform::ElfFacts elf_facts(Isa isa);
 
 // A parked thread of `depth` frames: frame k runs function k % kFunctions,
 // parked at its migration-point call when innermost. Writes the stack and

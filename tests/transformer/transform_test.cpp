@@ -13,6 +13,8 @@
 
 #include <sys/mman.h>
 
+#include <map>
+
 using namespace xisa;
 using namespace xisa::images;
 using testing::HasSubstr;
@@ -112,6 +114,43 @@ TEST(Transform, ImagesSurviveWriteAndRead) {
   test::TempDir dir;
   write_image_set(set, dir.path);
   expect_frames(read_image_set(dir.path), Isa::PPC64LE, 16);
+}
+
+// The destination's code keeps, in registers no record names, values
+// derived from a live value and shifted right after the sum (matmul's
+// __real_main on AArch64 keeps ((n & ~1) - 2) >> 1 in x22 as a later loop's
+// trip count): the rebuilt innermost frame holds them, each shifted as its
+// known value says.
+TEST(Transform, KnownValuesAreShiftedAfterTheirSum) {
+  // Callee-saved registers that function 0 (the innermost frame's) leaves
+  // alone on each ISA.
+  const std::map<Isa, std::pair<uint16_t, uint16_t>> free_registers = {
+      {Isa::X86_64, {12, 13}}, {Isa::AArch64, {20, 21}}, {Isa::PPC64LE, {28, 29}}};
+  for (Isa to : kAllIsas) {
+    auto [logical, arithmetic] = free_registers.at(to);
+    meta::Metadata m = test::make_program(to).meta();
+    for (meta::CallSite &site : m.call_sites) {
+      if (site.id != 1001) // function 0's migration point
+        continue;
+      site.known_values.push_back({.dwarf_reg = logical,
+                                   .base = meta::KnownValue::Base::LiveValue,
+                                   .offset = -2,
+                                   .shift_right = 1});
+      site.known_values.push_back({.dwarf_reg = arithmetic,
+                                   .base = meta::KnownValue::Base::LiveValue,
+                                   .negated = true,
+                                   .offset = 2,
+                                   .shift_right = 3,
+                                   .shift_signed = true});
+    }
+    ImageSet set = test::make_parked_set(Isa::X86_64, 3);
+    transform::transform_image_set(set, test::make_program(Isa::X86_64),
+                                   transform::Program(m, test::elf_facts(to)));
+    transform::RegFile regs = transform::reg_file(set.processes.front().threads[0].info);
+    int64_t v0 = int64_t(test::values_for_frame(0).v0);
+    EXPECT_EQ(regs.get(logical), uint64_t(v0 - 2) >> 1) << name(to);
+    EXPECT_EQ(int64_t(regs.get(arithmetic)), (2 - v0) >> 3) << name(to) << " (negative)";
+  }
 }
 
 void expect_refused(ImageSet set, const transform::Program &src, const transform::Program &dst,

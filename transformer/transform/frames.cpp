@@ -429,7 +429,10 @@ private:
     }
     if (known.plus_live_value)
       base += live(*known.plus_live_value);
-    return base + static_cast<uint64_t>(known.offset);
+    uint64_t sum = base + static_cast<uint64_t>(known.offset);
+    if (known.shift_signed)
+      return static_cast<uint64_t>(static_cast<int64_t>(sum) >> known.shift_right);
+    return sum >> known.shift_right;
   }
 
   // Live value i of the values of `site`, for a known value derived from it.

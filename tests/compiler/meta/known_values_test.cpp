@@ -1378,5 +1378,184 @@ ret:
   }
 }
 
+// matmul's main on x86-64 keeps a flag with sete in a byte of its frame
+// and halves a trip count in its slot (shrq -0x98(%rbp)) before a loop of
+// calls: the flag's byte becomes unknown, the other slots stay, and the
+// halved slot is the recorded value minus 2, shifted.
+TEST(KnownValues, X86SetccAndAShiftOfASlotKeepTheOtherSlots) {
+  const std::string source = R"(
+  .text
+  .globl f
+  .type f,@function
+f:
+  pushq %rbp
+  movq %rsp, %rbp
+  pushq %rbx
+  subq $40, %rsp
+  movq %rdi, %rbx
+  leaq -2(%rdi), %rax
+  movq %rax, -24(%rbp)
+  movq %rax, -32(%rbp)
+  movq $7, -40(%rbp)
+  cmpq $2, %rbx
+  sete -40(%rbp)
+  shrq -24(%rbp)
+  sarq $2, -32(%rbp)
+  callq g
+  .globl ret
+ret:
+  addq $40, %rsp
+  popq %rbx
+  popq %rbp
+  retq
+.Lend:
+  .size f, .Lend-f
+)";
+  std::set<std::string> found = known_at_ret(Isa::X86_64, source, {inRegister(3)});
+  for (const char *expected : {"[cfa-40]:8=(live0-2)>>u1", "[cfa-48]:8=(live0-2)>>s2"})
+    EXPECT_TRUE(found.count(expected)) << "no " << expected << " in" << joined(found);
+  for (const std::string &text : found)
+    EXPECT_FALSE(text.starts_with("[cfa-56]")) << text;
+}
+
+// Before a loop of calls, each function keeps the recorded value minus 2
+// shifted right logically by 1 (a trip count derived from a bound, which
+// MachineCSE reuses for a later loop: matmul's __real_main on AArch64) and
+// the recorded value shifted right arithmetically by 3; a copy of the
+// recorded value that the loop shifts on each round is no known value.
+const std::map<Isa, std::string> kShifts = {
+    {Isa::X86_64, R"(
+  .text
+  .globl f
+  .type f,@function
+f:
+  pushq %rbp
+  movq %rsp, %rbp
+  pushq %rbx
+  pushq %r12
+  pushq %r13
+  pushq %r14
+  pushq %r15
+  subq $8, %rsp
+  movq %rdi, %rbx
+  leaq -2(%rdi), %r12
+  shrq %r12
+  movq %rbx, %r13
+  sarq $3, %r13
+  movl $10, %r14d
+  movq %rdi, %r15
+.Lloop:
+  callq g
+  .globl ret
+ret:
+  shrq $1, %r15
+  subq $1, %r14
+  jne .Lloop
+  addq $8, %rsp
+  popq %r15
+  popq %r14
+  popq %r13
+  popq %r12
+  popq %rbx
+  popq %rbp
+  retq
+.Lend:
+  .size f, .Lend-f
+)"},
+    {Isa::AArch64, R"(
+  .text
+  .globl f
+  .type f,@function
+f:
+  stp x29, x30, [sp, #-64]!
+  stp x19, x20, [sp, #16]
+  stp x21, x22, [sp, #32]
+  str x23, [sp, #48]
+  mov x29, sp
+  mov x19, x0
+  sub x8, x0, #2
+  lsr x20, x8, #1
+  asr x21, x19, #3
+  mov x22, #10
+  mov x23, x0
+.Lloop:
+  bl g
+  .globl ret
+ret:
+  lsr x23, x23, #1
+  subs x22, x22, #1
+  b.ne .Lloop
+  ldr x23, [sp, #48]
+  ldp x21, x22, [sp, #32]
+  ldp x19, x20, [sp, #16]
+  ldp x29, x30, [sp], #64
+  ret
+.Lend:
+  .size f, .Lend-f
+)"},
+    {Isa::PPC64LE, R"(
+  .text
+  .abiversion 2
+  .globl f
+  .type f,@function
+f:
+  mflr 0
+  std 26, -48(1)
+  std 27, -40(1)
+  std 28, -32(1)
+  std 29, -24(1)
+  std 30, -16(1)
+  stdu 1, -96(1)
+  std 0, 112(1)
+  mr 29, 3
+  addi 4, 3, -2
+  srdi 30, 4, 1
+  sradi 28, 29, 3
+  li 27, 10
+  mr 26, 3
+.Lloop:
+  bl g
+  nop
+  .globl ret
+ret:
+  srdi 26, 26, 1
+  addi 27, 27, -1
+  cmpldi 27, 0
+  bne 0, .Lloop
+  addi 1, 1, 96
+  ld 0, 16(1)
+  ld 26, -48(1)
+  ld 27, -40(1)
+  ld 28, -32(1)
+  ld 29, -24(1)
+  ld 30, -16(1)
+  mtlr 0
+  blr
+.Lend:
+  .size f, .Lend-f
+)"},
+};
+// The recorded value of kShifts, its two shifts, and the copy the loop shifts.
+struct Shifts {
+  uint16_t live_register;
+  std::string logical, arithmetic, shifted_in_loop;
+};
+const std::map<Isa, Shifts> kShiftsValues = {
+    {Isa::X86_64, {3, "r12=(live0-2)>>u1", "r13=(live0+0)>>s3", "r15"}},
+    {Isa::AArch64, {19, "r20=(live0-2)>>u1", "r21=(live0+0)>>s3", "r23"}},
+    {Isa::PPC64LE, {29, "r30=(live0-2)>>u1", "r28=(live0+0)>>s3", "r26"}},
+};
+
+TEST_P(KnownValuesTest, FindsAShiftOfARecordedValueKeptThroughALoop) {
+  Isa isa = GetParam();
+  const Shifts &expected = kShiftsValues.at(isa);
+  std::set<std::string> found =
+      known_at_ret(isa, kShifts.at(isa), {inRegister(expected.live_register)});
+  for (const std::string &shift : {expected.logical, expected.arithmetic})
+    EXPECT_TRUE(found.count(shift)) << name(isa) << ": no " << shift << " in" << joined(found);
+  for (const std::string &text : found)
+    EXPECT_FALSE(text.starts_with(expected.shifted_in_loop + "=")) << name(isa) << ": " << text;
+}
+
 INSTANTIATE_TEST_SUITE_P(AllIsas, KnownValuesTest, ::testing::ValuesIn(kAllIsas),
                          [](const auto &param) { return std::string(name(param.param)); });
