@@ -133,41 +133,60 @@ std::optional<uint64_t> anchor_address(uint64_t from, const Candidate &candidate
   return std::nullopt;
 }
 
+// Sections every ISA has come first, then those of two ISAs, then one, so
+// that the sections of fewer ISAs can share room: a section's bytes are
+// taken from the destination executable on a move (code, constants), so
+// space that holds aarch64-only code may hold ppc64le-only code too: no
+// pointer into it can exist on another ISA. Where the dump's bytes are kept
+// (`share_room` false: data, bss, TLS), every section gets room of its own.
+std::vector<Candidate> in_placement_order(std::vector<Candidate> all) {
+  std::stable_sort(all.begin(), all.end(), [](const Candidate &a, const Candidate &b) {
+    return a.copies.size() > b.copies.size();
+  });
+  return all;
+}
+
 // Lays out the slots of one aligned output section from `start`, then
 // leaves the worst-case room the unslotted rest needs on any ISA.
-SectionPlacement place_aligned(const std::string &name, uint64_t start, uint64_t align,
+SectionPlacement place_aligned(const OutputSpec &spec, uint64_t start, uint64_t align,
                                const std::map<Isa, LinkMap> &maps) {
-  SectionPlacement placement{name, start, align, start, {}};
+  SectionPlacement placement{spec.name, start, align, start, {}};
   std::set<const MapInputSection *> placed;
-  uint64_t cursor = start;
-  for (const Candidate &candidate : candidates(maps, name)) {
+  std::map<Isa, uint64_t> cursor; // where each ISA's next section may start
+  for (const auto &[isa, map] : maps)
+    cursor[isa] = start;
+  for (const Candidate &candidate :
+       in_placement_order(candidates(maps, spec.name))) {
     std::map<Isa, uint64_t> offsets = anchor_offsets(candidate);
-    uint64_t max_offset = 0;
+    uint64_t from = 0;
     for (const auto &[isa, offset] : offsets)
-      max_offset = std::max(max_offset, offset);
-    std::optional<uint64_t> anchor = anchor_address(cursor + max_offset, candidate, offsets);
+      from = std::max(from, cursor[isa] + offset);
+    std::optional<uint64_t> anchor = anchor_address(from, candidate, offsets);
     if (!anchor)
       continue; // left to the per-ISA rest
     Slot slot{candidate.file, *anchor, {}};
+    uint64_t end = 0;
     for (const auto &[isa, copy] : candidate.copies) {
       uint64_t section_start = *anchor - offsets[isa];
       slot.copies[isa] = {copy->member, copy->section, section_start};
-      cursor = std::max(cursor, section_start + copy->size);
+      cursor[isa] = section_start + copy->size;
+      end = std::max(end, cursor[isa]);
       placed.insert(copy);
     }
+    for (auto &[isa, at] : cursor)
+      if (!spec.share_room || candidate.copies.count(isa))
+        at = std::max(at, end);
     placement.slots.push_back(std::move(slot));
   }
   // The rest (linker-made and unslotted sections) follows on each ISA.
-  uint64_t tail = 0;
-  for (const auto &[isa, map] : maps)
-    if (const MapOutputSection *section = map.find(name)) {
-      uint64_t room = 0;
+  for (const auto &[isa, map] : maps) {
+    uint64_t room = 0;
+    if (const MapOutputSection *section = map.find(spec.name))
       for (const MapInputSection &input : section->inputs)
         if (!placed.count(&input))
           room += input.size + input.align - 1;
-      tail = std::max(tail, room);
-    }
-  placement.end = cursor + tail;
+    placement.end = std::max(placement.end, cursor[isa] + room);
+  }
   return placement;
 }
 
@@ -211,7 +230,7 @@ Layout compute_layout(const std::map<Isa, LinkMap> &maps) {
       cursor = start;
     }
     SectionPlacement placement =
-        spec.aligned ? place_aligned(spec.name, start, align, maps)
+        spec.aligned ? place_aligned(spec, start, align, maps)
                      : SectionPlacement{spec.name, start, align, start + size, {}};
     // .tbss takes no room in the address space: what follows may overlap
     // it, as in every TLS layout.

@@ -17,13 +17,13 @@ std::span<const OutputSpec> output_specs() {
       // .text, at one address on every ISA.
       {".init", Segment::Text, {".init"}, false, true},
       {".fini", Segment::Text, {".fini"}, false, true},
-      {".text", Segment::Text, {".text", ".text.*"}, true, false},
+      {".text", Segment::Text, {".text", ".text.*"}, true, false, nullptr, nullptr, false, true},
       // ISAs disagree on whether a constant table of pointers is .rodata or
       // .data.rel.ro (ppc64le), so both share one section. lld makes it
       // writable (.data.rel.ro inputs are), so it opens the data segment:
       // constants are not write-protected, the price of one address.
       {".rodata", Segment::Data, {".rodata", ".rodata.*", ".data.rel.ro", ".data.rel.ro.*"}, true,
-       false},
+       false, nullptr, nullptr, false, true},
       {".tdata", Segment::Data, {".tdata", ".tdata.*"}, true, false},
       {".tbss", Segment::Data, {".tbss", ".tbss.*"}, true, false},
       {".init_array", Segment::Data, {".init_array.*", ".init_array"}, false, true,

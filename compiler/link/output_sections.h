@@ -32,6 +32,10 @@ struct OutputSpec {
   const char *start_symbol = nullptr; // defined at the section's start
   const char *end_symbol = nullptr;   // and end
   bool by_priority = false; // SORT_BY_INIT_PRIORITY: constructor order
+  // Aligned sections whose bytes a move takes from the destination
+  // executable (code, constants): input sections that only some ISAs have
+  // may share addresses with other ISAs' own (see layout.cpp).
+  bool share_room = false;
 };
 
 std::span<const OutputSpec> output_specs();

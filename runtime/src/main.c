@@ -4,6 +4,7 @@
 #include "rt.h"
 #include "sys.h"
 
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -17,8 +18,8 @@ static char **copy_vector(char **vec) {
   for (; vec[count]; count++)
     bytes += strlen(vec[count]) + 1;
   size_t size = (count + 1) * sizeof(char *) + bytes;
-  char **out = mmap(0, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  if (out == MAP_FAILED)
+  char **out = rt_mmap(0, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS);
+  if (rt_mmap_failed(out))
     return vec;
   char *text = (char *)(out + count + 1);
   for (size_t i = 0; i < count; i++) {
@@ -32,7 +33,8 @@ static char **copy_vector(char **vec) {
 }
 
 static int find_exe_path(void) {
-  ssize_t n = readlink("/proc/self/exe", rt.exe_path, sizeof rt.exe_path - 1);
+  long n = rt_syscall4(SYS_readlinkat, AT_FDCWD, "/proc/self/exe", rt.exe_path,
+                       sizeof rt.exe_path - 1);
   if (n < 0)
     return -1;
   rt.exe_path[n] = 0;
@@ -52,7 +54,7 @@ int main(int argc, char **argv, char **envp) {
   find_exe_path();
   const char *restore_fd = getenv("XISA_RESTORE_FD");
   if (restore_fd && *restore_fd) {
-    rt_restore_from(atoi(restore_fd));
+    rt_restore_from(rt_parse_fd(restore_fd));
     /* The stream was rejected before anything changed: the message says why. */
     return 125;
   }
@@ -77,7 +79,6 @@ int main(int argc, char **argv, char **envp) {
   rt_install_request_handler();
   if (rt.points.counting) {
     rt.points.main = self;
-    atexit(rt_report_points); /* registered first, so it runs after the program's handlers */
     __xisa_poll = rt_poll_at_rest();
   }
   rt_self = self;

@@ -21,19 +21,6 @@ int rt_read_maps(char *buf, size_t size) {
   return 0;
 }
 
-static uint64_t parse_hex(const char **p) {
-  uint64_t v = 0;
-  for (;; (*p)++) {
-    char c = **p;
-    if (c >= '0' && c <= '9')
-      v = v * 16 + (uint64_t)(c - '0');
-    else if (c >= 'a' && c <= 'f')
-      v = v * 16 + (uint64_t)(c - 'a' + 10);
-    else
-      return v;
-  }
-}
-
 static const char *skip_field(const char *p) {
   while (*p && *p != ' ' && *p != '\n')
     p++;
@@ -45,16 +32,16 @@ static const char *skip_field(const char *p) {
 /* "start-end perms offset dev inode   path" */
 const char *rt_parse_maps_line(const char *p, struct xisa_region *r) {
   memset(r, 0, sizeof *r);
-  r->start = parse_hex(&p);
+  r->start = rt_parse_u64(&p, 16);
   p++;
-  r->end = parse_hex(&p);
+  r->end = rt_parse_u64(&p, 16);
   p++;
   r->prot = (p[0] == 'r' ? XISA_PROT_READ : 0) | (p[1] == 'w' ? XISA_PROT_WRITE : 0) |
             (p[2] == 'x' ? XISA_PROT_EXEC : 0);
   if (p[3] == 's')
     r->flags |= XISA_REGION_SHARED;
   p = skip_field(p);
-  r->offset = parse_hex(&p);
+  r->offset = rt_parse_u64(&p, 16);
   p = skip_field(p);
   p = skip_field(p);
   p = skip_field(p);

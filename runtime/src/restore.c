@@ -226,8 +226,7 @@ static void fill_region(const struct restore *rs, const struct xisa_region *r) {
 static void restore_kernel_state(const struct restore *rs, const struct xisa_thread *t) {
   for (uint32_t i = 0; i < rs->header.nr_sigactions; i++) {
     const struct xisa_sigaction *a = &rs->actions[i];
-    uint64_t k[4] = {a->handler, a->flags, a->restorer, a->mask};
-    rt_syscall4(SYS_rt_sigaction, a->signo, k, 0, 8);
+    rt_sigaction((int)a->signo, a->handler, a->flags, a->restorer, a->mask);
   }
   rt_syscall4(SYS_rt_sigprocmask, SIG_SETMASK, &t->sigmask, 0, 8);
   if (rs->header.clear_child_tid)

@@ -103,7 +103,8 @@ long rt_find_tid_offset(uint64_t tp, long tid);
 void __xisa_park(struct xisa_regs *regs);
 /* request.c: what __xisa_poll holds while no migration is requested (1
  * while counting points); counts one point of the main thread, asking for
- * a migration when a hop is due; writes the count to XISA_POINTS_FD (atexit). */
+ * a migration when a hop is due; writes the count to XISA_POINTS_FD (at exit,
+ * a destructor). */
 int32_t rt_poll_at_rest(void);
 void rt_count_point(void);
 void rt_report_points(void);
@@ -125,6 +126,12 @@ void rt_restore_from(int fd);
 /* message.c: "xisa runtime: <text>\n" on stderr without libc. */
 void rt_message(const char *a, const char *b, const char *c);
 char *rt_map_scratch(size_t size);
+/* The number in base `base` (2..36) at *p, which moves past its digits.
+ * The runtime's own parser: musl's strtoull brings its stdio-based scanner
+ * (about 2.5 KB of code per ISA) into every program. */
+uint64_t rt_parse_u64(const char **p, unsigned base);
+/* A file descriptor in decimal, -1 unless `text` is one. */
+int rt_parse_fd(const char *text);
 /* Decimal text of v into buf (at least 21 bytes). */
 char *rt_format_u64(char *buf, uint64_t v);
 /* The wire name of the ISA this runtime was built for. */

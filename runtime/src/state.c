@@ -25,9 +25,9 @@ static const struct {
 static int parse_signal(const char *text) {
   if (!text || !*text)
     return SIGUSR2;
-  char *end;
-  long n = strtol(text, &end, 10);
-  if (*end == 0)
+  const char *end = text;
+  uint64_t n = rt_parse_u64(&end, 10);
+  if (end != text && *end == 0)
     return n > 0 && n < 65 && n != SIGKILL && n != SIGSTOP ? (int)n : -1;
   if (strncmp(text, "SIG", 3) == 0)
     text += 3;
@@ -41,13 +41,16 @@ static size_t parse_size(const char *name, size_t fallback) {
   const char *text = getenv(name);
   if (!text || !*text)
     return fallback;
-  char *end;
-  unsigned long long n = strtoull(text, &end, 0);
+  const char *end = text;
+  int hex = text[0] == '0' && (text[1] == 'x' || text[1] == 'X');
+  if (hex)
+    end += 2;
+  uint64_t n = rt_parse_u64(&end, hex ? 16 : 10);
   if (*end == 'K' || *end == 'k')
     n <<= 10, end++;
   else if (*end == 'M' || *end == 'm')
     n <<= 20, end++;
-  if (*end || n < 65536) {
+  if (*end || n < 65536 || n >> 62) {
     rt_message("ignoring ", name, ": expected a size of at least 64K like 8M");
     return fallback;
   }
@@ -63,8 +66,8 @@ static void read_schedule(void) {
   if (!text || !*text)
     return;
   for (const char *at = text;;) {
-    char *end;
-    unsigned long long n = strtoull(at, &end, 10);
+    const char *end = at;
+    uint64_t n = rt_parse_u64(&end, 10);
     if (end == at || (*end && *end != ',') || p->nr_hops == RT_MAX_HOPS ||
         (p->nr_hops && n <= p->hop_at[p->nr_hops - 1]) || n == 0) {
       rt_message("ignoring XISA_HOPS=", text, ": expected at most 16 increasing point counts like 100,2500");
@@ -89,9 +92,9 @@ void rt_read_config(void) {
     rt.config.signo = SIGUSR2;
   }
   const char *fd = getenv("XISA_CTL_FD");
-  rt.config.ctl_fd = fd && *fd ? atoi(fd) : -1;
+  rt.config.ctl_fd = rt_parse_fd(fd);
   const char *points_fd = getenv("XISA_POINTS_FD");
-  rt.config.points_fd = points_fd && *points_fd ? atoi(points_fd) : -1;
+  rt.config.points_fd = rt_parse_fd(points_fd);
   read_schedule();
   rt.points.counting = rt.points.nr_hops > 0 || rt.config.points_fd >= 0;
   rt.config.stack_size = parse_size("XISA_STACK_SIZE", 8u << 20);

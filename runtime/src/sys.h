@@ -65,6 +65,12 @@ static inline void *rt_mmap(void *addr, size_t len, int prot, int flags) {
   return (void *)rt_syscall6(SYS_mmap, (long)addr, (long)len, prot, flags, -1, 0);
 }
 static inline int rt_mmap_failed(void *p) { return (unsigned long)p > -4096UL; }
+/* The kernel's struct sigaction, the same on the three ISAs. */
+static inline long rt_sigaction(int signo, uint64_t handler, uint64_t flags, uint64_t restorer,
+                                uint64_t mask) {
+  uint64_t k[4] = {handler, flags, restorer, mask};
+  return rt_syscall4(SYS_rt_sigaction, signo, k, 0, 8);
+}
 static inline __attribute__((noreturn)) void rt_exit_group(int code) {
   for (;;)
     rt_syscall1(SYS_exit_group, code);

@@ -74,8 +74,8 @@ __attribute__((constructor(101))) static void move_main_thread_data(void) {
   size_t below = (size + 2 * align + XISA_MUSL_DTV_SIZE + 64 + page - 1) / page * page;
   size_t above = (in_page + XISA_MUSL_PTHREAD_SIZE + 16 + size + 2 * align + page - 1) / page * page;
   size_t total = below + above + XISA_THREAD_ROOM_SIZE;
-  char *map = mmap(0, total, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  if (map == MAP_FAILED)
+  char *map = rt_mmap(0, total, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS);
+  if (rt_mmap_failed(map))
     return; /* the thread data stays where it is, and migrates only to this ISA */
   char *new_self = map + below + in_page;
   uint64_t new_tp = (uint64_t)new_self + rt_musl.tp_from_self;

@@ -26,7 +26,7 @@ struct xisa_thread *rt_claim_slot(void) {
 
 void rt_release_slot(struct xisa_thread *slot) {
   if (slot->shadow_lo)
-    munmap((void *)slot->shadow_lo, slot->shadow_hi - slot->shadow_lo);
+    rt_syscall2(SYS_munmap, slot->shadow_lo, slot->shadow_hi - slot->shadow_lo);
   slot->shadow_lo = slot->shadow_hi = 0;
   __atomic_sub_fetch(&__xisa_park_area.nr_running, 1, __ATOMIC_ACQ_REL);
   __atomic_store_n(&slot->state, XISA_THREAD_FREE, __ATOMIC_RELEASE);
@@ -34,11 +34,10 @@ void rt_release_slot(struct xisa_thread *slot) {
 
 void *rt_map_stack(size_t size, uint64_t *lo, uint64_t *hi) {
   size_t guard = rt.page_size;
-  char *p = mmap(0, size + guard, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
-                 -1, 0);
-  if (p == MAP_FAILED)
+  char *p = rt_mmap(0, size + guard, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE);
+  if (rt_mmap_failed(p))
     return 0;
-  mprotect(p, guard, PROT_NONE);
+  rt_syscall3(SYS_mprotect, p, guard, PROT_NONE);
   *lo = (uint64_t)(p + guard);
   *hi = (uint64_t)(p + guard + size);
   return p;

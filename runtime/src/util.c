@@ -52,6 +52,26 @@ void rt_message(const char *a, const char *b, const char *c) {
   rt_write_full(2, line, n);
 }
 
+uint64_t rt_parse_u64(const char **p, unsigned base) {
+  uint64_t v = 0;
+  for (;; (*p)++) {
+    char c = **p;
+    unsigned digit = c >= '0' && c <= '9'   ? (unsigned)(c - '0')
+                     : c >= 'a' && c <= 'z' ? (unsigned)(c - 'a' + 10)
+                     : c >= 'A' && c <= 'Z' ? (unsigned)(c - 'A' + 10)
+                                            : base;
+    if (digit >= base)
+      return v;
+    v = v > (UINT64_MAX - digit) / base ? UINT64_MAX : v * base + digit; /* saturates, like strtoull */
+  }
+}
+
+int rt_parse_fd(const char *text) {
+  const char *end = text;
+  uint64_t n = text ? rt_parse_u64(&end, 10) : 0;
+  return end == text || *end || n > 0x7fffffff ? -1 : (int)n;
+}
+
 char *rt_format_u64(char *buf, uint64_t v) {
   char *p = buf + 20;
   *p = 0;

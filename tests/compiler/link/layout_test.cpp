@@ -1,9 +1,12 @@
 // The aligner on synthetic per-ISA link maps: every shared anchor symbol
-// gets one address, alignments hold on every ISA, ISA-only sections get
-// space of their own, and the per-ISA rest fits after the slots.
+// gets one address, alignments hold on every ISA, ISA-only code shares
+// room with other ISAs' own while ISA-only data gets room of its own, and
+// the per-ISA rest fits after the slots.
 #include "link/layout.h"
 #include "link/linker_script.h"
 #include "link/output_sections.h"
+
+#include <algorithm>
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
@@ -73,12 +76,35 @@ TEST(Layout, SameSectionGetsOneAddressWithLargestSizeAndAlignment) {
   EXPECT_GE(text.end, f_slot->anchor + 0x10);
 }
 
-TEST(Layout, OneIsaSectionsGetSpaceOfTheirOwn) {
+namespace {
+
+// Ranges [start, start + size) of the slots `isa` has, by section name.
+std::vector<std::pair<uint64_t, uint64_t>> ranges_on(const SectionPlacement &p, Isa isa,
+                                                     const std::map<std::string, uint64_t> &size) {
+  std::vector<std::pair<uint64_t, uint64_t>> out;
+  for (const Slot &slot : p.slots)
+    if (auto it = slot.copies.find(isa); it != slot.copies.end())
+      out.push_back({it->second.start, it->second.start + size.at(it->second.section)});
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+void expect_disjoint(std::vector<std::pair<uint64_t, uint64_t>> ranges) {
+  std::sort(ranges.begin(), ranges.end());
+  for (size_t i = 1; i < ranges.size(); ++i)
+    EXPECT_LE(ranges[i - 1].second, ranges[i].first) << "slots " << i - 1 << " and " << i;
+}
+
+} // namespace
+
+TEST(Layout, OneIsaCodeSharesRoomWithOtherIsasOwn) {
+  // Code is the destination's on a move, so x86-only and ppc-only code may
+  // lie at one address; the shared g comes first on both.
   std::map<Isa, LinkMap> maps;
   maps[Isa::X86_64] = text_map({input("a.o", "", ".text.only_x86", 0x20, 16, {{"only_x86", 0}}),
                                 input("a.o", "", ".text.g", 0x10, 16, {{"g", 0}})});
   maps[Isa::PPC64LE] = text_map({input("a.o", "", ".text.g", 0x10, 16, {{"g", 0}}),
-                                 input("a.o", "", ".text.only_ppc", 0x20, 16, {{"only_ppc", 0}})});
+                                 input("a.o", "", ".text.only_ppc", 0x30, 16, {{"only_ppc", 0}})});
   const SectionPlacement &text = text_of(compute_layout(maps));
   const Slot *x = slot_with(text, Isa::X86_64, ".text.only_x86");
   const Slot *p = slot_with(text, Isa::PPC64LE, ".text.only_ppc");
@@ -86,12 +112,45 @@ TEST(Layout, OneIsaSectionsGetSpaceOfTheirOwn) {
   ASSERT_TRUE(x && p && g);
   EXPECT_EQ(x->copies.size(), 1u);
   EXPECT_EQ(p->copies.size(), 1u);
-  // No two slots overlap, whichever ISAs they belong to.
-  std::vector<std::pair<uint64_t, uint64_t>> ranges = {
-      {x->anchor, x->anchor + 0x20}, {p->anchor, p->anchor + 0x20}, {g->anchor, g->anchor + 0x10}};
-  std::sort(ranges.begin(), ranges.end());
-  for (size_t i = 1; i < ranges.size(); ++i)
-    EXPECT_LE(ranges[i - 1].second, ranges[i].first);
+  EXPECT_EQ(g->anchor, text.address) << "sections every ISA has come first";
+  EXPECT_EQ(x->anchor, p->anchor) << "one-ISA sections of different ISAs share room";
+  std::map<std::string, uint64_t> size = {
+      {".text.only_x86", 0x20}, {".text.g", 0x10}, {".text.only_ppc", 0x30}};
+  expect_disjoint(ranges_on(text, Isa::X86_64, size));
+  expect_disjoint(ranges_on(text, Isa::PPC64LE, size));
+  EXPECT_GE(text.end, p->anchor + 0x30) << "the section ends after the larger ISA's own";
+  // Each ISA's script places its slots in address order (lld cannot move
+  // the location counter back).
+  for (Isa isa : {Isa::X86_64, Isa::PPC64LE}) {
+    std::vector<std::pair<uint64_t, uint64_t>> in_order;
+    for (const Slot &slot : text.slots)
+      if (auto it = slot.copies.find(isa); it != slot.copies.end())
+        in_order.push_back({it->second.start, 0});
+    EXPECT_TRUE(std::is_sorted(in_order.begin(), in_order.end())) << name(isa);
+  }
+}
+
+TEST(Layout, OneIsaDataGetsRoomOfItsOwn) {
+  // Data keeps the dump's bytes on a move: an x86-only variable must not lie
+  // where a ppc64le-only one did.
+  auto data_map = [](std::vector<MapInputSection> inputs) {
+    LinkMap map;
+    map.sections.push_back({".data", 0, 0x100, 8, std::move(inputs)});
+    return map;
+  };
+  std::map<Isa, LinkMap> maps;
+  maps[Isa::X86_64] = data_map({input("a.o", "", ".data.only_x86", 0x20, 8, {{"only_x86", 0}}),
+                                input("a.o", "", ".data.g", 0x10, 8, {{"g", 0}})});
+  maps[Isa::PPC64LE] = data_map({input("a.o", "", ".data.g", 0x10, 8, {{"g", 0}}),
+                                 input("a.o", "", ".data.only_ppc", 0x20, 8, {{"only_ppc", 0}})});
+  Layout layout = compute_layout(maps);
+  ASSERT_EQ(layout.sections.size(), 1u);
+  const SectionPlacement &data = layout.sections[0];
+  std::vector<std::pair<uint64_t, uint64_t>> all;
+  for (const Slot &slot : data.slots)
+    all.push_back({slot.anchor, slot.anchor + (slot.copies.size() == 2 ? 0x10 : 0x20)});
+  ASSERT_EQ(all.size(), 3u);
+  expect_disjoint(all);
 }
 
 TEST(Layout, MatchesAssemblyTextAndCSectionByTheirSymbol) {
