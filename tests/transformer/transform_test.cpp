@@ -345,6 +345,32 @@ TEST(Transform, ConditionFieldBitsComeFromSeveralComparisons) {
   EXPECT_EQ(regs.get(71), 3u) << "cr3";
 }
 
+// ppc64 keeps a scalar in a vector register in its first doubleword, in
+// bytes 8-15 of the register images: a double live in v20 (DWARF 97) is
+// written there and read from there.
+TEST(Transform, PpcScalarInAVectorRegisterIsItsUpperHalf) {
+  transform::Program ppc = test::make_program(Isa::PPC64LE);
+  meta::Metadata m = ppc.meta();
+  const uint16_t v20 = 97;
+  for (meta::CallSite &site : m.call_sites)
+    if (site.id == 1001) // frame 0: live value 2 is the double 0.5
+      site.live_values[2] = {meta::LocationKind::Register, 16, v20, 0, 0,
+                             {ValueClass::Float, 64}};
+  transform::Program dst = ppc_with(ppc, m);
+  ImageSet set = test::make_parked_set(Isa::X86_64, 2);
+  transform::transform_image_set(set, test::make_program(Isa::X86_64), dst);
+  Process &p = set.processes.front();
+  transform::RegFile regs = transform::reg_file(p.threads[0].info);
+  EXPECT_EQ(regs.regs[v20].hi, std::bit_cast<uint64_t>(0.5)) << "v20's first doubleword";
+
+  // Back to x86-64 from a v20 whose other doubleword is not the value.
+  regs.regs[v20] = {0x1111, std::bit_cast<uint64_t>(7.25)};
+  p.threads[0].info = transform::thread_info(Isa::PPC64LE, regs);
+  transform::transform_image_set(set, dst, test::make_program(Isa::X86_64));
+  transform::RegFile x86 = transform::reg_file(p.threads[0].info);
+  EXPECT_EQ(test::read_stack(Isa::X86_64, 2, x86, p.memory)[0].v2, std::bit_cast<uint64_t>(7.25));
+}
+
 TEST(TransformRefuses, CorruptFrameChain) {
   ImageSet set = test::make_parked_set(Isa::X86_64, 3);
   // Point the innermost frame's saved rbp below its own frame.

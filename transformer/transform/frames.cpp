@@ -96,9 +96,19 @@ static bool ppc_single_in_register(Isa isa, const LiveValue &lv) {
          lv.type.value_class == ValueClass::Float && lv.type.bits == 32;
 }
 
+// ppc64 keeps a scalar in a vector register (v20-v31 survive calls) in
+// its first doubleword, which the register images (the runtime's and the
+// kernel's stvx, on little-endian) and a prologue's stvx put in bytes 8-15.
+static bool ppc_scalar_in_vector_register(Isa isa, const LiveValue &lv) {
+  return isa == Isa::PPC64LE && lv.kind == LocationKind::Register &&
+         abi(isa).reg_size(lv.dwarf_reg) == 16 && lv.type.bits <= 64;
+}
+
 // The value as its IR type lays it out in memory (the ISAs agree on that),
 // from its form in the source location.
 static RegValue to_memory_form(RegValue v, const LiveValue &lv, Isa isa) {
+  if (ppc_scalar_in_vector_register(isa, lv))
+    v = {v.hi, 0};
   if (ppc_single_in_register(isa, lv))
     v = {std::bit_cast<uint32_t>(static_cast<float>(std::bit_cast<double>(v.lo))), 0};
   unsigned bytes = lv.type.bits % 8 == 0 && lv.type.bits ? lv.type.bits / 8 : lv.size;
@@ -109,6 +119,8 @@ static RegValue to_memory_form(RegValue v, const LiveValue &lv, Isa isa) {
 static RegValue to_location_form(RegValue v, const LiveValue &lv, Isa isa) {
   if (ppc_single_in_register(isa, lv))
     v = {std::bit_cast<uint64_t>(static_cast<double>(std::bit_cast<float>(uint32_t(v.lo)))), 0};
+  if (ppc_scalar_in_vector_register(isa, lv))
+    v = {0, v.lo};
   return v;
 }
 
