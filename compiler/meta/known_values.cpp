@@ -10,6 +10,7 @@
 #include "llvm/MC/MCInstrDesc.h"
 
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <cstdint>
 #include <map>
@@ -47,16 +48,60 @@ struct Value {
   // (every narrow write modelled zero-extends; a sign extension of anything
   // but a number gives a symbol of its own).
   uint8_t low = 0;
-  // Nonzero in a ppc64 condition-register field that holds a comparison
-  // the dataflow knows: its number in Interpreter's list, plus one (the
-  // Value is then otherwise 0).
-  uint32_t comparison = 0;
   // Nonzero: the value is (base + offset + addend) >> shift, arithmetic if
   // `shift_signed` (then before `low`).
   uint8_t shift = 0;
   bool shift_signed = false;
+  // In a ppc64 condition-register field the dataflow knows, what each of
+  // its bits (LT, GT, EQ, SO) holds (kBit* below; the Value is then
+  // otherwise 0): ppc64 moves single bits between fields (`crmove 8, 2`
+  // parks cr0.eq in cr2.lt beside the bits of another compare).
+  std::array<uint32_t, 4> bits = {};
   auto operator<=>(const Value &) const = default;
 };
+
+// A condition-register bit as a Value holds it: unknown, a constant, or
+// bit `bit` (0 LT ... 3 SO) of comparison `id` (Interpreter's list, from 1),
+// each possibly complemented (kBitInverted).
+constexpr uint32_t kBitUnknown = 0, kBitInverted = 1, kBitZero = 2, kBitOne = 3;
+constexpr uint32_t comparisonBit(uint32_t id, unsigned bit) { return id << 3 | bit << 1; }
+constexpr uint32_t comparisonOfBit(uint32_t b) { return b >> 3; }
+constexpr unsigned resultBitOf(uint32_t b) { return (b >> 1) & 3; }
+constexpr uint32_t complement(uint32_t b) { return b == kBitUnknown ? b : b ^ kBitInverted; }
+
+bool isField(const Value &v) {
+  return llvm::any_of(v.bits, [](uint32_t b) { return b != kBitUnknown; });
+}
+
+// The bits two paths into a join agree on; nullopt if none.
+std::optional<Value> meetFields(Value a, const Value &b) {
+  for (size_t i = 0; i < a.bits.size(); ++i)
+    if (a.bits[i] != b.bits[i])
+      a.bits[i] = kBitUnknown;
+  return isField(a) ? std::optional(a) : std::nullopt;
+}
+
+// The logic of ppc64's condition-register instructions on two known bits.
+// `same` says both operands are one register bit, equal even if unknown.
+uint32_t andBits(uint32_t a, uint32_t b, bool same) {
+  if (same || a == b || b == kBitOne)
+    return a;
+  if (a == kBitZero || b == kBitZero || (a != kBitUnknown && a == complement(b)))
+    return kBitZero;
+  return a == kBitOne ? b : kBitUnknown;
+}
+uint32_t orBits(uint32_t a, uint32_t b, bool same) {
+  return complement(andBits(complement(a), complement(b), same));
+}
+uint32_t xorBits(uint32_t a, uint32_t b, bool same) {
+  if (same || (a != kBitUnknown && a == b))
+    return kBitZero;
+  if (a == kBitZero || a == kBitOne)
+    return a == kBitOne ? complement(b) : b;
+  if (b == kBitZero || b == kBitOne)
+    return b == kBitOne ? complement(a) : a;
+  return a != kBitUnknown && a == complement(b) ? kBitOne : kBitUnknown;
+}
 
 // Symbols of the instruction at index i: one per register it writes; those
 // above kEntrySymbols are the registers' values at the function's entry,
@@ -263,6 +308,15 @@ struct State {
     };
     for (auto it = regs.begin(); it != regs.end();) {
       auto other_it = other.regs.find(it->first);
+      if (other_it != other.regs.end() && isField(it->second) && isField(other_it->second)) {
+        if (std::optional<Value> agreed = meetFields(it->second, other_it->second)) {
+          it->second = *agreed;
+          ++it;
+        } else {
+          it = regs.erase(it);
+        }
+        continue;
+      }
       if (other_it == other.regs.end() ||
           (!(other_it->second == it->second) && !relatable(it->first)) ||
           opaqueUnlike(it->second, other_it->second)) {
@@ -551,7 +605,7 @@ bool holds(const Value &place, const Value &wanted, unsigned bytes) {
   auto kept = [&](const Value &v) { return std::min<unsigned>(v.low ? v.low : 8, bytes); };
   return place.base == wanted.base && place.offset == wanted.offset &&
          place.symbol == wanted.symbol && place.addend == wanted.addend &&
-         place.high == wanted.high && place.comparison == wanted.comparison &&
+         place.high == wanted.high && place.bits == wanted.bits &&
          place.shift == wanted.shift && place.shift_signed == wanted.shift_signed &&
          kept(place) == kept(wanted);
 }
@@ -630,6 +684,7 @@ struct Compared {
   Value a, b;
   bool is_signed = true;
   uint8_t bytes = 8;
+  uint64_t mask = ~uint64_t(0); // the bits of `a` compared (andi.'s immediate)
   auto operator<=>(const Compared &) const = default;
 };
 
@@ -665,6 +720,7 @@ public:
     pending_.clear();
     inst_ = &in.inst;
     state_ = &state;
+    Maybe andSource = andMask(in.inst) ? operand(in.inst, state, 1) : std::nullopt;
     if (code_.analysis().isCall(in.inst)) {
       call(state);
       commit(index, state);
@@ -685,7 +741,7 @@ public:
     if (!handled)
       clobber(in, state);
     commit(index, state);
-    setRecordField(in, state);
+    setRecordField(in, andSource, state);
   }
 
   int spReg() const { return isa_ == Isa::X86_64 ? 7 : isa_ == Isa::AArch64 ? 31 : 1; }
@@ -739,56 +795,78 @@ public:
     return std::nullopt;
   }
 
-  // The comparison a condition-register field holds, if the value is one.
-  const Compared *comparison(const Value &value) const {
-    return value.comparison ? &comparisons_[value.comparison - 1] : nullptr;
+  // The comparison a condition-register bit holds, if it holds one.
+  const Compared *comparison(uint32_t bit) const {
+    uint32_t id = comparisonOfBit(bit);
+    return id ? &comparisons_[id - 1] : nullptr;
   }
 
-  // Forgets the fields that compare a value of join point `join`: arriving
+  // Forgets the bits that compare a value of join point `join`: arriving
   // there again, they hold the previous round's test (the join's symbols
   // inside a comparison are not renamed like those of the places).
   void forgetRoundComparisons(State &state, size_t join) const {
-    std::erase_if(state.regs, [&](const auto &entry) {
-      const Compared *c = comparison(entry.second);
-      return c && (joinSymbolIn(c->a, join) || joinSymbolIn(c->b, join));
+    forgetBits(state, [&](const Compared &c) {
+      return joinSymbolIn(c.a, join) || joinSymbolIn(c.b, join);
     });
   }
 
 private:
-  // The field a compare leaves: a comparison of two known values, numbered
-  // once so that equal fields are equal Values. Only the bytes compared
-  // matter, so a narrow value that keeps them is taken whole.
-  Maybe compared(Maybe a, Maybe b, bool isSigned, uint8_t bytes) {
-    if (!a || !b || a->comparison || b->comparison)
+  // Forgets the condition-register bits whose comparison is `stale`, and
+  // the fields left with none.
+  template <class Stale> void forgetBits(State &state, Stale stale) const {
+    for (auto it = state.regs.begin(); it != state.regs.end();) {
+      bool field = isField(it->second);
+      for (uint32_t &bit : it->second.bits)
+        if (const Compared *c = comparison(bit); c && stale(*c))
+          bit = kBitUnknown;
+      it = field && !isField(it->second) ? state.regs.erase(it) : std::next(it);
+    }
+  }
+
+  // The field a compare leaves: a comparison of two known values,
+  // numbered once so that equal fields are equal Values. Only the bytes
+  // compared matter, so a narrow value that keeps them is taken whole.
+  Maybe compared(Maybe a, Maybe b, bool isSigned, uint8_t bytes,
+                 uint64_t mask = ~uint64_t(0)) {
+    if (!a || !b || isField(*a) || isField(*b))
       return std::nullopt;
     for (Value *v : {&*a, &*b})
       if (v->low >= bytes)
         v->low = 0;
-    Compared c{*a, *b, isSigned, bytes};
+    Compared c{*a, *b, isSigned, bytes, mask};
     auto [it, fresh] = comparisonIds_.try_emplace(c, uint32_t(comparisons_.size() + 1));
     if (fresh)
       comparisons_.push_back(c);
     Value field;
-    field.comparison = it->second;
+    for (unsigned bit = 0; bit < field.bits.size(); ++bit)
+      field.bits[bit] = comparisonBit(it->second, bit);
     return field;
   }
 
-  // Whether `value` mentions a symbol of instruction `index`, itself or in
-  // the comparison it holds: it no longer holds when that runs again.
-  bool mentions(const Value &value, size_t index) const {
-    if (isSymbolOf(value, index))
-      return true;
-    const Compared *c = comparison(value);
-    return c && (isSymbolOf(c->a, index) || isSymbolOf(c->b, index));
+  // Whether `value` mentions a symbol of instruction `index`: it no longer
+  // holds when that runs again.
+  bool mentions(const Value &value, size_t index) const { return isSymbolOf(value, index); }
+
+  // The bits of its source an andi. or andis. keeps and tests.
+  std::optional<uint64_t> andMask(const MCInst &inst) const {
+    StringRef name = code_.opcode_name(inst);
+    uint64_t imm = uint64_t(code_.imm(inst, 2)) & 0xffff;
+    if (name == "ANDI_rec" || name == "ANDI8_rec")
+      return imm;
+    if (name == "ANDIS_rec" || name == "ANDIS8_rec")
+      return imm << 16;
+    return std::nullopt;
   }
 
-  // A record form (`andi.`) sets cr0 from a signed comparison of its
-  // 64-bit result with zero.
-  void setRecordField(const Instr &in, State &state) {
+  // A record form sets cr0 from a signed comparison of its 64-bit result
+  // with zero; that of andi. and andis. is taken as one of their source's
+  // bits (`andi. 4, 30, 1` tests n & 1 of n, which outlives the result).
+  void setRecordField(const Instr &in, Maybe andSource, State &state) {
     if (isa_ != Isa::PPC64LE || !code_.opcode_name(in.inst).ends_with("_rec"))
       return;
-    Maybe result = get(state, code_.reg(in.inst, 0));
-    Maybe field = compared(result, absolute(0), true, 8);
+    std::optional<uint64_t> mask = andMask(in.inst);
+    Maybe tested = mask ? andSource : get(state, code_.reg(in.inst, 0));
+    Maybe field = compared(tested, absolute(0), true, 8, mask.value_or(~uint64_t(0)));
     if (field)
       state.regs[kCr0] = *field;
   }
@@ -852,6 +930,9 @@ private:
 
   void commit(size_t index, State &state) {
     std::erase_if(state.regs, [&](const auto &entry) { return mentions(entry.second, index); });
+    forgetBits(state, [&](const Compared &c) {
+      return mentions(c.a, index) || mentions(c.b, index);
+    });
     std::erase_if(state.slots,
                   [&](const auto &entry) { return mentions(entry.second.value, index); });
     for (auto [reg, value, low, shift, shift_signed] : pending_) {
@@ -933,6 +1014,8 @@ private:
   bool stepX86(const Instr &in, State &state);
   bool stepAarch64(const Instr &in, State &state);
   bool stepPpc(const Instr &in, State &state);
+  std::optional<std::pair<int, unsigned>> conditionBit(unsigned i) const;
+  uint32_t bitOf(unsigned i) const;
 
   const Disassembler &code_;
   Isa isa_;
@@ -1175,6 +1258,26 @@ bool Interpreter::stepAarch64(const Instr &in, State &state) {
   return true;
 }
 
+// The field (DWARF register) and the bit in it (0 LT, 1 GT, 2 EQ, 3 SO)
+// that condition-register bit operand i names (CR2LT).
+std::optional<std::pair<int, unsigned>> Interpreter::conditionBit(unsigned i) const {
+  StringRef name = code_.reg_name(*inst_, i);
+  static constexpr StringRef kBits[] = {"LT", "GT", "EQ", "UN"};
+  if (name.size() != 5 || !name.starts_with("CR") || reg(i) < 0)
+    return std::nullopt;
+  auto bit = llvm::find(kBits, name.drop_front(3));
+  if (bit == std::end(kBits))
+    return std::nullopt;
+  return std::pair(reg(i), unsigned(bit - std::begin(kBits)));
+}
+
+// What condition-register bit operand i holds.
+uint32_t Interpreter::bitOf(unsigned i) const {
+  auto place = conditionBit(i);
+  Maybe field = place ? get(*state_, place->first) : std::nullopt;
+  return field ? field->bits[place->second] : kBitUnknown;
+}
+
 bool Interpreter::stepPpc(const Instr &in, State &state) {
   const MCInst &inst = in.inst;
   StringRef name = code_.opcode_name(inst);
@@ -1276,6 +1379,29 @@ bool Interpreter::stepPpc(const Instr &in, State &state) {
                          name.drop_back().ends_with("D") ? 8 : 4));
   } else if (name == "MCRF" && n == 2) {
     set(reg(0), value(1));
+  } else if (name.starts_with("CR") && n == 3 && conditionBit(0)) {
+    // A logical operation on two bits (crmove, crnot, crset, crclr are
+    // cror, crnor, creqv, crxor of one bit with itself); an "N" before the
+    // operation complements the result, a "C" after it the second operand.
+    StringRef op = name.drop_front(2);
+    bool negate = op.consume_front("N") || op == "EQV";
+    if (op == "EQV")
+      op = "XOR";
+    bool complementB = op.consume_back("C");
+    uint32_t a = bitOf(1), b = bitOf(2);
+    if (complementB)
+      b = complement(b);
+    bool same = !complementB && code_.reg_name(in.inst, 1) == code_.reg_name(in.inst, 2);
+    uint32_t out = op == "AND" ? andBits(a, b, same)
+                   : op == "OR" ? orBits(a, b, same)
+                   : op == "XOR" ? xorBits(a, b, same)
+                                : kBitUnknown;
+    auto [field, bit] = *conditionBit(0);
+    Value written;
+    if (Maybe before = get(state, field); before && isField(*before))
+      written = *before;
+    written.bits[bit] = negate ? complement(out) : out;
+    set(field, isField(written) ? Maybe(written) : std::nullopt);
   } else if (name == "STDU" && n == 4) { // (writeback, s, displacement, base)
     Maybe at = plus(value(3), imm(2));
     store(state, at, value(1), 8);
@@ -1674,14 +1800,16 @@ void findKnownValues(const Interpreter &interpreter, Isa isa, CallSite &site,
       }
     return std::nullopt;
   };
-  // A condition-register field: its first operand described like any
-  // value, the other a number or a recorded value plus a number.
+  // A comparison in a condition-register field: its first operand
+  // described like any value, the other a number or a recorded value plus
+  // a number.
   auto describeComparison = [&](KnownValue known,
                                 const Compared &c) -> std::optional<KnownValue> {
     std::optional<KnownValue> first = describe(known, c.a);
     if (!first || c.b.low || c.b.high || c.b.shift)
       return std::nullopt;
     Comparison other{c.is_signed, c.bytes, std::nullopt, c.b.offset};
+    other.mask = c.mask;
     Terms want = termsOf(c.b);
     if (!want.empty()) {
       auto part = llvm::find_if(bases, [&](const Part &p) {
@@ -1695,13 +1823,43 @@ void findKnownValues(const Interpreter &interpreter, Isa isa, CallSite &site,
     first->comparison = other;
     return first;
   };
+  // A field: one known value per comparison its bits hold, saying which,
+  // and a number for the bits set as constants (the others are clear).
+  auto describeField = [&](const KnownValue &place, const Value &field) {
+    uint64_t ones = 0;
+    for (size_t i = 0; i < field.bits.size(); ++i)
+      if (field.bits[i] == kBitOne)
+        ones |= 8 >> i;
+    if (ones)
+      if (auto known = describe(place, *absolute(ones)))
+        site.known_values.push_back(*known);
+    std::set<uint32_t> described;
+    for (uint32_t bit : field.bits) {
+      uint32_t id = comparisonOfBit(bit);
+      if (!id || !described.insert(id).second)
+        continue;
+      std::optional<KnownValue> known =
+          describeComparison(place, *interpreter.comparison(bit));
+      if (!known)
+        continue;
+      Comparison &c = *known->comparison;
+      for (size_t i = 0; i < field.bits.size(); ++i) {
+        bool held = comparisonOfBit(field.bits[i]) == id;
+        c.result_bit[i] = held ? uint8_t(resultBitOf(field.bits[i])) : Comparison::kNoBit;
+        if (held && (field.bits[i] & kBitInverted))
+          c.complemented |= uint8_t(8 >> i);
+      }
+      site.known_values.push_back(*known);
+    }
+  };
   site.known_values.clear();
   for (const auto &[reg, value] : state.regs) {
     if (reg == sp || !is_callee_saved(isa, unsigned(reg)))
       continue;
     KnownValue place{true, uint16_t(reg), 0, 8};
-    const Compared *c = interpreter.comparison(value);
-    if (auto known = c ? describeComparison(place, *c) : describe(place, value))
+    if (isField(value))
+      describeField(place, value);
+    else if (auto known = describe(place, value))
       site.known_values.push_back(*known);
   }
   for (const auto &[offset, slot] : state.slots)

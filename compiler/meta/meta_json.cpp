@@ -53,13 +53,26 @@ static std::string valueText(const KnownValue &known) {
   return "?";
 }
 
-// ppc64's mnemonic for the comparison: "cmpd live0+0,live6+0".
+// ppc64's mnemonic for the comparison: "cmpd live0+0,live6+0" (of the bits
+// andi. tests: "cmpd (live0+0)&0x1,0"), followed, unless the field holds
+// its result as is, by which field bit holds which result bit: "lt=~eq"
+// (the field's LT holds the complement of the result's EQ).
 static std::string comparisonText(const Comparison &compare, const std::string &value) {
   std::string other = compare.live_value
                           ? fmt::format("live{}{:+}", *compare.live_value, compare.offset)
                           : fmt::format("{}", compare.offset);
-  return fmt::format("cmp{}{} {},{}", compare.is_signed ? "" : "l", compare.bytes == 4 ? "w" : "d",
-                     value, other);
+  std::string first =
+      compare.mask == ~uint64_t(0) ? value : fmt::format("({})&{:#x}", value, compare.mask);
+  std::string text = fmt::format("cmp{}{} {},{}", compare.is_signed ? "" : "l",
+                                 compare.bytes == 4 ? "w" : "d", first, other);
+  if (compare.result_bit == Comparison{}.result_bit && !compare.complemented)
+    return text;
+  static constexpr const char *kBits[] = {"lt", "gt", "eq", "so"};
+  for (size_t i = 0; i < compare.result_bit.size(); ++i)
+    if (uint8_t from = compare.result_bit[i]; from != Comparison::kNoBit)
+      text += fmt::format(" {}={}{}", kBits[i], compare.complemented & (8 >> i) ? "~" : "",
+                          kBits[from & 3]);
+  return text;
 }
 
 std::string known_value_text(const KnownValue &known) {

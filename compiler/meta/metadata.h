@@ -8,6 +8,7 @@
 #include "support/isa.h"
 #include "support/value_type.h"
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -57,12 +58,25 @@ struct FrameRule {
 // n == (n & ~3) made once before a loop. The field holds LT, GT or EQ (SO
 // clear) of the known value's own value compared with the other operand,
 // live value `live_value` plus `offset` or, without one, the number
-// `offset`; cmpw/cmplw compare the low 4 bytes.
+// `offset`; cmpw/cmplw compare the low 4 bytes, andi. and andis. the bits
+// `mask` of the value (with zero).
+//
+// ppc64 also moves single bits between fields (`crmove 8, 2` parks cr0.eq
+// in cr2.lt beside the bits of another compare), so a field's bits may come
+// from several comparisons, each a known value of the field's register:
+// field bit i (0 LT, 1 GT, 2 EQ, 3 SO) holds bit result_bit[i] of this
+// comparison's result (same numbering), complemented where `complemented`
+// has the field's bit (8 LT ... 1 SO), or kNoBit: another known value of
+// the register gives it, a number its bits set, or it is clear.
 struct Comparison {
+  static constexpr uint8_t kNoBit = 0xff;
   bool is_signed = true;
   uint8_t bytes = 8;
   std::optional<uint32_t> live_value;
   int64_t offset = 0;
+  uint64_t mask = ~uint64_t(0);
+  std::array<uint8_t, 4> result_bit = {0, 1, 2, 3};
+  uint8_t complemented = 0;
 };
 
 // A value the code keeps at a return address that no record names, but that

@@ -21,6 +21,17 @@ using testing::HasSubstr;
 
 namespace {
 
+// The synthetic ppc64 program `ppc` with metadata `m` instead of its own.
+transform::Program ppc_with(const transform::Program &ppc, meta::Metadata m) {
+  return transform::Program(
+      std::move(m), {ppc.loads(),
+                     {{"__xisa_base_ret_main", ppc.base_return("__xisa_base_ret_main")}},
+                     0x10008000,
+                     0x3000,
+                     {},
+                     test::kJmpBufTable});
+}
+
 void expect_frames(const ImageSet &set, Isa isa, size_t depth, unsigned thread = 0) {
   const Process &p = set.processes.front();
   ASSERT_EQ(isa_of(p.threads.at(thread).info), isa);
@@ -285,12 +296,7 @@ TEST(Transform, ConditionFieldsComeFromComparisons) {
       site.known_values = {known(72, 0, 0, {true, 8, {}, 0x1000})};
     }
   }
-  transform::Program dst(m, {ppc.loads(),
-                             {{"__xisa_base_ret_main", ppc.base_return("__xisa_base_ret_main")}},
-                             0x10008000,
-                             0x3000,
-                             {},
-                             test::kJmpBufTable});
+  transform::Program dst = ppc_with(ppc, m);
   transform::transform_image_set(set, test::make_program(Isa::X86_64), dst);
   const Process &p = set.processes.front();
   transform::RegFile regs = transform::reg_file(p.threads[0].info);
@@ -303,6 +309,66 @@ TEST(Transform, ConditionFieldsComeFromComparisons) {
   p.memory.read(cfa0 + 8, {reinterpret_cast<uint8_t *>(&saved), 4});
   EXPECT_EQ(saved, 0x4000u) << "frame 1's cr4 in frame 0's save word";
   expect_frames(set, Isa::PPC64LE, 2);
+}
+
+// A field's bits from two comparisons, one of andi.'s masked bits and
+// complemented, and a number (`crmove 8, 2` before matmul's final-loop poll
+// on ppc64).
+TEST(Transform, ConditionFieldBitsComeFromSeveralComparisons) {
+  ImageSet set = test::make_parked_set(Isa::X86_64, 2);
+  transform::Program ppc = test::make_program(Isa::PPC64LE);
+  meta::Metadata m = ppc.meta();
+  constexpr uint8_t no = meta::Comparison::kNoBit;
+  constexpr uint64_t all = ~uint64_t(0);
+  auto known = [](uint16_t reg, meta::Comparison compare) {
+    meta::KnownValue value;
+    value.dwarf_reg = reg;
+    value.base = meta::KnownValue::Base::LiveValue; // v0 = 0x1000 in frame 0
+    value.comparison = compare;
+    return value;
+  };
+  meta::KnownValue ones; // cr3.so set
+  ones.dwarf_reg = 71;
+  ones.offset = 1;
+  for (meta::CallSite &site : m.call_sites)
+    if (site.id == 1001)
+      site.known_values = {
+          known(70, {true, 8, {}, 0x1000, all, {2, no, no, no}, 0}), // lt = (v0 == 0x1000)
+          known(70, {true, 8, {}, 0x2000, all, {no, 1, 2, 3}, 0}),   // v0 < 0x2000: gt, eq clear
+          // andi. 0xfff: (v0 & 0xfff) == 0; gt = !eq, eq = !lt
+          known(71, {false, 8, {}, 0, 0xfff, {no, 2, 0, no}, 4 | 2}),
+          ones};
+  transform::Program dst = ppc_with(ppc, m);
+  transform::transform_image_set(set, test::make_program(Isa::X86_64), dst);
+  transform::RegFile regs = transform::reg_file(set.processes.front().threads[0].info);
+  EXPECT_EQ(regs.get(70), 8u) << "cr2";
+  EXPECT_EQ(regs.get(71), 3u) << "cr3";
+}
+
+// ppc64 keeps a scalar in a vector register in its first doubleword, in
+// bytes 8-15 of the register images: a double live in v20 (DWARF 97) is
+// written there and read from there.
+TEST(Transform, PpcScalarInAVectorRegisterIsItsUpperHalf) {
+  transform::Program ppc = test::make_program(Isa::PPC64LE);
+  meta::Metadata m = ppc.meta();
+  const uint16_t v20 = 97;
+  for (meta::CallSite &site : m.call_sites)
+    if (site.id == 1001) // frame 0: live value 2 is the double 0.5
+      site.live_values[2] = {meta::LocationKind::Register, 16, v20, 0, 0,
+                             {ValueClass::Float, 64}};
+  transform::Program dst = ppc_with(ppc, m);
+  ImageSet set = test::make_parked_set(Isa::X86_64, 2);
+  transform::transform_image_set(set, test::make_program(Isa::X86_64), dst);
+  Process &p = set.processes.front();
+  transform::RegFile regs = transform::reg_file(p.threads[0].info);
+  EXPECT_EQ(regs.regs[v20].hi, std::bit_cast<uint64_t>(0.5)) << "v20's first doubleword";
+
+  // Back to x86-64 from a v20 whose other doubleword is not the value.
+  regs.regs[v20] = {0x1111, std::bit_cast<uint64_t>(7.25)};
+  p.threads[0].info = transform::thread_info(Isa::PPC64LE, regs);
+  transform::transform_image_set(set, dst, test::make_program(Isa::X86_64));
+  transform::RegFile x86 = transform::reg_file(p.threads[0].info);
+  EXPECT_EQ(test::read_stack(Isa::X86_64, 2, x86, p.memory)[0].v2, std::bit_cast<uint64_t>(7.25));
 }
 
 TEST(TransformRefuses, CorruptFrameChain) {

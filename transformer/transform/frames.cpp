@@ -6,6 +6,7 @@
 #include <bit>
 #include <bitset>
 #include <cstring>
+#include <map>
 
 namespace xisa::transform {
 
@@ -54,8 +55,11 @@ static void store_saved(images::Memory &memory, const Abi &abi, uint64_t addr, u
   store(memory, addr, {with_condition_field(load(memory, addr, 4).lo, field, v.lo), 0}, 4);
 }
 
-// The field a ppc64 compare of a with b leaves: LT, GT or EQ (SO clear).
-static uint64_t condition_of(uint64_t a, uint64_t b, const meta::Comparison &compare) {
+// The bits of a ppc64 condition-register field that a compare of a with b
+// gives, which leaves LT, GT or EQ (SO clear): those `compare` says the
+// field holds, where it holds them.
+static uint64_t condition_bits_of(uint64_t a, uint64_t b, const meta::Comparison &compare) {
+  a &= compare.mask;
   if (compare.bytes == 4) {
     auto word = [&](uint64_t v) {
       return compare.is_signed ? uint64_t(int64_t(int32_t(v))) : uint64_t(uint32_t(v));
@@ -64,7 +68,17 @@ static uint64_t condition_of(uint64_t a, uint64_t b, const meta::Comparison &com
     b = word(b);
   }
   bool less = compare.is_signed ? int64_t(a) < int64_t(b) : a < b;
-  return a == b ? 2 : less ? 8 : 4;
+  uint64_t result = a == b ? 2 : less ? 8 : 4;
+  uint64_t field = 0;
+  for (size_t i = 0; i < compare.result_bit.size(); ++i) {
+    uint8_t from = compare.result_bit[i];
+    if (from == meta::Comparison::kNoBit)
+      continue;
+    uint64_t mask = 8 >> i;
+    if (((result >> (3 - from)) & 1) != bool(compare.complemented & mask))
+      field |= mask;
+  }
+  return field;
 }
 
 // Keeps the low `size` bytes of v.
@@ -82,9 +96,19 @@ static bool ppc_single_in_register(Isa isa, const LiveValue &lv) {
          lv.type.value_class == ValueClass::Float && lv.type.bits == 32;
 }
 
+// ppc64 keeps a scalar in a vector register (v20-v31 survive calls) in
+// its first doubleword, which the register images (the runtime's and the
+// kernel's stvx, on little-endian) and a prologue's stvx put in bytes 8-15.
+static bool ppc_scalar_in_vector_register(Isa isa, const LiveValue &lv) {
+  return isa == Isa::PPC64LE && lv.kind == LocationKind::Register &&
+         abi(isa).reg_size(lv.dwarf_reg) == 16 && lv.type.bits <= 64;
+}
+
 // The value as its IR type lays it out in memory (the ISAs agree on that),
 // from its form in the source location.
 static RegValue to_memory_form(RegValue v, const LiveValue &lv, Isa isa) {
+  if (ppc_scalar_in_vector_register(isa, lv))
+    v = {v.hi, 0};
   if (ppc_single_in_register(isa, lv))
     v = {std::bit_cast<uint32_t>(static_cast<float>(std::bit_cast<double>(v.lo))), 0};
   unsigned bytes = lv.type.bits % 8 == 0 && lv.type.bits ? lv.type.bits / 8 : lv.size;
@@ -95,6 +119,8 @@ static RegValue to_memory_form(RegValue v, const LiveValue &lv, Isa isa) {
 static RegValue to_location_form(RegValue v, const LiveValue &lv, Isa isa) {
   if (ppc_single_in_register(isa, lv))
     v = {std::bit_cast<uint64_t>(static_cast<double>(std::bit_cast<float>(uint32_t(v.lo)))), 0};
+  if (ppc_scalar_in_vector_register(isa, lv))
+    v = {0, v.lo};
   return v;
 }
 
@@ -371,18 +397,22 @@ private:
     }
 
     // What the destination's code keeps beside the records; the live values
-    // below take precedence where both name one place.
+    // below take precedence where both name one place. A condition-register
+    // field's known values each give some of its bits.
+    std::map<uint16_t, uint64_t> fields;
     for (const meta::KnownValue &known : site.known_values) {
       RegValue value{resolve(site, known, cfa, values), 0};
       if (const std::optional<meta::Comparison> &compare = known.comparison) {
         uint64_t other = compare->offset;
         if (compare->live_value)
           other += live(site, *compare->live_value, values);
-        value = {condition_of(value.lo, other, *compare), 0};
+        value = {condition_bits_of(value.lo, other, *compare), 0};
       } else if (known.base == meta::KnownValue::Base::Absolute && !known.plus_live_value)
         value.hi = known.high; // what a 16-byte register or slot holds above
       if (known.in_register) {
         check_register(abi_, site, known.dwarf_reg, "a known value", dst_.path());
+        if (abi_.condition_field(known.dwarf_reg) >= 0)
+          value.lo = fields[known.dwarf_reg] |= value.lo;
         if (abi_.reg_size(known.dwarf_reg) < 16)
           value.hi = 0;
         regs.want(known.dwarf_reg, value);

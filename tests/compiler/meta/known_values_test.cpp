@@ -1203,8 +1203,9 @@ g:
 // ppc64 keeps loop-invariant tests in its non-volatile condition-register
 // fields cr2-cr4 (DWARF 70-72) across calls (matmul's main: cr2 = n ==
 // (n & ~3), cr3 = n < 4): a field set by each compare form, by a record
-// form (`andi.` sets cr0 from its result) copied with mcrf, is a comparison
-// of recorded values; one of a value the loop changes is not known.
+// form (`and.` sets cr0 from its result, `andi.` from its source's bits)
+// copied with mcrf, is a comparison of recorded values; one of a value the
+// loop changes is not known.
 TEST(KnownValues, PpcComparisonsInConditionRegisterFields) {
   const std::string prologue = R"(
   .text
@@ -1239,7 +1240,9 @@ f:
       {"cmpwi 2, 29, 7", "r70=cmpw live1+0,7"},
       {"cmplwi 3, 25, 65535", "r71=cmplw live2+0,65535"},
       {"addi 29, 30, 3\n  cmpd 4, 29, 25", "r72=cmpd live0+3,live2+0"},
-      {"andi. 25, 30, 3\n  mcrf 2, 0", "r70=cmpd live2+0,0"},
+      {"andi. 25, 30, 3\n  mcrf 2, 0", "r70=cmpd (live0+0)&0x3,0"},
+      {"andis. 25, 29, 1\n  mcrf 2, 0", "r70=cmpd (live1+0)&0x10000,0"},
+      {"and. 25, 30, 29\n  mcrf 2, 0", "r70=cmpd live2+0,0"},
   };
   for (const auto &[code, expected] : forms) {
     std::string source = prologue + "  " + code + "\n  bl g\n  nop\n  .globl ret\nret:" + epilogue;
@@ -1265,6 +1268,76 @@ ret:
   EXPECT_TRUE(found.count("r71=cmpd live0+0,9")) << "no r71=cmpd live0+0,9 in" << joined(found);
   for (const std::string &text : found)
     EXPECT_FALSE(text.starts_with("r70=")) << text;
+}
+
+// ppc64 moves single condition-register bits: `crmove 8, 2` parks cr0.eq
+// of `andi.` in cr2.lt beside the bits of cr2's own compare (matmul's
+// __real_main before its final loop's poll). Each bit is followed through
+// cror, crnor, crxor, creqv, crand, crandc and loops; a field's bits may
+// come from two comparisons and constants.
+TEST(KnownValues, PpcConditionBitsComeFromSeveralComparisons) {
+  const std::string prologue = R"(
+  .text
+  .abiversion 2
+  .globl f
+  .type f,@function
+f:
+  mflr 0
+  std 31, -8(1)
+  stdu 1, -64(1)
+  std 0, 80(1)
+  mr 31, 1
+  cmpdi 2, 29, 0
+  andi. 25, 30, 1
+)";
+  const std::string call = "  bl g\n  nop\n  .globl ret\nret:\n";
+  const std::string epilogue = R"(
+  addi 1, 1, 64
+  ld 0, 16(1)
+  ld 31, -8(1)
+  mtlr 0
+  blr
+.Lend:
+  .size f, .Lend-f
+)";
+  // Live values: r30, r29, r25; cr2 = cmpd r29, 0 and cr0 = (r30 & 1) == 0
+  // before each form.
+  std::vector<meta::LiveValue> live = {inRegister(30), inRegister(29), inRegister(25)};
+  const std::string cr2 = "r70=cmpd live1+0,0", cr0 = "cmpd (live0+0)&0x1,0";
+  const std::vector<std::pair<std::string, std::set<std::string>>> forms = {
+      {"crmove 8, 2", {cr2 + " gt=gt eq=eq so=so", "r70=" + cr0 + " lt=eq"}},
+      {"crnot 13, 2\n  crmove 12, 2\n  crclr 14\n  crclr 15",
+       {cr2, "r71=" + cr0 + " lt=eq gt=~eq"}},
+      {"crset 16\n  crxor 17, 16, 10\n  cror 18, 16, 2\n  crclr 19",
+       {cr2, "r72=0xa", "r72=cmpd live1+0,0 gt=~eq"}},
+      {"creqv 16, 2, 2\n  crand 17, 16, 10\n  crandc 18, 10, 16\n  crnor 19, 2, 2",
+       {cr2, "r72=0x8", "r72=cmpd live1+0,0 gt=eq", "r72=" + cr0 + " so=~eq"}},
+      {"crxor 8, 2, 2", {cr2 + " gt=gt eq=eq so=so"}}, // a clear bit: no value
+  };
+  for (const auto &[code, expected] : forms) {
+    std::string source = prologue + "  " + code + "\n" + call + epilogue;
+    std::set<std::string> found = known_at_ret(Isa::PPC64LE, source, live);
+    std::set<std::string> fields;
+    for (const std::string &text : found)
+      if (text.starts_with("r70=") || text.starts_with("r71=") || text.starts_with("r72="))
+        fields.insert(text);
+    EXPECT_EQ(fields, expected) << code;
+  }
+  // The poll in a loop: the call clobbers cr0, whose EQ comes back from
+  // cr2.lt; the loop's join keeps the bits its paths agree on.
+  std::string loop = prologue + R"(
+  li 28, 0
+.Lloop:
+  crmove 8, 2
+)" + call + R"(
+  crmove 2, 8
+  addi 28, 28, 1
+  cmpd 1, 28, 29
+  bne 1, .Lloop
+)" + epilogue;
+  std::set<std::string> found = known_at_ret(Isa::PPC64LE, loop, live);
+  for (const std::string &expected : {cr2 + " gt=gt eq=eq so=so", "r70=" + cr0 + " lt=eq"})
+    EXPECT_TRUE(found.count(expected)) << "no " << expected << " in" << joined(found);
 }
 
 // The loop's join relates the registers that count in step with the
