@@ -32,11 +32,10 @@ set(hops_known_failing
     jumptable.edges_from_aarch64
     # A 32-bit value kept across a call in a register the stackmap does not
     # name, beside the extended copy it does: x86 setjmp parse() keeps the
-    # char in r12 (live r13 = r12 - 48), ppc heap tree_walk and recursion
-    # hanoi keep depth / n in r28 / r29 (live: their extsw copies).
+    # char in r12 (live r13 = r12 - 48), ppc recursion hanoi keeps n in
+    # r29 (live: its extsw copy).
     setjmp.edges_from_aarch64
     setjmp.edges_from_ppc64le
-    heap.edges_from_aarch64
     recursion.edges_from_aarch64
     # ppc64le -> aarch64 at point 37 (init loop): wrong sums (not traced;
     # ppc vector halves?); x86_64 -> ppc64le at 3743: SIGSEGV (a ppc64 CR
