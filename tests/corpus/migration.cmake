@@ -3,20 +3,49 @@
 # 20%, 50% and 80% of the migration points a whole run passes
 # (tests/runtime/migrate-test.sh, scenario `scheduled`): once staying on
 # x86_64, and twice round the three ISAs, in both orders, which between them
-# take every one of the six directions. Stdout and exit status must be the
-# unmigrated run's.
+# take every one of the six directions. Two more routes start on a foreign
+# ISA and go round the three ISAs twice, in both orders, at 1,2,3 and 97,98,99%:
+# every direction once near the start (set-up loops) and once near the end
+# (final loops and exit). Stdout and exit status must be the unmigrated run's.
 set(migrate_test ${CMAKE_SOURCE_DIR}/tests/runtime/migrate-test.sh)
-set(hop_route_same_isa x86_64 x86_64 x86_64 x86_64)
-set(hop_route_aarch64_first x86_64 aarch64 ppc64le x86_64)
-set(hop_route_ppc64le_first x86_64 ppc64le aarch64 x86_64)
+set(hop_percents_mid 20,50,80)
+set(hop_percents_edges 1,2,3,97,98,99)
+set(hop_route_same_isa mid x86_64 x86_64 x86_64 x86_64)
+set(hop_route_aarch64_first mid x86_64 aarch64 ppc64le x86_64)
+set(hop_route_ppc64le_first mid x86_64 ppc64le aarch64 x86_64)
+set(hop_route_edges_from_ppc64le edges
+    ppc64le aarch64 x86_64 ppc64le aarch64 x86_64 ppc64le)
+set(hop_route_edges_from_aarch64 edges
+    aarch64 ppc64le x86_64 aarch64 ppc64le x86_64 aarch64)
 
 # Cross-ISA hops that fail today get the label known-failing (scripts/test.sh
-# lists them and leaves them out of the verdict). None does now: values the
-# code generators keep across calls without a stackmap record (hoisted
-# constants, loop counters and their shifts, ppc64 condition-register fields)
-# are rebuilt from compiler/meta's known values by transformer/transform/
-# frames.*. Same-ISA hops must all pass.
-set(hops_known_failing)
+# lists them and leaves them out of the verdict). Values the code generators
+# keep across calls without a stackmap record (hoisted constants, loop
+# counters and their shifts, ppc64 condition-register fields) are rebuilt
+# from compiler/meta's known values by transformer/transform/frames.*; the
+# edge routes still find these (first failing single hop named; details in
+# the xedge notes). Same-ISA hops must all pass.
+set(hops_known_failing
+    # x86_64 -> aarch64 at point 8: x19 (printf's format, hoisted) is not a
+    # known value: compiler/meta lets the switch's indirect branch reach
+    # every instruction, also the middle of x19's adrp/add pair.
+    jumptable.edges_from_aarch64
+    # A 32-bit value kept across a call in a register the stackmap does not
+    # name, beside the extended copy it does: x86 setjmp parse() keeps the
+    # char in r12 (live r13 = r12 - 48), ppc recursion hanoi keeps n in
+    # r29 (live: its extsw copy).
+    setjmp.edges_from_aarch64
+    setjmp.edges_from_ppc64le
+    recursion.edges_from_aarch64
+    # ppc64le -> aarch64 at point 37 (init loop): wrong sums (not traced;
+    # ppc vector halves?); x86_64 -> ppc64le at 3743: SIGSEGV (a ppc64 CR
+    # field made of two compares' bits).
+    matmul.edges_from_ppc64le
+    # The 4th hop fails (any three before it pass): on ppc64le put() faults
+    # on a key mmapped while on x86_64 (0x7ffff7fbf040); to aarch64 the
+    # restored process dies before it runs. Region lost across qemu?
+    hashtable.edges_from_aarch64
+    hashtable.edges_from_ppc64le)
 
 foreach(source ${corpus_sources})
   get_filename_component(name ${source} NAME_WE)
@@ -24,11 +53,13 @@ foreach(source ${corpus_sources})
   add_test(NAME corpus.points.${name}
     COMMAND ${migrate_test} $<TARGET_FILE:xisa> ${xisa_dir} points ${source} ${XISA_ISAS})
   set_tests_properties(corpus.points.${name} PROPERTIES LABELS migration TIMEOUT 300)
-  foreach(route same_isa aarch64_first ppc64le_first)
+  foreach(route same_isa aarch64_first ppc64le_first edges_from_ppc64le edges_from_aarch64)
     set(test corpus.hops.${name}.${route})
+    list(GET hop_route_${route} 0 percents)
+    list(SUBLIST hop_route_${route} 1 -1 isas)
     add_test(NAME ${test}
-      COMMAND ${migrate_test} $<TARGET_FILE:xisa> ${xisa_dir} scheduled ${source} 20,50,80
-              ${hop_route_${route}})
+      COMMAND ${migrate_test} $<TARGET_FILE:xisa> ${xisa_dir} scheduled ${source}
+              ${hop_percents_${percents}} ${isas})
     set(labels migration)
     if(${name}.${route} IN_LIST hops_known_failing)
       list(APPEND labels known-failing)

@@ -218,6 +218,9 @@ scheduled)
   for to in "${hops[@]}"; do
     at=$((total * fractions[i] / 100))
     point=$((at > point ? at : point + 1))
+    # Late hops of a short run must still fit before its last point.
+    last=$((total - (${#hops[@]} - 1 - i)))
+    point=$((point < last ? point : last))
     hop_args+=(--hop "$point:$to")
     i=$((i + 1))
   done

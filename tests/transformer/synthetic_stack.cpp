@@ -190,8 +190,12 @@ RegFile write_stack(Isa isa, size_t depth, images::Memory &memory, uint64_t shif
     regs.set(13, regs.tp);
   // Frames from the outermost in: each saves what its caller keeps in
   // registers, then puts its own values where the shape says.
-  uint64_t cfa = kBaseFp + shift - 0x20;
-  uint64_t ra = base_return(isa), caller_fp = kBaseFp + shift;
+  // The runtime's base frame is the outermost frame's CFA on every ISA;
+  // x86_64 and aarch64 link to it by the saved frame pointer, ppc64 by the
+  // back chain alone (r31 holds whatever __xisa_start_main's caller left).
+  uint64_t cfa = kBaseFp + shift;
+  uint64_t ra = base_return(isa);
+  uint64_t caller_fp = isa == Isa::PPC64LE ? kPpcBaseR31 : kBaseFp + shift;
   for (size_t k = depth; k-- > 0;) {
     unsigned fn = function_of_frame(k);
     uint64_t sp = cfa - frame_bytes(s, fn), fp = fp_of(s, fn, cfa);
@@ -305,7 +309,10 @@ std::vector<FrameValues> read_stack(Isa isa, size_t depth, const RegFile &regs,
     v.v4 = v4;
     out.push_back(v);
   }
-  require(memory.load64(cfas.back() + s.fp_save), kBaseFp + shift, "base frame pointer");
+  if (isa == Isa::PPC64LE)
+    require(cfas.back(), kBaseFp + shift, "base frame (the outermost back chain)");
+  else
+    require(memory.load64(cfas.back() + s.fp_save), kBaseFp + shift, "base frame pointer");
   return out;
 }
 

@@ -18,7 +18,9 @@ namespace xisa::test {
 inline constexpr unsigned kFunctions = 4;
 inline constexpr uint64_t kStackTop = 0x7f0000100000;
 inline constexpr uint64_t kStackBytes = 1 << 20;
-inline constexpr uint64_t kBaseFp = kStackTop - 0x40;
+inline constexpr uint64_t kBaseFp = kStackTop - 0x40; // the runtime's base frame
+// r31 of a ppc64 thread at its base frame: unrelated to the frame chain.
+inline constexpr uint64_t kPpcBaseR31 = 0x3131313131313131;
 inline constexpr uint64_t kTlsArea = 0x10000000;
 inline constexpr uint64_t kTlsSelf = kTlsArea + 0x800; // the musl descriptor
 inline constexpr uint64_t kTlsSize = 64;

@@ -198,7 +198,7 @@ TEST(TransformRefuses, FrameWithoutMetadata) {
   ImageSet set = test::make_parked_set(Isa::X86_64, 3);
   // The outermost frame's return address (at CFA - 8) no longer leads to the base.
   Memory &m = set.processes[0].memory;
-  m.store64(test::kBaseFp - 0x20 - 8, 0x123456);
+  m.store64(test::kBaseFp - 8, 0x123456);
   expect_refused(set, test::make_program(Isa::X86_64), test::make_program(Isa::AArch64),
                  "neither a call site with metadata nor a base-frame label");
 }
@@ -212,7 +212,7 @@ TEST(Transform, SameIsaKeepsAnUnlabelledBaseReturn) {
   transform::transform_image_set(set, unlabelled, unlabelled);
   transform::RegFile regs = transform::reg_file(set.processes[0].threads[0].info);
   // The outermost frame (function 2) saves the return address at CFA - 8.
-  uint64_t outer_cfa = test::kBaseFp - 0x20;
+  uint64_t outer_cfa = test::kBaseFp;
   EXPECT_EQ(set.processes[0].memory.load64(outer_cfa - 8), arm.base_return("__xisa_base_ret_main"));
   EXPECT_EQ(regs.pc, arm.meta().call_sites[1].return_address);
 }

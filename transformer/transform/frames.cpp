@@ -188,7 +188,11 @@ SourceStack unwind(const RegFile &start, const images::Memory &memory, const Pro
              pc, program.path());
       stack.base_return = pc;
       stack.base_label = program.base_return_name(pc);
-      stack.base_fp = regs.get(abi.fp);
+      // What the destination's outermost frame must link to for the runtime
+      // to find its base frame (rt_frames_are_safe): ppc64 chains frames by
+      // the back chain, so its base frame is the stack pointer there (r31
+      // holds nothing of it); x86_64 and aarch64 chain frame pointers.
+      stack.base_fp = regs.get(abi.back_chain ? abi.sp : abi.fp);
       return stack;
     }
     if (stack.frames.size() == kMaxFrames)

@@ -25,7 +25,7 @@ struct SourceStack {
   std::vector<SourceFrame> frames; // innermost first
   uint64_t base_return = 0;        // where the outermost frame returns to
   std::string base_label;          // the base-return label there, if any
-  uint64_t base_fp = 0;            // frame pointer of the base frame
+  uint64_t base_fp = 0;            // the base frame as frame chains link to it
 };
 
 // The thread's TLS block moves to the destination's side of its descriptor;
