@@ -65,7 +65,7 @@ int main(int argc, char **argv, char **envp) {
     rt_message("cannot map the runtime's scratch buffer", "", "");
     return 125;
   }
-  struct xisa_thread *self = rt_claim_slot();
+  struct xisa_thread *self = rt_map_slots() < 0 ? 0 : rt_claim_slot();
   if (!self || rt_alloc_stacks(self) < 0) {
     rt_message("cannot map the stacks for main; lower XISA_STACK_SIZE or XISA_SHADOW_SIZE", "", "");
     return 125;

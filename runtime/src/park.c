@@ -71,7 +71,7 @@ static void resume_all(void) {
   end_request();
   for (uint32_t i = 0; i < area->nr_slots; i++) {
     uint32_t parked = XISA_THREAD_PARKED;
-    __atomic_compare_exchange_n(&area->thread[i].state, &parked, XISA_THREAD_RUNNING, 0,
+    __atomic_compare_exchange_n(&rt_slot(i)->state, &parked, XISA_THREAD_RUNNING, 0,
                                 __ATOMIC_ACQ_REL, __ATOMIC_RELAXED);
   }
   __atomic_store_n(&area->nr_parked, 0, __ATOMIC_RELEASE);

@@ -237,8 +237,8 @@ static void restore_kernel_state(const struct restore *rs, const struct xisa_thr
 static struct xisa_thread *slot_of(const struct xisa_thread *t) {
   struct xisa_park_area *area = &__xisa_park_area;
   for (uint32_t i = 0; i < area->nr_slots && i < XISA_MAX_THREADS; i++)
-    if (area->thread[i].state == XISA_THREAD_PARKED && area->thread[i].tid == t->tid)
-      return &area->thread[i];
+    if (rt_slot(i)->state == XISA_THREAD_PARKED && rt_slot(i)->tid == t->tid)
+      return rt_slot(i);
   fail_midway("a thread of the stream has no parked slot in the restored park area");
 }
 

@@ -61,7 +61,12 @@ struct rt_state {
 
 extern struct rt_state rt;
 
-/* This thread's slot in __xisa_park_area, set by the base frame. */
+/* Thread slot i of the park area (threads.c maps them at start-up). */
+static inline struct xisa_thread *rt_slot(uint32_t i) {
+  return (struct xisa_thread *)__xisa_park_area.threads + i;
+}
+
+/* This thread's slot in the park area, set by the base frame. */
 extern __thread struct xisa_thread *rt_self;
 
 /* Per-ISA assembly (arch/<isa>.S). */
@@ -85,6 +90,7 @@ long __xisa_clone_resume(unsigned long flags, void *stack, int32_t *ptid, uint64
 /* config.c */
 void rt_read_config(void);
 /* threads.c */
+int rt_map_slots(void);
 struct xisa_thread *rt_claim_slot(void);
 void rt_release_slot(struct xisa_thread *slot);
 int rt_alloc_stacks(struct xisa_thread *slot);

@@ -29,7 +29,7 @@ static void classify(struct xisa_region *r, uint64_t brk) {
   else if (strcmp(r->path, "[heap]") == 0 || (!r->path[0] && brk > r->start && brk <= r->end))
     r->flags |= XISA_REGION_HEAP;
   for (uint32_t i = 0; i < __xisa_park_area.nr_slots; i++) {
-    const struct xisa_thread *t = &__xisa_park_area.thread[i];
+    const struct xisa_thread *t = rt_slot(i);
     if ((t->stack_lo >= r->start && t->stack_lo < r->end) ||
         (t->shadow_lo >= r->start && t->shadow_lo < r->end))
       r->flags |= XISA_REGION_RTSTACK;
@@ -137,12 +137,12 @@ int rt_stream_process(int fd) {
   h.nr_regions = n;
 
   for (uint32_t i = 0; i < area->nr_slots; i++)
-    h.nr_threads += area->thread[i].state == XISA_THREAD_PARKED;
+    h.nr_threads += rt_slot(i)->state == XISA_THREAD_PARKED;
 
   int err = rt_write_full(fd, &h, sizeof h);
   for (uint32_t i = 0; i < area->nr_slots && !err; i++)
-    if (area->thread[i].state == XISA_THREAD_PARKED)
-      err = rt_write_full(fd, &area->thread[i], sizeof area->thread[i]);
+    if (rt_slot(i)->state == XISA_THREAD_PARKED)
+      err = rt_write_full(fd, rt_slot(i), sizeof *rt_slot(i));
   if (!err)
     err = rt_write_full(fd, area->sigaction, h.nr_sigactions * sizeof area->sigaction[0]);
   if (!err)

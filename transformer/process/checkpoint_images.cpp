@@ -3,10 +3,12 @@
 #include "process/elf_symbols.h"
 #include "support/error.h"
 
+#include <algorithm>
 #include <cstring>
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/personality.h>
+#include <vector>
 
 namespace xisa::process {
 
@@ -255,11 +257,14 @@ WireStream wire_from_images(const images::ImageSet &set, const std::filesystem::
   s.header.page_size = images::kPageSize;
   s.header.brk = p.mm.mm_brk;
   s.header.clear_child_tid = area.clear_child_tid;
+  std::vector<xisa_thread> slots(std::min(area.nr_slots, XISA_MAX_THREADS));
+  read_sparse(p.memory, area.threads,
+              {reinterpret_cast<uint8_t *>(slots.data()), slots.size() * sizeof(xisa_thread)});
   for (const images::Thread &t : p.threads) {
     const xisa_thread *slot = nullptr;
-    for (uint32_t i = 0; i < std::min(area.nr_slots, XISA_MAX_THREADS); i++)
-      if (area.thread[i].tid == t.tid && area.thread[i].state == XISA_THREAD_PARKED)
-        slot = &area.thread[i];
+    for (const xisa_thread &candidate : slots)
+      if (candidate.tid == t.tid && candidate.state == XISA_THREAD_PARKED)
+        slot = &candidate;
     if (!slot)
       fail("thread {} of the checkpoint was not parked by the xisa runtime", t.tid);
     xisa_thread wire = *slot;

@@ -21,7 +21,7 @@
 #define XISA_WIRE_MAGIC "XISAWIR1"
 #define XISA_WIRE_TRAILER_MAGIC "XISAEND1"
 #define XISA_WIRE_VERSION 1u
-#define XISA_PARK_MAGIC "XISAPRK1"
+#define XISA_PARK_MAGIC "XISAPRK2"
 #define XISA_MAX_THREADS 64u
 #define XISA_PATH_MAX 256u
 
@@ -104,7 +104,10 @@ struct xisa_sigaction {
 /* Parked threads keep their records here; a tool that dumps the process
  * (CRIU) reads it by symbol. The leader also copies the state the kernel
  * holds (signal dispositions, clear-child-tid) here before it streams, so a
- * memory dump carries everything the wire stream does. */
+ * memory dump carries everything the wire stream does. The thread slots
+ * are a private mapping of the runtime's (`threads`), made at start-up:
+ * in the executable's .bss they would add 70 KB to every program's loaded
+ * size; the kernel gives the mapping pages only as slots are used. */
 struct xisa_park_area {
   char magic[8];
   uint32_t version;
@@ -117,7 +120,7 @@ struct xisa_park_area {
   uint32_t nr_sigactions;
   uint32_t pad2;
   struct xisa_sigaction sigaction[64];
-  struct xisa_thread thread[XISA_MAX_THREADS];
+  uint64_t threads; /* address of struct xisa_thread[XISA_MAX_THREADS] */
 };
 
 /* The jmp_bufs that setjmp and sigsetjmp filled. A jmp_buf holds the
