@@ -33,7 +33,7 @@ packages=(
   gcc-aarch64-linux-gnu gcc-powerpc64le-linux-gnu
   qemu-user valgrind gdb-multiarch
   runc iptables iproute2 procps psmisc util-linux busybox-static
-  patch libnl-3-dev libnet1-dev libcap-dev libbsd-dev libgnutls28-dev libnftables-dev uuid-dev libdrm-dev
+  patch libnl-3-dev libnet1-dev libcap-dev libbsd-dev libgnutls28-dev libnftables-dev uuid-dev libdrm-dev libarchive-dev
 )
 
 missing=()

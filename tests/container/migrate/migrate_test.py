@@ -46,6 +46,7 @@ class State:
         self.client = client
         self.served = 0
         self.ticks = 0
+        self.dev = None  # /dev as first seen; every hop must keep it
 
     def verify(self, where):
         answer = self.client.ask("get")
@@ -59,6 +60,11 @@ class State:
         self.served += 1
         expect(check.get("check") == "ok", f"{where}: memory check says {check}")
         expect(int(check["pages"]) == MEMORY_MIB * 256, f"{where}: {check}")
+        dev = self.client.ask("dev")
+        self.served += 1
+        expect(int(dev["entries"]) > 2, f"{where}: the container's /dev is empty: {dev}")
+        self.dev = self.dev or dev
+        expect(dev == self.dev, f"{where}: /dev changed from {self.dev} to {dev}")
 
 
 def runs_on(world, host, name=NAME):
@@ -119,13 +125,21 @@ def check_lazy_list(world):
 
 def check_frozen_window_shortcuts(world):
     """Every hop: the dump skipped the conntrack walk of the container's
-    external network namespace, which tracks nothing (CRIU patch 0013), and
-    the restore wrote the UTS sysctls without a forked worker (patch 0014)."""
+    external network namespace, which tracks nothing (CRIU patch 0013), the
+    restore wrote the UTS sysctls without a forked worker (patch 0014), and
+    both sides archived the container's /dev without a tar process (patch
+    0015; State.verify checks that /dev arrived intact)."""
     dump = open(os.path.join(world.log_dir, f"{NAME}-source", "dump.log")).read()
     expect("No tracked connections: conntrack tables not dumped" in dump,
            "the dump walked the conntrack table of a namespace that tracks nothing "
            "(CRIU patch 0013; run scripts/setup-criu.sh)")
+    expect(re.search(r"tmpfs of mount \d+ archived in-process", dump),
+           "the dump archived the container's /dev with a tar process "
+           "(CRIU patch 0015; run scripts/setup-criu.sh)")
     restore = open(os.path.join(world.log_dir, f"{NAME}-destination", "restore.log")).read()
+    expect(re.search(r"tmpfs of mount \d+ extracted in-process", restore),
+           "the restore extracted the container's /dev with a tar process "
+           "(CRIU patch 0015; run scripts/setup-criu.sh)")
     expect("No user namespace: namespace sysctls written in-process" in restore,
            "the restore wrote the UTS sysctls through a forked worker "
            "(CRIU patch 0014; run scripts/setup-criu.sh)")

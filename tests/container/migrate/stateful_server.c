@@ -10,8 +10,12 @@
 //   - memory: MEM_MIB MiB filled with a pattern derived from each page's
 //     index, checked in full on "check" (so every page, lazily restored or
 //     not, is read back).
+//   - /dev: its entries (name, type, mode, owner, device number, link
+//     target), which the restore rebuilds from the dumped tmpfs archive.
 // Protocol: one line per request, one line per answer. "get" answers
-// "served=N ticks=T", "check" answers "check=ok pages=P" or "check=bad page=I".
+// "served=N ticks=T", "check" answers "check=ok pages=P" or "check=bad page=I",
+// "dev" answers "dev=HASH entries=N" (HASH does not depend on readdir order).
+#include <dirent.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <stdint.h>
@@ -20,6 +24,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 enum { max_clients = 16, page_size = 4096 };
@@ -46,6 +51,36 @@ static size_t check_memory(void) {
   return pages;
 }
 
+static uint64_t fnv1a(uint64_t h, const void *data, size_t len) {
+  for (size_t i = 0; i < len; i++)
+    h = (h ^ ((const unsigned char *)data)[i]) * 0x100000001b3ull;
+  return h;
+}
+
+// Sum of one hash per /dev entry; 0 entries if /dev cannot be read.
+static void describe_dev(uint64_t *hash, size_t *entries) {
+  *hash = 0;
+  *entries = 0;
+  DIR *dir = opendir("/dev");
+  if (!dir)
+    return;
+  for (struct dirent *e; (e = readdir(dir));) {
+    struct stat st;
+    char path[300], target[256] = "";
+    snprintf(path, sizeof path, "/dev/%s", e->d_name);
+    if (lstat(path, &st) < 0)
+      continue;
+    if (S_ISLNK(st.st_mode) && readlink(path, target, sizeof target - 1) < 0)
+      continue;
+    uint64_t fields[] = {st.st_mode, st.st_uid, st.st_gid, st.st_rdev};
+    uint64_t h = fnv1a(0xcbf29ce484222325ull, e->d_name, strlen(e->d_name) + 1);
+    h = fnv1a(h, fields, sizeof fields);
+    *hash += fnv1a(h, target, strlen(target));
+    ++*entries;
+  }
+  closedir(dir);
+}
+
 static int answer(int fd, const char *line) {
   char out[128];
   served++;
@@ -55,6 +90,11 @@ static int answer(int fd, const char *line) {
       snprintf(out, sizeof out, "check=ok pages=%zu\n", pages);
     else
       snprintf(out, sizeof out, "check=bad page=%zu\n", bad);
+  } else if (strcmp(line, "dev") == 0) {
+    uint64_t hash;
+    size_t entries;
+    describe_dev(&hash, &entries);
+    snprintf(out, sizeof out, "dev=%016llx entries=%zu\n", (unsigned long long)hash, entries);
   } else {
     snprintf(out, sizeof out, "served=%llu ticks=%llu\n", (unsigned long long)served,
              (unsigned long long)ticks);
