@@ -31,6 +31,7 @@ from harness import World, ServerClient, build_server, expect, run  # noqa: E402
 
 NAME = "ctr"
 MEMORY_MIB = 64
+HOSTNAME = "xisa-test"  # tests/container/common/make-bundle.py
 SLICES = """
 [slices.main]
 cpus = "0-{last}"
@@ -65,6 +66,10 @@ class State:
         expect(int(dev["entries"]) > 2, f"{where}: the container's /dev is empty: {dev}")
         self.dev = self.dev or dev
         expect(dev == self.dev, f"{where}: /dev changed from {self.dev} to {dev}")
+        host = self.client.ask("host")
+        self.served += 1
+        expect(host["host"] == HOSTNAME, f"{where}: the container's host name is {host['host']!r}, "
+               f"not the bundle's {HOSTNAME!r}")
 
 
 def runs_on(world, host, name=NAME):
@@ -128,7 +133,9 @@ def check_frozen_window_shortcuts(world):
     external network namespace, which tracks nothing (CRIU patch 0013), the
     restore wrote the UTS sysctls without a forked worker (patch 0014), and
     both sides archived the container's /dev without a tar process (patch
-    0015; State.verify checks that /dev arrived intact)."""
+    0015; State.verify checks that /dev arrived intact), and the dump read
+    the UTS, IPC and external net namespaces without forked workers (patch
+    0016; State.verify checks the container's host name)."""
     dump = open(os.path.join(world.log_dir, f"{NAME}-source", "dump.log")).read()
     expect("No tracked connections: conntrack tables not dumped" in dump,
            "the dump walked the conntrack table of a namespace that tracks nothing "
@@ -136,6 +143,10 @@ def check_frozen_window_shortcuts(world):
     expect(re.search(r"tmpfs of mount \d+ archived in-process", dump),
            "the dump archived the container's /dev with a tar process "
            "(CRIU patch 0015; run scripts/setup-criu.sh)")
+    for ns in ("uts", "ipc", "net"):
+        expect(re.search(rf"Dumping {ns} namespace \d+ in-process", dump),
+               f"the dump forked a worker for the {ns} namespace "
+               "(CRIU patch 0016; run scripts/setup-criu.sh)")
     restore = open(os.path.join(world.log_dir, f"{NAME}-destination", "restore.log")).read()
     expect(re.search(r"tmpfs of mount \d+ extracted in-process", restore),
            "the restore extracted the container's /dev with a tar process "

@@ -10,11 +10,13 @@
 //   - memory: MEM_MIB MiB filled with a pattern derived from each page's
 //     index, checked in full on "check" (so every page, lazily restored or
 //     not, is read back).
+//   - its host name (UTS namespace), which the restore writes back;
 //   - /dev: its entries (name, type, mode, owner, device number, link
 //     target), which the restore rebuilds from the dumped tmpfs archive.
 // Protocol: one line per request, one line per answer. "get" answers
 // "served=N ticks=T", "check" answers "check=ok pages=P" or "check=bad page=I",
-// "dev" answers "dev=HASH entries=N" (HASH does not depend on readdir order).
+// "dev" answers "dev=HASH entries=N" (HASH does not depend on readdir order),
+// "host" answers "host=NAME".
 #include <dirent.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -25,6 +27,7 @@
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 enum { max_clients = 16, page_size = 4096 };
@@ -95,6 +98,9 @@ static int answer(int fd, const char *line) {
     size_t entries;
     describe_dev(&hash, &entries);
     snprintf(out, sizeof out, "dev=%016llx entries=%zu\n", (unsigned long long)hash, entries);
+  } else if (strcmp(line, "host") == 0) {
+    struct utsname uts;
+    snprintf(out, sizeof out, "host=%.100s\n", uname(&uts) == 0 ? uts.nodename : "?");
   } else {
     snprintf(out, sizeof out, "served=%llu ticks=%llu\n", (unsigned long long)served,
              (unsigned long long)ticks);
