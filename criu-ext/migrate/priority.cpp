@@ -84,7 +84,7 @@ CgroupCpuBoost::CgroupCpuBoost(const agent::CgroupFs &fs, const std::string &cgr
 }
 
 CgroupCpuBoost::~CgroupCpuBoost() {
-  auto [file, highest] = weight_file(fs_);
+  std::string_view file = weight_file(fs_).first;
   for (const auto &[path, old] : saved_) {
     try {
       // runc removes a container it dumped for stop-and-copy: nothing to

@@ -46,15 +46,17 @@ static size_t parse_size(const char *name, size_t fallback) {
   if (hex)
     end += 2;
   uint64_t n = rt_parse_u64(&end, hex ? 16 : 10);
+  unsigned shift = 0;
   if (*end == 'K' || *end == 'k')
-    n <<= 10, end++;
+    shift = 10, end++;
   else if (*end == 'M' || *end == 'm')
-    n <<= 20, end++;
-  if (*end || n < 65536 || n >> 62) {
+    shift = 20, end++;
+  /* Checked before shifting: a shifted-out high bit would pass as small. */
+  if (*end || n >> (62 - shift) || (n << shift) < 65536) {
     rt_message("ignoring ", name, ": expected a size of at least 64K like 8M");
     return fallback;
   }
-  return n;
+  return n << shift;
 }
 
 /* XISA_HOPS (set by xisa run --hop): increasing counts of the main thread's
