@@ -23,6 +23,12 @@ class MCInstrDesc;
 
 namespace xisa::meta {
 
+// One decoded instruction of a function.
+struct Instr {
+  uint64_t pc = 0, size = 0;
+  llvm::MCInst inst;
+};
+
 class Disassembler {
 public:
   Disassembler(const llvm::object::ObjectFile &object, Isa isa);

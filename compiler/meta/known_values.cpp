@@ -1,5 +1,6 @@
 #include "meta/known_values.h"
 #include "meta/disassembler.h"
+#include "meta/jump_tables.h"
 
 #include "support/callee_saved.h"
 #include "support/error.h"
@@ -492,11 +493,6 @@ struct Extending {
   unsigned bytes;
   bool sign;
   unsigned width;
-};
-
-struct Instr {
-  uint64_t pc = 0, size = 0;
-  MCInst inst;
 };
 
 uint64_t lowBytes(uint64_t value, unsigned bytes) {
@@ -1472,11 +1468,12 @@ private:
   // Forward dataflow to a fixed point. False if a branch leads into bytes
   // that are no instruction, or a loop does not settle: no path is certain.
   bool run(const Disassembler &code, const Function &function, Interpreter &interpreter) {
-    // The control flow: each instruction's predecessors, and the indirect
-    // branches (jump tables), which may reach any instruction.
+    // The control flow: each instruction's predecessors and successors.
+    // An indirect branch (a switch's jump table) gets its targets once the
+    // dataflow knows its table's address (below).
     const MCInstrAnalysis &analysis = code.analysis();
     std::vector<std::vector<size_t>> preds(instrs_.size());
-    std::vector<size_t> anywhere;
+    std::vector<size_t> indirect;
     for (size_t i = 0; i < instrs_.size(); ++i) {
       const Instr &in = instrs_[i];
       const MCInst &inst = in.inst;
@@ -1490,7 +1487,7 @@ private:
             return false;
           // (a target outside the function is a tail call)
         } else if (analysis.isIndirectBranch(inst)) {
-          anywhere.push_back(i);
+          indirect.push_back(i);
         }
       }
       bool falls = call || !(analysis.isUnconditionalBranch(inst) || analysis.isReturn(inst) ||
@@ -1502,6 +1499,10 @@ private:
     for (size_t i = 0; i < instrs_.size(); ++i)
       for (size_t p : preds[i])
         succs[p].push_back(i);
+    // The indirect branches whose targets are unknown: they may reach any
+    // instruction (a case may fall through into another, so no instruction
+    // is safe).
+    std::vector<size_t> anywhere;
 
     // An instruction's state is made anew from what flows into it each time
     // (so the join's symbols stay named after their places, and a loop
@@ -1533,7 +1534,8 @@ private:
     };
     // Instructions in reverse postorder, so a join is made anew once every
     // path into it within a loop has its new state (visits settle in few
-    // rounds); unreachable code is never visited.
+    // rounds); the order takes indirect branches to reach everything, so
+    // that the cases get a rank. Unreachable code is never visited.
     std::vector<size_t> rank(instrs_.size(), SIZE_MAX);
     {
       std::vector<size_t> postorder;
@@ -1545,7 +1547,7 @@ private:
         all[i] = i;
       while (!stack.empty()) {
         auto &[i, next] = stack.back();
-        const std::vector<size_t> &out = llvm::is_contained(anywhere, i) ? all : succs[i];
+        const std::vector<size_t> &out = llvm::is_contained(indirect, i) ? all : succs[i];
         if (next < out.size()) {
           size_t to = out[next++];
           if (!seen[to]) {
@@ -1560,34 +1562,85 @@ private:
       for (size_t k = 0; k < postorder.size(); ++k)
         rank[postorder[k]] = postorder.size() - 1 - k;
     }
+    std::set<std::pair<size_t, size_t>> work = {{rank[0], 0}}; // by rank
+    auto next = [&](size_t to) {
+      if (rank[to] != SIZE_MAX)
+        work.insert({rank[to], to});
+    };
+    auto allNext = [&] {
+      for (size_t to = 0; to < instrs_.size(); ++to)
+        next(to);
+    };
+    // What a jump table read needs from the states: a number in a register,
+    // and code that only one path enters.
+    auto number = [&](size_t i, int reg) -> std::optional<uint64_t> {
+      Maybe value = states_[i].reached ? interpreter.get(states_[i], reg) : std::nullopt;
+      if (!value || value->base != Kind::Absolute || value->high || value->shift || isField(*value))
+        return std::nullopt;
+      return value->low ? lowBytes(uint64_t(value->offset), value->low) : uint64_t(value->offset);
+    };
+    auto fallsOnly = [&](size_t i) {
+      return anywhere.empty() && preds[i].size() == 1 && preds[i][0] == i - 1;
+    };
+    // Gives the indirect branches reached the targets their tables hold in
+    // the states found; true if that changed the control flow.
+    auto readTables = [&] {
+      bool changed = false;
+      for (size_t b : indirect) {
+        if (!outs[b].reached || llvm::is_contained(anywhere, b))
+          continue;
+        auto targets = jump_table_targets(code, instrs_, b, fallsOnly, number);
+        std::vector<size_t> to;
+        for (uint64_t target : targets ? *targets : std::vector<uint64_t>{}) {
+          auto index = indexOf(target);
+          if (!index) {
+            targets.reset();
+            break;
+          }
+          to.push_back(*index);
+        }
+        if (!targets) {
+          anywhere.push_back(b);
+          allNext();
+          changed = true;
+          continue;
+        }
+        for (size_t t : to)
+          if (!llvm::is_contained(succs[b], t)) {
+            succs[b].push_back(t);
+            preds[t].push_back(b);
+            next(t);
+            changed = true;
+          }
+      }
+      return changed;
+    };
     // Bounds the work on code whose loops do not settle; it then gets no
     // known values, as if it could not be decoded.
     constexpr unsigned kMaxVisits = 64;
     std::vector<unsigned> visits(instrs_.size(), 0);
-    std::set<std::pair<size_t, size_t>> work = {{rank[0], 0}}; // by rank
-    while (!work.empty()) {
-      size_t i = work.begin()->second;
-      work.erase(work.begin());
-      State in = incoming(i);
-      if (!in.reached || (states_[i].reached && in == states_[i]))
-        continue;
-      if (++visits[i] > kMaxVisits)
-        return false;
-      states_[i] = in;
-      interpreter.step(instrs_[i], i, in);
-      if (outs[i].reached && in == outs[i])
-        continue;
-      outs[i] = std::move(in);
-      auto next = [&](size_t to) {
-        if (rank[to] != SIZE_MAX)
-          work.insert({rank[to], to});
-      };
-      for (size_t to : succs[i])
-        next(to);
-      if (llvm::is_contained(anywhere, i))
-        for (size_t to = 0; to < instrs_.size(); ++to)
+    // The tables are read at each fixed point, until their targets are
+    // those of the states found: the states then hold on every path.
+    do {
+      while (!work.empty()) {
+        size_t i = work.begin()->second;
+        work.erase(work.begin());
+        State in = incoming(i);
+        if (!in.reached || (states_[i].reached && in == states_[i]))
+          continue;
+        if (++visits[i] > kMaxVisits)
+          return false;
+        states_[i] = in;
+        interpreter.step(instrs_[i], i, in);
+        if (outs[i].reached && in == outs[i])
+          continue;
+        outs[i] = std::move(in);
+        for (size_t to : succs[i])
           next(to);
-    }
+        if (llvm::is_contained(anywhere, i))
+          allNext();
+      }
+    } while (readTables());
     return true;
   }
 

@@ -1630,5 +1630,260 @@ TEST_P(KnownValuesTest, FindsAShiftOfARecordedValueKeptThroughALoop) {
     EXPECT_FALSE(text.starts_with(expected.shifted_in_loop + "=")) << name(isa) << ": " << text;
 }
 
+// A switch in a loop, lowered to a jump table as each code generator does,
+// with a number built in two instructions and kept across the call in case
+// 0; case 1 changes another callee-saved register, case 2 falls through
+// into case 3. `{table}` is replaced by the table read.
+const std::map<Isa, std::string> kSwitches = {
+    {Isa::X86_64, R"(
+  .text
+  .globl f
+  .type f,@function
+f:
+  pushq %rbp
+  movq %rsp, %rbp
+  pushq %rbx
+  pushq %r12
+  pushq %r13
+  pushq %r14
+  movl $9, %r14d
+  movl $0x10000, %ebx
+  addq $0x234, %rbx
+  movl $5, %r12d
+  xorl %r13d, %r13d
+.Lloop:
+  movl %r13d, %eax
+{table}
+.Lcase0:
+  movq %rbx, %rdi
+  callq g
+  .globl ret
+ret:
+  jmp .Lnext
+.Lcase1:
+  movl $7, %r12d
+  jmp .Lnext
+.Lcase2:
+  incl %r13d
+.Lcase3:
+  incl %r13d
+.Lnext:
+  incl %r13d
+  jmp .Lloop
+.Ldone:
+  popq %r14
+  popq %r13
+  popq %r12
+  popq %rbx
+  popq %rbp
+  retq
+.Lend:
+  .size f, .Lend-f
+  .globl g
+  .type g,@function
+g:
+  retq
+  .section .rodata
+  .p2align 3
+.Ltable:
+  .quad .Lcase0, .Lcase1, .Lcase2, .Lcase3
+)"},
+    {Isa::AArch64, R"(
+  .text
+  .globl f
+  .type f,@function
+f:
+  stp x29, x30, [sp, #-64]!
+  stp x19, x20, [sp, #16]
+  stp x21, x22, [sp, #32]
+  str x23, [sp, #48]
+  mov x29, sp
+  mov x23, #9
+  mov x19, #0x10000
+  add x19, x19, #0x234
+  mov x22, #5
+  adrp x21, .Ltable
+  add x21, x21, :lo12:.Ltable
+  mov w20, wzr
+.Lloop:
+{table}
+.Lcase0:
+  mov x0, x19
+  bl g
+  .globl ret
+ret:
+  b .Lnext
+.Lcase1:
+  mov x22, #7
+  b .Lnext
+.Lcase2:
+  add w20, w20, #1
+.Lcase3:
+  add w20, w20, #1
+.Lnext:
+  add w20, w20, #1
+  b .Lloop
+.Ldone:
+  ldr x23, [sp, #48]
+  ldp x21, x22, [sp, #32]
+  ldp x19, x20, [sp, #16]
+  ldp x29, x30, [sp], #64
+  ret
+.Lend:
+  .size f, .Lend-f
+  .globl g
+  .type g,@function
+g:
+  ret
+  .section .rodata
+.Ltable:
+  .byte 0, (.Lcase1-.Lcase0)/4, (.Lcase2-.Lcase0)/4, (.Lcase3-.Lcase0)/4
+)"},
+    {Isa::PPC64LE, R"(
+  .text
+  .abiversion 2
+  .globl f
+  .type f,@function
+f:
+  addis 2, 12, .TOC.-f@ha
+  addi 2, 2, .TOC.-f@l
+  mflr 0
+  std 31, -8(1)
+  std 30, -16(1)
+  std 29, -24(1)
+  std 28, -32(1)
+  std 27, -40(1)
+  std 26, -48(1)
+  stdu 1, -96(1)
+  std 0, 112(1)
+  mr 31, 1
+  li 26, 9
+  lis 30, 1
+  addi 30, 30, 0x234
+  li 27, 5
+  addis 29, 2, .Ltable@toc@ha
+  addi 29, 29, .Ltable@toc@l
+  li 28, 0
+.Lloop:
+{table}
+.Lcase0:
+  mr 3, 30
+  bl g
+  nop
+  .globl ret
+ret:
+  b .Lnext
+.Lcase1:
+  li 27, 7
+  b .Lnext
+.Lcase2:
+  addi 28, 28, 1
+.Lcase3:
+  addi 28, 28, 1
+.Lnext:
+  addi 28, 28, 1
+  b .Lloop
+.Ldone:
+  addi 1, 1, 96
+  ld 0, 16(1)
+  ld 31, -8(1)
+  ld 30, -16(1)
+  ld 29, -24(1)
+  ld 28, -32(1)
+  ld 27, -40(1)
+  ld 26, -48(1)
+  mtlr 0
+  blr
+.Lend:
+  .size f, .Lend-f
+  .globl g
+  .type g,@function
+g:
+  blr
+  .section .rodata
+  .p2align 2
+.Ltable:
+  .long .Lcase0-.Ltable, .Lcase1-.Ltable, .Lcase2-.Ltable, .Lcase3-.Ltable
+)"},
+};
+// The bounds checks and table reads of each, as the code generators emit
+// them.
+const std::map<Isa, std::vector<std::string>> kTableReads = {
+    {Isa::X86_64,
+     {"  cmpq $3, %rax\n  ja .Ldone\n  jmpq *.Ltable(,%rax,8)",
+      "  cmpl $4, %eax\n  jae .Ldone\n  jmpq *.Ltable(,%rax,8)"}},
+    {Isa::AArch64,
+     {"  cmp w20, #3\n  b.hi .Ldone\n  adr x9, .Lcase0\n  ldrb w10, [x21, x20]\n"
+      "  add x9, x9, x10, lsl #2\n  br x9",
+      "  cmp x20, #4\n  b.hs .Ldone\n  adr x9, .Lcase0\n  ldrb w10, [x21, x20]\n"
+      "  add x9, x9, x10, lsl #2\n  br x9"}},
+    {Isa::PPC64LE,
+     {"  cmplwi 28, 3\n  bt 1, .Ldone\n  rldic 4, 28, 2, 30\n  lwax 9, 29, 4\n"
+      "  add 9, 9, 29\n  mtctr 9\n  bctr",
+      "  cmplwi 28, 3\n  bclr 12, 1\n  sldi 4, 28, 2\n  lwax 9, 4, 29\n"
+      "  add 9, 29, 9\n  mtctr 9\n  bctr"}},
+};
+// Reads the bounds check does not guard: the branch may go anywhere.
+const std::map<Isa, std::string> kUnguardedReads = {
+    {Isa::X86_64, "  cmpq $3, %rcx\n  ja .Ldone\n  jmpq *.Ltable(,%rax,8)"},
+    {Isa::AArch64, "  adr x9, .Lcase0\n  ldrb w10, [x21, x20]\n"
+                   "  add x9, x9, x10, lsl #2\n  br x9"},
+    {Isa::PPC64LE, "  cmplwi 28, 3\n  bt 1, .Ldone\n  addi 28, 28, 1\n  rldic 4, 28, 2, 30\n"
+                   "  lwax 9, 29, 4\n  add 9, 9, 29\n  mtctr 9\n  bctr"},
+};
+// The number built in two instructions and kept in case 0, the one set in
+// one instruction (which no path can enter the middle of), and the register
+// case 1 changes.
+struct SwitchRegisters {
+  std::string kept, set_once, changed;
+};
+const std::map<Isa, SwitchRegisters> kSwitchRegisters = {
+    {Isa::X86_64, {"r3=0x10234", "r14=0x9", "r12"}},
+    {Isa::AArch64, {"r19=0x10234", "r23=0x9", "r22"}},
+    {Isa::PPC64LE, {"r30=0x10234", "r26=0x9", "r27"}},
+};
+
+std::string withTableRead(const std::string &source, const std::string &read) {
+  std::string out = source;
+  out.replace(out.find("{table}"), 7, read);
+  return out;
+}
+
+// The jump table's targets are the switch's cases: the number built before
+// the loop is known at the call (taken to reach any instruction, the
+// indirect branch would flow into the middle of its two instructions), and
+// what a case only the table reaches changes is not.
+TEST_P(KnownValuesTest, FollowsASwitchThroughItsJumpTable) {
+  Isa isa = GetParam();
+  const SwitchRegisters &regs = kSwitchRegisters.at(isa);
+  for (const std::string &read : kTableReads.at(isa)) {
+    std::set<std::string> found =
+        known_at_ret(isa, withTableRead(kSwitches.at(isa), read), {}, Link::Yes);
+    for (const std::string &expected : {regs.kept, regs.set_once})
+      EXPECT_TRUE(found.count(expected))
+          << name(isa) << ": no " << expected << " in" << joined(found) << "\n" << read;
+    for (const std::string &text : found)
+      EXPECT_FALSE(text.starts_with(regs.changed + "=")) << name(isa) << ": " << text << "\n"
+                                                         << read;
+  }
+}
+
+// Without a bounds check on the index it loads with, a table has no known
+// end: its branch may reach any instruction, also the middle of the
+// number's two, which is then not known; the call is reached all the same.
+TEST_P(KnownValuesTest, AnUnguardedJumpTableMayGoAnywhere) {
+  Isa isa = GetParam();
+  const SwitchRegisters &regs = kSwitchRegisters.at(isa);
+  std::set<std::string> found =
+      known_at_ret(isa, withTableRead(kSwitches.at(isa), kUnguardedReads.at(isa)), {}, Link::Yes);
+  EXPECT_TRUE(found.count(regs.set_once))
+      << name(isa) << ": no " << regs.set_once << " in" << joined(found);
+  std::string kept = regs.kept.substr(0, regs.kept.find('=') + 1);
+  for (const std::string &text : found) {
+    EXPECT_FALSE(text.starts_with(kept)) << name(isa) << ": " << text;
+    EXPECT_FALSE(text.starts_with(regs.changed + "=")) << name(isa) << ": " << text;
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(AllIsas, KnownValuesTest, ::testing::ValuesIn(kAllIsas),
                          [](const auto &param) { return std::string(name(param.param)); });

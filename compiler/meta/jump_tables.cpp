@@ -1,0 +1,265 @@
+#include "meta/jump_tables.h"
+
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringMap.h"
+#include "llvm/MC/MCInstrAnalysis.h"
+#include "llvm/MC/MCInstrDesc.h"
+
+using namespace llvm;
+
+namespace xisa::meta {
+
+namespace {
+
+// More entries than any switch the corpus has by far: a bound this large
+// is more likely a misread compare than a table.
+constexpr uint64_t kMaxEntries = 1 << 16;
+
+// How the code reads the entry the index selects and makes a target of it:
+// target = base + (entry << shift), entry = the `entry_bytes` bytes at
+// table + index * entry_bytes (sign-extended if `sign`).
+struct TableRead {
+  size_t indexed = 0; // the first instruction that uses the index
+  int index = -1;     // the index register (DWARF)
+  uint64_t table = 0;
+  unsigned entry_bytes = 0;
+  bool sign = false;
+  uint64_t base = 0;
+  unsigned shift = 0;
+};
+
+// The bounds check: a conditional branch away from the table (to the
+// default case) taken when the compared register is above `bound`.
+struct Guard {
+  bool exclusive = false; // taken at `bound` too (x86's jae, AArch64's b.hs)
+  StringRef field;        // ppc64: the condition-register field it tests
+};
+
+class Matcher {
+public:
+  Matcher(const Disassembler &code, std::span<const Instr> instrs,
+          function_ref<bool(size_t)> falls_only,
+          function_ref<std::optional<uint64_t>(size_t, int)> number)
+      : code_(code), instrs_(instrs), falls_only_(falls_only), number_(number) {}
+
+  std::optional<TableRead> read(size_t branch) const {
+    switch (code_.isa()) {
+    case Isa::X86_64: return readX86(branch);
+    case Isa::AArch64: return readAarch64(branch);
+    case Isa::PPC64LE: return readPpc(branch);
+    }
+    return std::nullopt;
+  }
+
+  // The largest index the bounds check before `read.indexed` lets through.
+  std::optional<uint64_t> bound(const TableRead &read) const {
+    std::optional<Guard> guard;
+    for (size_t j = read.indexed; j > 0 && falls_only_(j); --j) {
+      const MCInst &inst = instrs_[j - 1].inst;
+      const MCInstrDesc &desc = code_.desc(inst);
+      if (guard) {
+        if (auto compared = compare(inst, *guard)) {
+          auto [reg, limit] = *compared;
+          if (reg != read.index || limit < 0 || (guard->exclusive && limit == 0))
+            return std::nullopt;
+          return uint64_t(limit) - (guard->exclusive ? 1 : 0);
+        }
+        if (writesCondition(inst, *guard))
+          return std::nullopt;
+      }
+      if (llvm::is_contained(code_.defs(inst), read.index) || desc.isCall())
+        return std::nullopt;
+      if (desc.isBranch() || desc.isReturn()) {
+        if (guard)
+          return std::nullopt;
+        guard = guardOf(inst);
+        if (!guard)
+          return std::nullopt;
+      }
+    }
+    return std::nullopt;
+  }
+
+private:
+  StringRef name(const MCInst &inst) const { return code_.opcode_name(inst); }
+  int reg(const MCInst &inst, unsigned i) const { return code_.reg(inst, i); }
+  int64_t imm(const MCInst &inst, unsigned i) const { return code_.imm(inst, i); }
+
+  // The last instruction before `i`, in the code that only falls into it,
+  // that writes `reg`.
+  std::optional<size_t> definition(size_t i, int reg) const {
+    for (size_t j = i; j > 0 && falls_only_(j); --j)
+      if (llvm::is_contained(code_.defs(instrs_[j - 1].inst), reg))
+        return j - 1;
+    return std::nullopt;
+  }
+
+  // jmp *table(,idx,8): absolute 8-byte targets (a static executable).
+  std::optional<TableRead> readX86(size_t branch) const {
+    const MCInst &jmp = instrs_[branch].inst;
+    if (name(jmp) != "JMP64m" || jmp.getNumOperands() != 5 || jmp.getOperand(0).getReg() ||
+        imm(jmp, 1) != 8 || reg(jmp, 2) < 0 || !jmp.getOperand(3).isImm() ||
+        jmp.getOperand(4).getReg())
+      return std::nullopt;
+    return TableRead{branch, reg(jmp, 2), uint64_t(imm(jmp, 3)), 8, false, 0, 0};
+  }
+
+  std::optional<TableRead> readAarch64(size_t branch) const {
+    struct Entry {
+      unsigned bytes;
+      bool sign;
+    };
+    static const StringMap<Entry> loads = {
+        {"LDRBBroX", {1, false}}, {"LDRHHroX", {2, false}}, {"LDRSWroX", {4, true}}};
+    const MCInst &br = instrs_[branch].inst;
+    if (name(br) != "BR")
+      return std::nullopt;
+    auto add = definition(branch, reg(br, 0));
+    // add t, base, e, lsl #2 (the shifter operand: LSL is type 0)
+    if (!add || name(instrs_[*add].inst) != "ADDXrs" || imm(instrs_[*add].inst, 3) != 2)
+      return std::nullopt;
+    const MCInst &sum = instrs_[*add].inst;
+    auto base = number_(*add, reg(sum, 1));
+    auto load = definition(*add, reg(sum, 2));
+    if (!base || !load)
+      return std::nullopt;
+    const MCInst &ld = instrs_[*load].inst;
+    auto entry = loads.find(name(ld));
+    // [table, idx{, lsl #log2(bytes)}]: operands 3 and 4 are the index's
+    // sign extension and whether it is scaled.
+    if (entry == loads.end() || imm(ld, 3) != 0 || (entry->second.bytes > 1 && imm(ld, 4) == 0))
+      return std::nullopt;
+    auto table = number_(*load, reg(ld, 1));
+    if (!table)
+      return std::nullopt;
+    return TableRead{*load, reg(ld, 2), *table, entry->second.bytes, entry->second.sign, *base, 2};
+  }
+
+  // Entries are signed 32-bit offsets from the table.
+  std::optional<TableRead> readPpc(size_t branch) const {
+    StringRef bctr = name(instrs_[branch].inst);
+    if (bctr != "BCTR" && bctr != "BCTR8")
+      return std::nullopt;
+    std::optional<size_t> mtctr;
+    for (size_t j = branch; j > 0 && falls_only_(j) && !mtctr; --j)
+      if (name(instrs_[j - 1].inst).starts_with("MTCTR"))
+        mtctr = j - 1;
+    if (!mtctr)
+      return std::nullopt;
+    auto add = definition(*mtctr, reg(instrs_[*mtctr].inst, 0));
+    if (!add || !(name(instrs_[*add].inst) == "ADD4" || name(instrs_[*add].inst) == "ADD8"))
+      return std::nullopt;
+    const MCInst &sum = instrs_[*add].inst;
+    for (auto [entryReg, tableReg] : {std::pair{reg(sum, 1), reg(sum, 2)},
+                                      std::pair{reg(sum, 2), reg(sum, 1)}}) {
+      auto table = number_(*add, tableReg);
+      auto load = definition(*add, entryReg);
+      if (!table || !load || name(instrs_[*load].inst) != "LWAX")
+        continue;
+      const MCInst &lwax = instrs_[*load].inst;
+      int scaled = number_(*load, reg(lwax, 1)) == table   ? reg(lwax, 2)
+                   : number_(*load, reg(lwax, 2)) == table ? reg(lwax, 1)
+                                                           : -1;
+      auto scale = definition(*load, scaled);
+      if (scaled < 0 || !scale)
+        return std::nullopt;
+      // rldic s, idx, 2, mb (the low bits of idx times 4) or sldi s, idx, 2.
+      const MCInst &shift = instrs_[*scale].inst;
+      StringRef op = name(shift);
+      if (imm(shift, 2) != 2 || !(op == "RLDIC" || (op == "RLDICR" && imm(shift, 3) == 61)))
+        return std::nullopt;
+      return TableRead{*scale, reg(shift, 1), *table, 4, true, *table, 0};
+    }
+    return std::nullopt;
+  }
+
+  std::optional<Guard> guardOf(const MCInst &inst) const {
+    StringRef op = name(inst);
+    switch (code_.isa()) {
+    case Isa::X86_64: // ja (COND_A) or jae (COND_AE)
+      if (op == "JCC_1" || op == "JCC_4") {
+        if (imm(inst, 1) == 7 || imm(inst, 1) == 3)
+          return Guard{imm(inst, 1) == 3, {}};
+      }
+      return std::nullopt;
+    case Isa::AArch64: // b.hi or b.hs
+      if (op == "Bcc" && (imm(inst, 0) == 8 || imm(inst, 0) == 2))
+        return Guard{imm(inst, 0) == 2, {}};
+      return std::nullopt;
+    case Isa::PPC64LE: {
+      // bt/bclr on a field's GT bit: BO 0b011zz branches if the bit is set.
+      StringRef bit = code_.reg_name(inst, 1);
+      if ((op == "gBC" || op == "gBCLR") && (imm(inst, 0) & ~3) == 12 && bit.ends_with("GT"))
+        return Guard{false, bit.drop_back(2)};
+      return std::nullopt;
+    }
+    }
+    return std::nullopt;
+  }
+
+  // The register and the number an unsigned compare for `guard` compares.
+  std::optional<std::pair<int, int64_t>> compare(const MCInst &inst, const Guard &guard) const {
+    StringRef op = name(inst);
+    switch (code_.isa()) {
+    case Isa::X86_64:
+      if (op == "CMP64ri8" || op == "CMP64ri32" || op == "CMP32ri8" || op == "CMP32ri")
+        return std::pair{reg(inst, 0), imm(inst, 1)};
+      return std::nullopt;
+    case Isa::AArch64: // cmp = subs to the zero register, unshifted
+      if ((op == "SUBSWri" || op == "SUBSXri") && reg(inst, 0) < 0 && imm(inst, 3) == 0)
+        return std::pair{reg(inst, 1), imm(inst, 2)};
+      return std::nullopt;
+    case Isa::PPC64LE:
+      if ((op == "CMPLWI" || op == "CMPLDI") && code_.reg_name(inst, 0) == guard.field)
+        return std::pair{reg(inst, 1), imm(inst, 2)};
+      return std::nullopt;
+    }
+    return std::nullopt;
+  }
+
+  // Whether `inst` may change what the guard tests: flags are implicit
+  // definitions; a ppc64 field is one, or the instruction's first operand.
+  bool writesCondition(const MCInst &inst, const Guard &guard) const {
+    const MCInstrDesc &desc = code_.desc(inst);
+    if (!desc.implicit_defs().empty())
+      return true;
+    return code_.isa() == Isa::PPC64LE && desc.getNumDefs() > 0 &&
+           code_.reg_name(inst, 0).starts_with(guard.field);
+  }
+
+  const Disassembler &code_;
+  std::span<const Instr> instrs_;
+  function_ref<bool(size_t)> falls_only_;
+  function_ref<std::optional<uint64_t>(size_t, int)> number_;
+};
+
+int64_t signExtended(uint64_t value, unsigned bytes) {
+  unsigned unused = 64 - 8 * bytes;
+  return unused ? int64_t(value << unused) >> unused : int64_t(value);
+}
+
+} // namespace
+
+std::optional<std::vector<uint64_t>>
+jump_table_targets(const Disassembler &code, std::span<const Instr> instrs, size_t branch,
+                   function_ref<bool(size_t)> falls_only,
+                   function_ref<std::optional<uint64_t>(size_t, int)> number) {
+  Matcher matcher(code, instrs, falls_only, number);
+  auto read = matcher.read(branch);
+  if (!read || read->index < 0)
+    return std::nullopt;
+  auto last = matcher.bound(*read);
+  if (!last || *last >= kMaxEntries)
+    return std::nullopt;
+  std::vector<uint64_t> targets;
+  for (uint64_t i = 0; i <= *last; ++i) {
+    auto entry = code.read_constant(read->table + i * read->entry_bytes, read->entry_bytes);
+    if (!entry)
+      return std::nullopt;
+    uint64_t offset = read->sign ? uint64_t(signExtended(*entry, read->entry_bytes)) : *entry;
+    targets.push_back(read->base + (offset << read->shift));
+  }
+  return targets;
+}
+
+} // namespace xisa::meta
