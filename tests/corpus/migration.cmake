@@ -26,10 +26,6 @@ set(hop_route_edges_from_aarch64 edges
 # edge routes still find these (first failing single hop named; details in
 # the xedge notes). Same-ISA hops must all pass.
 set(hops_known_failing
-    # x86_64 -> aarch64 at point 8: x19 (printf's format, hoisted) is not a
-    # known value: compiler/meta lets the switch's indirect branch reach
-    # every instruction, also the middle of x19's adrp/add pair.
-    jumptable.edges_from_aarch64
     # A 32-bit value kept across a call in a register the stackmap does not
     # name, beside the extended copy it does: x86 setjmp parse() keeps the
     # char in r12 (live r13 = r12 - 48), ppc recursion hanoi keeps n in
