@@ -1210,6 +1210,17 @@ bool Interpreter::stepAarch64(const Instr &in, State &state) {
     set(reg(0), absolute(doubleBits(decodeFpImmediate(unsigned(imm(1))))));
   } else if (name == "FMOVSi") {
     set(reg(0), absolute(std::bit_cast<uint32_t>(decodeFpImmediate(unsigned(imm(1))))));
+  } else if (name == "FMOVv2f64_ns") { // splats: the number stands for both halves
+    set(reg(0), absolute(doubleBits(decodeFpImmediate(unsigned(imm(1))))));
+  } else if (name == "FMOVv4f32_ns") {
+    uint64_t lane = std::bit_cast<uint32_t>(decodeFpImmediate(unsigned(imm(1))));
+    set(reg(0), absolute(lane << 32 | lane));
+  } else if (name == "MOVIv2d_ns") { // each bit of the immediate makes a byte of ones
+    uint64_t bytes = 0;
+    for (unsigned i = 0; i < 8; ++i)
+      if (imm(1) >> i & 1)
+        bytes |= uint64_t(0xff) << (8 * i);
+    set(reg(0), absolute(bytes));
   } else if (name == "DUPv2i64gpr" && n == 2) {
     set(reg(0), value(1)); // a splat: the number stands for both halves
   } else if (name == "MRS" && imm(1) == 0xde82) { // TPIDR_EL0

@@ -1114,6 +1114,37 @@ g:
     EXPECT_TRUE(found.count(expected)) << "no " << expected << " in" << joined(found);
 }
 
+// AArch64's vector immediates (fmov v.2d/v.4s, movi v.2d) are splats kept
+// in 16-byte slots across a call (matmul's init loop spills -0.5, 12.0 and
+// -0.25 made with fmov v.2d; the slots were unknown and a hop to aarch64
+// left them as the source's stack had them).
+TEST(KnownValues, AArch64VectorImmediatesAreSplats) {
+  const std::string source = R"(
+  .text
+  .globl f
+  .type f,@function
+f:
+  stp x29, x30, [sp, #-64]!
+  mov x29, sp
+  fmov v2.2d, #-0.5
+  fmov v3.4s, #1.0
+  movi v4.2d, #0xff00ff00ff00ff00
+  stp q3, q2, [sp, #16]
+  str q4, [sp, #48]
+  bl g
+  .globl ret
+ret:
+  ldp x29, x30, [sp], #64
+  ret
+.Lend:
+  .size f, .Lend-f
+)";
+  std::set<std::string> found = known_at_ret(Isa::AArch64, source, {});
+  for (const char *expected : {"[cfa-32]:16=0xbfe0000000000000", "[cfa-48]:16=0x3f8000003f800000",
+                               "[cfa-16]:16=0xff00ff00ff00ff00"})
+    EXPECT_TRUE(found.count(expected)) << "no " << expected << " in" << joined(found);
+}
+
 // ppc64's prologue saves v20-v31 with indexed stores (stxvd2x vs, r31, rN):
 // the slots they write are known, and the frame's other slots stay known
 // (sha256's saved shadow-stack pointer at r31+136).
