@@ -33,10 +33,6 @@ set(hops_known_failing
     setjmp.edges_from_aarch64
     setjmp.edges_from_ppc64le
     recursion.edges_from_aarch64
-    # ppc64le -> aarch64 at point 37 (init loop): wrong sums (not traced;
-    # ppc vector halves?); x86_64 -> ppc64le at 3743: SIGSEGV (a ppc64 CR
-    # field made of two compares' bits).
-    matmul.edges_from_ppc64le
     # The 4th hop fails (any three before it pass): on ppc64le put() faults
     # on a key mmapped while on x86_64 (0x7ffff7fbf040); to aarch64 the
     # restored process dies before it runs. Region lost across qemu?
