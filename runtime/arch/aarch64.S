@@ -95,10 +95,12 @@ __xisa_clone_resume:
 /* __xisa_start_main(argc, argv, envp, top, base_frame_out): __real_main on
  * the stack ending at top, above a zero frame record (the base frame, stored
  * to *base_frame_out); exit() with its result. The return label names the
- * same point on every ISA for the transformer. */
+ * same point on every ISA for the transformer. 32 bytes of the stack stay
+ * above __real_main's CFA, as on ppc64, whose functions save their caller's
+ * CR and LR there: a move to ppc64le writes them inside the stack. */
 __xisa_start_main:
   and x9, x3, #~15
-  mov sp, x9
+  sub sp, x9, #16
   stp xzr, xzr, [sp, #-16]!
   mov x29, sp
   str x29, [x4]

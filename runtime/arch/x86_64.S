@@ -75,10 +75,13 @@ __xisa_clone_resume:
 /* __xisa_start_main(argc, argv, envp, top, base_frame_out): __real_main on
  * the stack ending at top, above an empty frame record (the base frame,
  * stored to *base_frame_out); exit() with its result. The return label
- * names the same point on every ISA for the transformer. */
+ * names the same point on every ISA for the transformer. 32 bytes of the
+ * stack stay above __real_main's CFA, as on ppc64, whose functions save
+ * their caller's CR and LR there: a move to ppc64le writes them inside the
+ * stack. */
 __xisa_start_main:
   and $-16, %rcx
-  mov %rcx, %rsp
+  lea -16(%rcx), %rsp
   push $0
   push $0
   mov %rsp, %rbp

@@ -10,47 +10,8 @@
 extern const char __xisa_stackmaps_start[] __attribute__((weak, visibility("hidden")));
 extern const char __xisa_stackmaps_end[] __attribute__((weak, visibility("hidden")));
 
-/* LLVM StackMap version 3 (llvm/docs/StackMaps.rst). */
-struct sm_header {
-  uint8_t version, reserved0;
-  uint16_t reserved1;
-  uint32_t nr_functions, nr_constants, nr_records;
-};
-struct sm_function {
-  uint64_t address, stack_size, nr_records;
-};
-
-static uint64_t align8(uint64_t v) { return (v + 7) & ~7ull; }
-
-/* The stackmap point of a call can sit a few instructions after the call's
- * return address (see docs/design.md): reloads of spilled values, up to 40
- * bytes on ppc64le at -O0; accept a record up to this far. */
-enum { kMaxPointDistance = 64 };
-
 static int is_call_site(uint64_t ra) {
-  const char *p = __xisa_stackmaps_start, *end = __xisa_stackmaps_end;
-  while (p + sizeof(struct sm_header) <= end) {
-    const struct sm_header *h = (const struct sm_header *)p;
-    if (h->version != 3)
-      return 0;
-    const struct sm_function *fn = (const struct sm_function *)(h + 1);
-    const char *rec = (const char *)(fn + h->nr_functions) + 8ull * h->nr_constants;
-    for (uint32_t f = 0; f < h->nr_functions; f++) {
-      for (uint64_t r = 0; r < fn[f].nr_records; r++) {
-        uint32_t offset = *(const uint32_t *)(rec + 8);
-        uint16_t nr_locations = *(const uint16_t *)(rec + 14);
-        uint64_t point = fn[f].address + offset;
-        if (point >= ra && point - ra <= kMaxPointDistance)
-          return 1;
-        const char *after = rec + 16 + 12ull * nr_locations;
-        after = (const char *)align8((uint64_t)after);
-        uint16_t nr_liveouts = *(const uint16_t *)(after + 2);
-        rec = (const char *)align8((uint64_t)(after + 4 + 4ull * nr_liveouts));
-      }
-    }
-    p = rec;
-  }
-  return 0;
+  return rt_is_call_site(__xisa_stackmaps_start, __xisa_stackmaps_end, ra);
 }
 
 enum { kMaxFrames = 100000 };

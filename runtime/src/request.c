@@ -36,7 +36,11 @@ int32_t rt_poll_at_rest(void) { return rt.points.counting ? 1 : 0; }
 void rt_count_point(void) {
   struct rt_points *p = &rt.points;
   p->passed++;
-  if (p->next_hop < p->nr_hops && p->passed >= p->hop_at[p->next_hop]) {
+  /* A hop that comes due while the previous request still waits for safe
+   * frames (a callback under libc, a poll before its record) waits too:
+   * taking it now would drop it. The restored process takes it at once. */
+  if (p->next_hop < p->nr_hops && p->passed >= p->hop_at[p->next_hop] &&
+      !__atomic_load_n(&rt.migration.requested, __ATOMIC_ACQUIRE)) {
     /* Taken before parking, so the restored process waits for the next one. */
     p->next_hop++;
     request();

@@ -14,8 +14,8 @@
 #include <sys/mman.h>
 
 /* Far from where the kernel or qemu-user place anything of a static
- * program, and inside the 47-bit user space of every supported ISA. */
-#define RESTORE_BUFFER_ADDR 0x6f0000000000ull
+ * program, and below XISA_ADDRESS_LIMIT, the end of qemu-user's guest. */
+#define RESTORE_BUFFER_ADDR 0x3f0000000000ull
 #define OWN_MAPS_BYTES (256u << 10)
 
 enum { kRejected = 125, kFailedMidway = 126 };
@@ -121,6 +121,13 @@ static int check_regions(struct restore *rs, uint64_t *max_bitmap) {
     }
     if (r->flags & (XISA_REGION_KSTACK | XISA_REGION_KERNEL))
       continue;
+    if (r->end > XISA_ADDRESS_LIMIT) {
+      rt_message("a region of the checkpoint lies above 64 TiB (XISA_ADDRESS_LIMIT), where not every ISA "
+                 "nor qemu-user can map it: ",
+                 r->path[0] ? r->path : "(anonymous)",
+                 "; a migratable program must keep its mappings below (no MAP_FIXED up there)");
+      return -1;
+    }
     struct xisa_region own;
     if ((r->flags & XISA_REGION_EXE) && !(r->flags & XISA_REGION_CONTENTS)) {
       if (!find_own(rs, r->start, r->end, &own) || own.prot != r->prot) {

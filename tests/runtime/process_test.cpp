@@ -6,6 +6,7 @@
 #include "process/wire_stream.h"
 #include "support/error.h"
 
+#include <algorithm>
 #include <chrono>
 #include <csignal>
 #include <cstring>
@@ -151,6 +152,16 @@ TEST(Restore, RuntimeRefusesBadStreamsBeforeRunningAnything) {
   WireStream other = s;
   other.header.isa = XISA_WIRE_AARCH64;
   EXPECT_EQ(restore_raw(serialize_wire(other)), 125);
+  // A mapping above the range every ISA and qemu-user maps.
+  WireStream high = s;
+  WireRegion above;
+  above.table.start = XISA_ADDRESS_LIMIT;
+  above.table.end = XISA_ADDRESS_LIMIT + high.header.page_size;
+  above.table.prot = XISA_PROT_READ | XISA_PROT_WRITE;
+  auto after = std::find_if(high.regions.begin(), high.regions.end(),
+                            [](const WireRegion &r) { return r.table.start >= XISA_ADDRESS_LIMIT; });
+  high.regions.insert(after, above);
+  EXPECT_EQ(restore_raw(serialize_wire(high)), 125);
   // Through the supervisor: the failure names the exit.
   expect_error([&] { start_restored(counter(), other, 20s); }, "before it ran");
 }

@@ -1,6 +1,7 @@
 #include "process/launcher.h"
 
 #include "support/error.h"
+#include "xisa/wire.h"
 
 #include <cerrno>
 #include <csignal>
@@ -8,6 +9,7 @@
 #include <cstring>
 #include <string_view>
 #include <elf.h>
+#include <fmt/format.h>
 #include <fcntl.h>
 #include <fstream>
 #include <sys/personality.h>
@@ -75,8 +77,15 @@ Executables find_executables(const std::filesystem::path &given) {
 pid_t launch(const LaunchSpec &spec) {
   bool native = spec.isa == host_isa();
   std::vector<std::string> argv_text;
-  if (!native)
+  if (!native) {
+    // The guest gets the addresses below the limit to itself; without this
+    // qemu takes any free host address for a guest mmap whose usual place
+    // is taken (as after a restore), next to its own libraries, where the
+    // next ISA's qemu has its own (docs/design.md, Address space).
     argv_text.emplace_back(info(spec.isa).qemu);
+    argv_text.emplace_back("-R");
+    argv_text.push_back(fmt::format("{:#x}", XISA_ADDRESS_LIMIT));
+  }
   argv_text.push_back(spec.exe.string());
   argv_text.insert(argv_text.end(), spec.args.begin(), spec.args.end());
   std::vector<char *> argv;
@@ -113,9 +122,9 @@ pid_t launch(const LaunchSpec &spec) {
   signal(SIGPIPE, SIG_DFL);
   // Fixed addresses, and mappings where a restore on any ISA can put them
   // back: a native process maps bottom-up from a third of the address space
-  // (0x2aaaaaaab000), qemu-user guests map from 0x4000000000 or 0x5500000000;
-  // none of these meets the host mappings of a qemu-user process, which keep
-  // the default top-down layout.
+  // (0x2aaaaaaab000), qemu-user guests map down from 0x4000000000 or
+  // 0x5500000000 inside their reserved range; none of these meets the host
+  // mappings of a qemu-user process, which keep the default top-down layout.
   personality(ADDR_NO_RANDOMIZE | (native ? ADDR_COMPAT_LAYOUT : 0));
   for (int fd : spec.pass_fds)
     fcntl(fd, F_SETFD, 0);

@@ -24,6 +24,14 @@
 #define XISA_PARK_MAGIC "XISAPRK2"
 #define XISA_MAX_THREADS 64u
 #define XISA_PATH_MAX 256u
+/* Every mapping a migratable program keeps lies below this address (64 TiB),
+ * which all three ISAs map (x86_64 and ppc64le give user space 128 TiB,
+ * aarch64 with 48-bit VAs 256 TiB) and which xisa tells qemu-user to reserve
+ * for its guest (-R): a guest's own mmaps then stay clear of qemu's host
+ * mappings at the top of the address space, where another ISA's qemu has
+ * its libraries. Each process's kernel-made stack, vdso and vvar are its
+ * own and exempt. */
+#define XISA_ADDRESS_LIMIT 0x400000000000ull
 
 /* Same order as xisa::Isa (compiler/support/isa.h), plus one so that zero
  * means "unset". */
