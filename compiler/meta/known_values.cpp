@@ -32,10 +32,15 @@ namespace {
 // sum of two values, like a base pointer plus a loop index). A symbol may
 // be subtracted instead (kNegated): a count down beside a count up. A
 // narrow write (a 32-bit register, a 4-byte slot) keeps only the low bytes
-// of anything but a number. A sum of symbols may be shifted right (a trip
-// count derived from a loop bound); such a value takes part in no further
-// arithmetic.
+// of anything but a number, zero-extended. An extension (extsw, sxtw,
+// movslq) or a 32-bit operation gives a symbol of its own, whose low bytes
+// the state notes, so a 32-bit value relates to its extended copy. A sum
+// of symbols may be shifted right (a trip count derived from a loop bound);
+// such a value takes part in no further arithmetic.
 enum class Kind : uint8_t { Absolute, ThreadPointer, Cfa, Symbol };
+
+// What the bytes above a narrow value's low bytes hold.
+enum class Extension : uint8_t { Zero, Sign, Unknown };
 
 struct Value {
   Kind base = Kind::Absolute;
@@ -45,10 +50,11 @@ struct Value {
   // it a number in a 16-byte place stands for both halves (a splat).
   std::optional<uint64_t> high;
   uint64_t addend = 0; // the second symbol, 0 if none; never with Kind::Absolute
-  // Nonzero: only the low `low` bytes are base + offset, the others zero
-  // (every narrow write modelled zero-extends; a sign extension of anything
-  // but a number gives a symbol of its own).
+  // Nonzero: only the low `low` bytes are base + offset; those above hold
+  // `extension` (a narrow write zero-extends, extsw/sxtw/movslq
+  // sign-extend, a 64-bit add to a narrow value leaves them unknown).
   uint8_t low = 0;
+  Extension extension = Extension::Zero;
   // Nonzero: the value is (base + offset + addend) >> shift, arithmetic if
   // `shift_signed` (then before `low`).
   uint8_t shift = 0;
@@ -261,6 +267,10 @@ struct State {
   bool reached = false;
   std::map<int, Value> regs;
   std::map<int64_t, Slot> slots; // by CFA offset
+  // What the low bytes of an instruction's symbol are, where the dataflow
+  // knows: the result of an extension or a 32-bit operation (extsw 25, 29;
+  // leal -0x30(%r12), %r13d) relates to its source's low bytes.
+  std::map<uint64_t, Value> low_bytes;
   bool operator==(const State &) const = default;
 
   // The place a join symbol may be named after.
@@ -339,6 +349,10 @@ struct State {
       considered(placeOfSlot(it->first), it->second.value, other_it->second.value);
       ++it;
     }
+    std::erase_if(low_bytes, [&](const auto &entry) {
+      auto other_it = other.low_bytes.find(entry.first);
+      return other_it == other.low_bytes.end() || !same(entry.second, other_it->second);
+    });
     relate(mine, theirs, join);
   }
 
@@ -499,10 +513,14 @@ uint64_t lowBytes(uint64_t value, unsigned bytes) {
   return bytes >= 8 ? value : value & ((uint64_t(1) << (8 * bytes)) - 1);
 }
 
+// value + addend, 64 bits wide: of a narrow value only the low bytes
+// follow (a 32-bit operation truncates the result again).
 Maybe plus(Maybe value, int64_t addend) {
   if (!value || value->high || value->shift)
     return std::nullopt;
   value->offset += addend;
+  if (value->low && addend)
+    value->extension = Extension::Unknown;
   return value;
 }
 
@@ -588,22 +606,63 @@ Maybe truncated(Maybe value, unsigned bytes) {
     value->high.reset();
   if (!value || bytes >= 8)
     return value;
-  if (value->base == Kind::Absolute)
+  if (value->base == Kind::Absolute) {
     value->offset = int64_t(lowBytes(uint64_t(value->offset), bytes));
-  else
-    value->low = uint8_t(value->low ? std::min<unsigned>(value->low, bytes) : bytes);
+  } else if (!value->low || value->low >= bytes) {
+    value->low = uint8_t(bytes);
+    value->extension = Extension::Zero;
+  } else if (value->extension == Extension::Sign) {
+    value->extension = Extension::Unknown; // sign bits up to `bytes`, zeros above
+  }
   return value;
 }
 
+// The low `bytes` bytes of a value (at most 8), sign- or zero-extended:
+// extsw, sxtw, movslq, movzbl.
+Maybe extended(Maybe value, unsigned bytes, bool sign) {
+  if (!value || bytes >= 8)
+    return value;
+  value->high.reset();
+  if (value->base == Kind::Absolute) {
+    unsigned shift = 64 - 8 * bytes;
+    uint64_t v = uint64_t(value->offset) << shift;
+    value->offset = sign ? int64_t(v) >> shift : int64_t(v >> shift);
+    return value;
+  }
+  if (!value->low || value->low >= bytes) {
+    value->low = uint8_t(bytes);
+    value->extension = sign ? Extension::Sign : Extension::Zero;
+  } else if (value->extension == Extension::Sign && !sign) {
+    value->extension = Extension::Unknown; // sign bits up to `bytes`, zeros above
+  }
+  // Else narrower than `bytes` already: the extension changes nothing.
+  return value;
+}
+
+// The narrow value whose low bytes `value` holds where `state` notes them
+// (of a noted symbol plus a constant only the low bytes follow), if they
+// cover `bytes`; else `value` itself.
+Maybe lowBytesOf(const State &state, Maybe value, unsigned bytes = 1) {
+  if (!value || value->base != Kind::Symbol || value->addend || value->low || value->shift)
+    return value;
+  auto it = state.low_bytes.find(value->symbol);
+  if (it == state.low_bytes.end() || it->second.low < bytes)
+    return value;
+  return plus(it->second, value->offset);
+}
+
 // Whether `place` holds the low `bytes` bytes of `wanted`: both keep the
-// same bytes of base + offset up to there (beyond its `low`, each is zero).
+// same bytes of base + offset up to there, and beyond their `low` the same
+// known extension.
 bool holds(const Value &place, const Value &wanted, unsigned bytes) {
   auto kept = [&](const Value &v) { return std::min<unsigned>(v.low ? v.low : 8, bytes); };
+  bool extensions = kept(place) == bytes ||
+                    (place.extension == wanted.extension && place.extension != Extension::Unknown);
   return place.base == wanted.base && place.offset == wanted.offset &&
          place.symbol == wanted.symbol && place.addend == wanted.addend &&
          place.high == wanted.high && place.bits == wanted.bits &&
          place.shift == wanted.shift && place.shift_signed == wanted.shift_signed &&
-         kept(place) == kept(wanted);
+         kept(place) == kept(wanted) && extensions;
 }
 
 // value >> bits, arithmetic if `sign`: a number is shifted, a sum of
@@ -826,9 +885,14 @@ private:
                  uint64_t mask = ~uint64_t(0)) {
     if (!a || !b || isField(*a) || isField(*b))
       return std::nullopt;
-    for (Value *v : {&*a, &*b})
-      if (v->low >= bytes)
+    for (Value *v : {&*a, &*b}) {
+      if (v->low >= bytes) {
         v->low = 0;
+        v->extension = Extension::Zero;
+      } else if (v->low && v->extension == Extension::Unknown) {
+        return std::nullopt; // some of the bytes compared are unknown
+      }
+    }
     Compared c{*a, *b, isSigned, bytes, mask};
     auto [it, fresh] = comparisonIds_.try_emplace(c, uint32_t(comparisons_.size() + 1));
     if (fresh)
@@ -924,6 +988,16 @@ private:
       pending_.push_back({reg, shiftedRight(value, bits, sign), 0, uint8_t(bits), sign});
   }
 
+  // A result of which the dataflow knows only the low bytes (an extension,
+  // a 32-bit operation): the register gets the instruction's own symbol, as
+  // an unmodelled result would, so that the code may go on to add it to a
+  // pointer (an index); the state notes what its low bytes are.
+  void setLowBytes(int reg, Maybe value, unsigned bytes = 0) {
+    set(reg, value, bytes);
+    if (!pending_.empty() && pending_.back().reg == reg)
+      pending_.back().noted = true;
+  }
+
   void commit(size_t index, State &state) {
     std::erase_if(state.regs, [&](const auto &entry) { return mentions(entry.second, index); });
     forgetBits(state, [&](const Compared &c) {
@@ -931,8 +1005,16 @@ private:
     });
     std::erase_if(state.slots,
                   [&](const auto &entry) { return mentions(entry.second.value, index); });
-    for (auto [reg, value, low, shift, shift_signed] : pending_) {
-      if (!value || mentions(*value, index)) {
+    std::erase_if(state.low_bytes, [&](const auto &entry) {
+      return isInstrSymbolOf(entry.first, index) || mentions(entry.second, index);
+    });
+    for (auto [reg, value, low, shift, shift_signed, noted] : pending_) {
+      if (noted && value && value->low && value->base != Kind::Absolute &&
+          !mentions(*value, index)) {
+        uint64_t own = symbolOf(index, reg);
+        state.low_bytes[own] = *value;
+        value = symbol(own);
+      } else if (!value || mentions(*value, index)) {
         value = symbol(symbolOf(index, reg));
         value->low = low;
         value->shift = shift;
@@ -1021,6 +1103,7 @@ private:
     uint8_t low; // the bytes written, if fewer than the register's
     uint8_t shift = 0; // a right shift's bits
     bool shift_signed = false;
+    bool noted = false; // setLowBytes
   };
   std::vector<Write> pending_;
   const MCInst *inst_ = nullptr;
@@ -1063,6 +1146,13 @@ bool Interpreter::stepX86(const Instr &in, State &state) {
       {"MOVZX64rm8", {1, false, 8}}, {"MOVZX64rm16", {2, false, 8}},
       {"MOVSX64rm8", {1, true, 8}},  {"MOVSX64rm16", {2, true, 8}},
       {"MOVSX64rm32", {4, true, 8}}};
+  // The register forms (movslq %eax, %rbx; movsbl %al, %ebx; movzbl).
+  static const StringMap<Extending> extendingMoves = {
+      {"MOVZX32rr8", {1, false, 4}}, {"MOVZX32rr16", {2, false, 4}},
+      {"MOVSX32rr8", {1, true, 4}},  {"MOVSX32rr16", {2, true, 4}},
+      {"MOVZX64rr8", {1, false, 8}}, {"MOVZX64rr16", {2, false, 8}},
+      {"MOVSX64rr8", {1, true, 8}},  {"MOVSX64rr16", {2, true, 8}},
+      {"MOVSX64rr32", {4, true, 8}}};
   static const StringMap<unsigned> stores = {
       {"MOV64mr", 8},   {"MOV32mr", 4},   {"MOVSDmr", 8},   {"MOVSSmr", 4},
       {"MOVPQI2QImr", 8}, {"MOV16mr", 2}, {"MOV8mr", 1},    {"MOVAPSmr", 16},
@@ -1086,6 +1176,14 @@ bool Interpreter::stepX86(const Instr &in, State &state) {
     set(reg(0), plain ? plus(sum(get(state, reg(1)), get(state, reg(3))), imm(4)) : std::nullopt);
   } else if (name == "LEA64r" && n == 6) {
     set(reg(0), address(1, tp));
+  } else if (name == "LEA64_32r" && n == 6 && reg(1) >= 0 && reg(3) < 0 &&
+             code_.reg_name(inst, 5).empty()) {
+    // leal -0x30(%r12), %r13d
+    setLowBytes(reg(0), plus(lowBytesOf(state, get(state, reg(1)), 4), imm(4)), 4);
+  } else if (auto it = extendingMoves.find(name); it != extendingMoves.end() && n == 2) {
+    const Extending &e = it->second;
+    setLowBytes(reg(0), extended(lowBytesOf(state, get(state, reg(1)), e.bytes), e.bytes, e.sign),
+                e.width);
   } else if (name == "ADD64rr" && n == 3) {
     set(reg(0), sum(get(state, reg(1)), get(state, reg(2))));
     state.regs.erase(49);
@@ -1139,6 +1237,14 @@ bool Interpreter::stepX86(const Instr &in, State &state) {
     int64_t delta = name.starts_with("SUB") ? -imm(2) : imm(2);
     set(reg(0), plus(get(state, reg(1)), delta));
     state.regs.erase(49);
+  } else if ((name == "SUB32ri8" || name == "SUB32ri" || name == "ADD32ri8" ||
+              name == "ADD32ri" || name == "INC32r" || name == "DEC32r") &&
+             n == (name.ends_with("32r") ? 2u : 3u)) {
+    int64_t delta = name == "INC32r" ? 1 : name == "DEC32r" ? -1 : imm(2);
+    setLowBytes(reg(0), plus(lowBytesOf(state, get(state, reg(1)), 4),
+                             name.starts_with("SUB") ? -delta : delta),
+                4);
+    state.regs.erase(49);
   } else {
     return false;
   }
@@ -1186,6 +1292,12 @@ bool Interpreter::stepAarch64(const Instr &in, State &state) {
   } else if ((name == "UBFMXri" || name == "SBFMXri") && n == 4 && imm(3) == 63) {
     // lsr and asr: bitfield moves of bits immr..63 to the bottom.
     setShiftedRight(reg(0), value(1), unsigned(imm(2)), name == "SBFMXri");
+  } else if ((name == "SBFMXri" || name == "SBFMWri" || name == "UBFMWri") && n == 4 &&
+             imm(2) == 0 && (imm(3) == 7 || imm(3) == 15 || imm(3) == 31)) {
+    // sxtw, sxth, sxtb, uxth, uxtb: the low bytes of the source extended.
+    unsigned bytes = unsigned(imm(3) + 1) / 8;
+    setLowBytes(reg(0), extended(lowBytesOf(state, value(1), bytes), bytes, name[0] == 'S'),
+                width);
   } else if ((name == "MOVZXi" || name == "MOVZWi") && n == 3) {
     set(reg(0), absolute(uint64_t(imm(1)) << imm(2)), width);
   } else if ((name == "MOVNXi" || name == "MOVNWi") && n == 3) {
@@ -1322,6 +1434,13 @@ bool Interpreter::stepPpc(const Instr &in, State &state) {
     set(reg(0), onNumber(value(1), [&](uint64_t v) { return v | bits; }));
   } else if ((op == "OR" && n == 3 && reg(1) == reg(2)) || (op == "FMR" && n == 2)) {
     set(reg(0), value(1));
+  } else if ((op == "EXTSW" || op == "EXTSH" || op == "EXTSB") && n == 2) {
+    unsigned bytes = op == "EXTSW" ? 4 : op == "EXTSH" ? 2 : 1;
+    setLowBytes(reg(0), extended(lowBytesOf(state, value(1), bytes), bytes, true));
+  } else if (op == "RLDICL" && n == 4 && imm(2) == 0 &&
+             (imm(3) == 32 || imm(3) == 48 || imm(3) == 56)) {
+    unsigned bytes = unsigned(64 - imm(3)) / 8; // clrldi
+    setLowBytes(reg(0), extended(lowBytesOf(state, value(1), bytes), bytes, false));
   } else if (op == "RLDICL" && n == 4 && imm(3) > 0 && imm(2) + imm(3) == 64) {
     setShiftedRight(reg(0), value(1), unsigned(imm(3)), false); // srdi
   } else if (op == "SRADI" && n == 3) {
@@ -1822,9 +1941,44 @@ void findKnownValues(const Interpreter &interpreter, Isa isa, CallSite &site,
                        wrappingDifference(0, part.offset), true});
     }
   }
-  auto describe = [&](KnownValue known, const Value &value) -> std::optional<KnownValue> {
-    if (value.low)
+  // A place whose low bytes are those of a recorded value plus a constant,
+  // where the two differ above: x86's `leal -0x30(%r12), %r13d` records r13
+  // and keeps r12; ppc64's `extsw 25, 29` records r25 and keeps r29. The
+  // place is exactly its low bytes extended as it knows them; a place whose
+  // upper bytes are unknown (a 64-bit register the code counts a 32-bit
+  // value in) gets its low 4 bytes extended as the ISA's 32-bit operations
+  // leave them, which is all such code reads of it: zero-extended on x86
+  // and AArch64; sign-extended on ppc64, whose ABI passes an int so and
+  // whose extsw then leaves it unchanged.
+  auto describeLow = [&](KnownValue known, const Value &held) -> std::optional<KnownValue> {
+    Maybe value = lowBytesOf(state, held);
+    if (!value || value->shift || value->high || value->base != Kind::Symbol)
       return std::nullopt;
+    unsigned placeBytes = value->low ? value->low : 8;
+    bool extensionKnown = value->low && value->extension != Extension::Unknown;
+    Terms want = termsOf(*value);
+    for (size_t i = 0; i < recorded.size(); ++i) {
+      Maybe live = lowBytesOf(state, recorded[i]);
+      if (!live || live->shift || live->high || termsOf(*live) != want)
+        continue;
+      const ValueType &type = site.live_values[i].type;
+      unsigned typeBytes = type.bits && type.bits % 8 == 0 ? type.bits / 8u
+                                                           : site.live_values[i].size;
+      unsigned bytes = std::min({placeBytes, live->low ? live->low : 8u, typeBytes});
+      bool exact = extensionKnown && bytes == placeBytes;
+      if (bytes >= 8 || (!exact && bytes != 4))
+        continue;
+      known.base = KnownValue::Base::LiveValue;
+      known.live_value = uint32_t(i);
+      known.offset = wrappingDifference(value->offset, live->offset);
+      known.low = uint8_t(bytes);
+      known.sign_extended =
+          exact ? value->extension == Extension::Sign : isa == Isa::PPC64LE;
+      return known;
+    }
+    return std::nullopt;
+  };
+  auto describe = [&](KnownValue known, const Value &value) -> std::optional<KnownValue> {
     for (size_t i = 0; i < recorded.size(); ++i) {
       const LiveValue &location = site.live_values[i];
       bool same = known.in_register
@@ -1834,6 +1988,8 @@ void findKnownValues(const Interpreter &interpreter, Isa isa, CallSite &site,
       if (same && recorded[i] == value)
         return std::nullopt; // the record already puts it there
     }
+    if (value.low)
+      return describeLow(known, value);
     Terms want = termsOf(value);
     auto found = [&](const Part &base, const Part *addend) {
       known.base = base.base;
@@ -1862,7 +2018,7 @@ void findKnownValues(const Interpreter &interpreter, Isa isa, CallSite &site,
         if (both == want)
           return found(base, &addend);
       }
-    return std::nullopt;
+    return describeLow(known, value);
   };
   // A comparison in a condition-register field: its first operand
   // described like any value, the other a number or a recorded value plus

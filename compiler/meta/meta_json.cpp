@@ -46,7 +46,9 @@ static std::string valueText(const KnownValue &known) {
     std::string sum = fmt::format("{}live{}{}{:+}", known.negated ? "-" : "", known.live_value,
                                   plus, known.offset);
     if (known.shift_right) // >>u logical, >>s arithmetic
-      return fmt::format("({})>>{}{}", sum, known.shift_signed ? "s" : "u", known.shift_right);
+      sum = fmt::format("({})>>{}{}", sum, known.shift_signed ? "s" : "u", known.shift_right);
+    if (known.low) // the low bytes, sign- or zero-extended: sext4(live1+48)
+      return fmt::format("{}ext{}({})", known.sign_extended ? "s" : "z", known.low, sum);
     return sum;
   }
   }

@@ -88,8 +88,9 @@ struct Comparison {
 // through an array, base plus index), and a live value may be subtracted
 // instead of added (a count down beside a recorded count up); a value
 // built from live values may be shifted right after the sum (a trip count
-// the code generator derived from a recorded bound and reuses). It is read
-// from the destination's own code, so each ISA has its own list.
+// the code generator derived from a recorded bound and reuses); of a live
+// value plus a constant, a place may hold only the low bytes, extended. It
+// is read from the destination's own code, so each ISA has its own list.
 struct KnownValue {
   enum class Base : uint8_t {
     Absolute,      // the value is `offset`; a 16-byte register or slot holds `high` above it
@@ -110,6 +111,11 @@ struct KnownValue {
   // shifted right by this many bits, arithmetically if `shift_signed`.
   uint8_t shift_right = 0;
   bool shift_signed = false;
+  // Base::LiveValue, nonzero: the place holds only the low `low` bytes of
+  // the result, sign-extended if `sign_extended`, else zero-extended (a
+  // 32-bit value the code keeps beside the extended copy a record names).
+  uint8_t low = 0;
+  bool sign_extended = false;
   uint64_t high = 0; // Base::Absolute: the upper 8 of 16 bytes (`offset` again for a splat)
   // Set for a condition-register field: it holds the value above compared
   // with this comparison's operand.

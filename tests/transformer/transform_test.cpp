@@ -127,40 +127,75 @@ TEST(Transform, ImagesSurviveWriteAndRead) {
   expect_frames(read_image_set(dir.path), Isa::PPC64LE, 16);
 }
 
+// Callee-saved registers that function 0 (the innermost frame's) leaves
+// alone on each ISA.
+const std::map<Isa, std::pair<uint16_t, uint16_t>> kFreeRegisters = {
+    {Isa::X86_64, {12, 13}}, {Isa::AArch64, {20, 21}}, {Isa::PPC64LE, {28, 29}}};
+
+// The registers of the innermost frame rebuilt on `to` from a synthetic
+// x86_64 stack, where function 0's migration point has `known` values.
+transform::RegFile rebuilt_with(Isa to, const std::vector<meta::KnownValue> &known) {
+  meta::Metadata m = test::make_program(to).meta();
+  for (meta::CallSite &site : m.call_sites)
+    if (site.id == 1001) // function 0's migration point
+      site.known_values.insert(site.known_values.end(), known.begin(), known.end());
+  ImageSet set = test::make_parked_set(Isa::X86_64, 3);
+  transform::transform_image_set(set, test::make_program(Isa::X86_64),
+                                 transform::Program(m, test::elf_facts(to)));
+  return transform::reg_file(set.processes.front().threads[0].info);
+}
+
 // The destination's code keeps, in registers no record names, values
 // derived from a live value and shifted right after the sum (matmul's
 // __real_main on AArch64 keeps ((n & ~1) - 2) >> 1 in x22 as a later loop's
 // trip count): the rebuilt innermost frame holds them, each shifted as its
 // known value says.
 TEST(Transform, KnownValuesAreShiftedAfterTheirSum) {
-  // Callee-saved registers that function 0 (the innermost frame's) leaves
-  // alone on each ISA.
-  const std::map<Isa, std::pair<uint16_t, uint16_t>> free_registers = {
-      {Isa::X86_64, {12, 13}}, {Isa::AArch64, {20, 21}}, {Isa::PPC64LE, {28, 29}}};
   for (Isa to : kAllIsas) {
-    auto [logical, arithmetic] = free_registers.at(to);
-    meta::Metadata m = test::make_program(to).meta();
-    for (meta::CallSite &site : m.call_sites) {
-      if (site.id != 1001) // function 0's migration point
-        continue;
-      site.known_values.push_back({.dwarf_reg = logical,
-                                   .base = meta::KnownValue::Base::LiveValue,
-                                   .offset = -2,
-                                   .shift_right = 1});
-      site.known_values.push_back({.dwarf_reg = arithmetic,
-                                   .base = meta::KnownValue::Base::LiveValue,
-                                   .negated = true,
-                                   .offset = 2,
-                                   .shift_right = 3,
-                                   .shift_signed = true});
-    }
-    ImageSet set = test::make_parked_set(Isa::X86_64, 3);
-    transform::transform_image_set(set, test::make_program(Isa::X86_64),
-                                   transform::Program(m, test::elf_facts(to)));
-    transform::RegFile regs = transform::reg_file(set.processes.front().threads[0].info);
+    auto [logical, arithmetic] = kFreeRegisters.at(to);
+    transform::RegFile regs =
+        rebuilt_with(to, {{.dwarf_reg = logical,
+                           .base = meta::KnownValue::Base::LiveValue,
+                           .offset = -2,
+                           .shift_right = 1},
+                          {.dwarf_reg = arithmetic,
+                           .base = meta::KnownValue::Base::LiveValue,
+                           .negated = true,
+                           .offset = 2,
+                           .shift_right = 3,
+                           .shift_signed = true}});
     int64_t v0 = int64_t(test::values_for_frame(0).v0);
     EXPECT_EQ(regs.get(logical), uint64_t(v0 - 2) >> 1) << name(to);
     EXPECT_EQ(int64_t(regs.get(arithmetic)), (2 - v0) >> 3) << name(to) << " (negative)";
+  }
+}
+
+// The destination's code keeps a 32-bit value beside the extended copy its
+// record names (x86's setjmp parse keeps the char in r12d, recording r13 =
+// r12 - 48; ppc64's hanoi counts n in r29, recording extsw r25): the
+// rebuilt frame holds the low 4 bytes of the live value plus the offset,
+// zero- or sign-extended as the known value says, whatever the sum has above.
+TEST(Transform, KnownValuesKeepOnlyTheLowBytesOfALiveValue) {
+  for (Isa to : kAllIsas) {
+    auto [zero, sign] = kFreeRegisters.at(to);
+    auto low4 = [](uint16_t reg, int64_t offset, bool sign_extended) {
+      return meta::KnownValue{.dwarf_reg = reg,
+                              .base = meta::KnownValue::Base::LiveValue,
+                              .offset = offset,
+                              .low = 4,
+                              .sign_extended = sign_extended};
+    };
+    int64_t v0 = int64_t(test::values_for_frame(0).v0);
+    // Below zero as 32 bits: the extension decides the upper half.
+    transform::RegFile regs =
+        rebuilt_with(to, {low4(zero, -v0 - 16, false), low4(sign, -v0 - 16, true)});
+    EXPECT_EQ(regs.get(zero), 0xfffffff0u) << name(to);
+    EXPECT_EQ(regs.get(sign), 0xfffffffffffffff0u) << name(to);
+    // Bits above the low 4 bytes of the sum are dropped.
+    int64_t above = int64_t(1) << 40;
+    regs = rebuilt_with(to, {low4(zero, above + 16, false), low4(sign, above + 16, true)});
+    EXPECT_EQ(regs.get(zero), uint64_t(v0 + 16)) << name(to);
+    EXPECT_EQ(regs.get(sign), uint64_t(v0 + 16)) << name(to);
   }
 }
 

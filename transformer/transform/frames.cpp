@@ -464,9 +464,16 @@ private:
     if (known.plus_live_value)
       base += live(*known.plus_live_value);
     uint64_t sum = base + static_cast<uint64_t>(known.offset);
-    if (known.shift_signed)
-      return static_cast<uint64_t>(static_cast<int64_t>(sum) >> known.shift_right);
-    return sum >> known.shift_right;
+    uint64_t value = known.shift_signed
+                         ? static_cast<uint64_t>(static_cast<int64_t>(sum) >> known.shift_right)
+                         : sum >> known.shift_right;
+    if (known.low == 0 || known.low >= 8)
+      return value;
+    // Only the low bytes, extended as the destination's code left them.
+    unsigned unused = 64 - 8 * known.low;
+    if (known.sign_extended)
+      return static_cast<uint64_t>(static_cast<int64_t>(value << unused) >> unused);
+    return (value << unused) >> unused;
   }
 
   // Live value i of the values of `site`, for a known value derived from it.

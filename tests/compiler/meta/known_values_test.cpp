@@ -1916,5 +1916,139 @@ TEST_P(KnownValuesTest, AnUnguardedJumpTableMayGoAnywhere) {
   }
 }
 
+// Each keeps a 32-bit value beside the extended or offset copy its call
+// records (x86's setjmp parse: `leal -0x30(%r12), %r13d` records r13 and
+// keeps r12; ppc64's hanoi: `extsw 25, 29` records r25 and counts in r29):
+// the place holds the low 4 bytes of the recorded value plus a constant,
+// extended as its code left them (exact where the dataflow knows how: a
+// 32-bit write, movslq, sxtw, clrldi), else as the ISA's 32-bit operations
+// leave them (zero on x86 and AArch64, sign on ppc64).
+const std::map<Isa, std::string> kNarrow = {
+    {Isa::X86_64, R"(
+  .text
+  .globl f
+  .type f,@function
+f:
+  pushq %rbp
+  movq %rsp, %rbp
+  pushq %rbx
+  pushq %r12
+  pushq %r13
+  pushq %r14
+  pushq %r15
+  pushq %rax
+  movsbl (%rdi), %r12d
+  leal -0x30(%r12), %r13d
+  movslq %r13d, %r14
+  movl (%rsi), %ebx
+  movslq %ebx, %r15
+  callq g
+  .globl ret
+ret:
+  leal (%r12,%rax,2), %r12d
+  addq $8, %rsp
+  popq %r15
+  popq %r14
+  popq %r13
+  popq %r12
+  popq %rbx
+  popq %rbp
+  retq
+.Lend:
+  .size f, .Lend-f
+)"},
+    {Isa::AArch64, R"(
+  .text
+  .globl f
+  .type f,@function
+f:
+  stp x29, x30, [sp, #-64]!
+  stp x19, x20, [sp, #16]
+  stp x21, x22, [sp, #32]
+  str x23, [sp, #48]
+  mov x29, sp
+  ldrb w19, [x0]
+  sub w20, w19, #48
+  sxtw x21, w20
+  ldr w22, [x1]
+  sxtw x23, w22
+  bl g
+  .globl ret
+ret:
+  add w0, w0, w19
+  ldr x23, [sp, #48]
+  ldp x21, x22, [sp, #32]
+  ldp x19, x20, [sp, #16]
+  ldp x29, x30, [sp], #64
+  ret
+.Lend:
+  .size f, .Lend-f
+)"},
+    {Isa::PPC64LE, R"(
+  .text
+  .abiversion 2
+  .globl f
+  .type f,@function
+f:
+  mflr 0
+  std 25, -56(1)
+  std 26, -48(1)
+  std 27, -40(1)
+  std 28, -32(1)
+  std 29, -24(1)
+  stdu 1, -96(1)
+  std 0, 112(1)
+  mr 29, 3
+  lwz 27, 0(4)
+  addi 26, 27, -48
+  extsw 26, 26
+  clrldi 25, 27, 32
+.Lloop:
+  addi 29, 29, -1
+  extsw 28, 29
+  mr 3, 28
+  bl g
+  nop
+  .globl ret
+ret:
+  cmplwi 29, 0
+  bne 0, .Lloop
+  addi 1, 1, 96
+  ld 0, 16(1)
+  ld 25, -56(1)
+  ld 26, -48(1)
+  ld 27, -40(1)
+  ld 28, -32(1)
+  ld 29, -24(1)
+  mtlr 0
+  blr
+.Lend:
+  .size f, .Lend-f
+)"},
+};
+// The two recorded values (the first a 32-bit one) and what is kept beside them.
+struct Narrow {
+  uint16_t live32, live64;
+  std::set<std::string> kept;
+};
+const std::map<Isa, Narrow> kNarrowValues = {
+    {Isa::X86_64, {13, 15, {"r12=zext4(live0+48)", "r14=sext4(live0+0)", "r3=zext4(live1+0)"}}},
+    {Isa::AArch64,
+     {20, 23, {"r19=zext4(live0+48)", "r21=sext4(live0+0)", "r22=zext4(live1+0)"}}},
+    {Isa::PPC64LE,
+     {28, 26, {"r29=sext4(live0+0)", "r27=sext4(live1+48)", "r25=zext4(live1+48)"}}},
+};
+
+TEST_P(KnownValuesTest, Finds32BitValuesBesideTheirRecordedExtendedCopies) {
+  Isa isa = GetParam();
+  const Narrow &expected = kNarrowValues.at(isa);
+  meta::LiveValue live32 = inRegister(expected.live32, 4), live64 = inRegister(expected.live64);
+  if (isa == Isa::PPC64LE) // ppc64's second record is a 32-bit value too (extsw 26, 26)
+    live64.type.bits = 32;
+  std::set<std::string> found = known_at_ret(isa, kNarrow.at(isa), {live32, live64});
+  for (const std::string &kept : expected.kept)
+    EXPECT_TRUE(found.count(kept)) << name(isa) << ": no " << kept << " in" << joined(found);
+}
+
 INSTANTIATE_TEST_SUITE_P(AllIsas, KnownValuesTest, ::testing::ValuesIn(kAllIsas),
                          [](const auto &param) { return std::string(name(param.param)); });
