@@ -22,17 +22,10 @@ set(hop_route_edges_from_aarch64 edges
 # lists them and leaves them out of the verdict). Values the code generators
 # keep across calls without a stackmap record (hoisted constants, loop
 # counters and their shifts, ppc64 condition-register fields) are rebuilt
-# from compiler/meta's known values by transformer/transform/frames.*; the
-# edge routes still find these (first failing single hop named; details in
-# the xedge notes). Same-ISA hops must all pass.
-set(hops_known_failing
-    # A 32-bit value kept across a call in a register the stackmap does not
-    # name, beside the extended copy it does: x86 setjmp parse() keeps the
-    # char in r12 (live r13 = r12 - 48), ppc recursion hanoi keeps n in
-    # r29 (live: its extsw copy).
-    setjmp.edges_from_aarch64
-    setjmp.edges_from_ppc64le
-    recursion.edges_from_aarch64)
+# from compiler/meta's known values by transformer/transform/frames.*. An
+# entry names its first failing single hop and its cause. Same-ISA hops must
+# all pass.
+set(hops_known_failing)
 
 foreach(source ${corpus_sources})
   get_filename_component(name ${source} NAME_WE)
