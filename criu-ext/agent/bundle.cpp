@@ -4,7 +4,7 @@
 
 #include <filesystem>
 #include <fstream>
-#include <string_view>
+#include <string>
 
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -71,11 +71,34 @@ json derive_oci_config(json config, const std::string &user_bundle, const Placem
   return config;
 }
 
+// True when the container has neither a cgroup namespace nor a cgroup
+// mount: then all CRIU's cgroup handling would do is move the restored tasks
+// into the cgroups runc already put the restoring CRIU in (the container's,
+// in the destination's slice), after reading every controller's properties
+// while the container was frozen and mounting each hierarchy on restore.
+static bool cgroups_left_to_runc(const json &config) {
+  for (const json &ns : config.value("linux", json::object()).value("namespaces", json::array()))
+    if (ns.value("type", "") == "cgroup")
+      return false;
+  for (const json &m : config.value("mounts", json::array()))
+    if (m.value("type", "") == "cgroup" || m.value("type", "") == "cgroup2")
+      return false;
+  return true;
+}
+
 // CRIU options that runc cannot pass itself; runc hands CRIU this file
-// through the org.criu.config annotation. The network is locked with
-// libnftables inside CRIU rather than with an iptables-restore process each
-// way (0.1-0.2 s each on these machines, inside a migration's downtime).
-constexpr std::string_view kCriuConfig = "network-lock nftables\n";
+// through the org.criu.config annotation, which overrides runc's own
+// options. The network is locked with libnftables inside CRIU rather than
+// with an iptables-restore process each way (0.1-0.2 s each on these
+// machines, inside a migration's downtime). "manage-cgroups=ignore" (the
+// option's argument is optional, and CRIU's file parser binds one only when
+// written with '=') where cgroups_left_to_runc.
+static std::string criu_config_text(const json &config) {
+  std::string text = "network-lock nftables\n";
+  if (cgroups_left_to_runc(config))
+    text += "manage-cgroups=ignore\n";
+  return text;
+}
 
 void write_agent_bundle(const std::string &user_bundle, const std::string &agent_bundle,
                         const Placement &placement) {
@@ -94,7 +117,7 @@ void write_agent_bundle(const std::string &user_bundle, const std::string &agent
   if (ec)
     fail("cannot create {}: {}", agent_bundle, ec.message());
   std::string criu_config = agent_bundle + "/criu.conf";
-  std::ofstream(criu_config) << kCriuConfig;
+  std::ofstream(criu_config) << criu_config_text(derived);
   derived["annotations"]["org.criu.config"] = criu_config;
   std::ofstream out(agent_bundle + "/config.json");
   out << derived.dump(2);

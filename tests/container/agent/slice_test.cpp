@@ -10,6 +10,10 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <iterator>
+#include <string>
+
 using namespace xisa::agent;
 using nlohmann::json;
 using testing::HasSubstr;
@@ -196,6 +200,28 @@ TEST(Bundle, DerivesConfigFromTheSlice) {
               testing::ThrowsMessage<xisa::Error>(HasSubstr("is not a directory")));
   EXPECT_THAT([&] { write_agent_bundle("/nonexistent", bundle.str() + "/out", {&s, "/x", 1, "/n"}); },
               testing::ThrowsMessage<xisa::Error>(HasSubstr("has no readable config.json")));
+}
+
+// CRIU leaves cgroups to runc unless the container can see them (a cgroup
+// namespace or mount), where CRIU's own handling must restore them.
+TEST(Bundle, CriuLeavesCgroupsToRuncUnlessTheContainerSeesThem) {
+  SliceConfig s = web_slice();
+  auto criu_config = [&](const std::string &user_config) {
+    TempDir bundle;
+    std::filesystem::create_directories(bundle.path / "rootfs");
+    std::ofstream(bundle.path / "config.json") << user_config;
+    write_agent_bundle(bundle.str(), bundle.str() + "/out", {&s, "/x", 1, "/n"});
+    std::ifstream in(bundle.path / "out" / "criu.conf");
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  };
+  EXPECT_EQ(criu_config(R"({"root": {"path": "rootfs"}, "linux": {"namespaces": [{"type": "pid"}]}})"),
+            "network-lock nftables\nmanage-cgroups=ignore\n");
+  EXPECT_EQ(criu_config(R"({"root": {"path": "rootfs"},
+                            "linux": {"namespaces": [{"type": "pid"}, {"type": "cgroup"}]}})"),
+            "network-lock nftables\n");
+  EXPECT_EQ(criu_config(R"({"root": {"path": "rootfs"}, "linux": {},
+                            "mounts": [{"destination": "/sys/fs/cgroup", "type": "cgroup"}]})"),
+            "network-lock nftables\n");
 }
 
 TEST(ContainerNet, NamesFitAndCommandsShape) {

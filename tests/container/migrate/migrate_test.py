@@ -83,8 +83,21 @@ def runs_on(world, host, name=NAME):
         if h is host:
             expect(name in listed and listed[name]["status"] == "running",
                    f"{name} should run on {h.letter}: {listed}")
+            in_its_cgroup(listed[name])
         else:
             expect(name not in listed, f"{name} should not be on {h.letter}: {listed}")
+
+
+def in_its_cgroup(container):
+    """The container's task sits in the cgroup its agent made in the slice,
+    in every hierarchy that has cpu, memory or pids (runc puts the restoring
+    CRIU there; CRIU must not move the restored task elsewhere)."""
+    cgroup = container["cgroup"].rstrip("/")
+    lines = open(f"/proc/{container['pid']}/cgroup").read().splitlines()
+    checked = [line for line in lines if {"cpu", "memory", "pids"} & set(line.split(":")[1].split(","))]
+    checked = checked or [line for line in lines if line.startswith("0::")]  # cgroup v2 alone
+    expect(checked and all(line.split(":", 2)[2].rstrip("/") == cgroup for line in checked),
+           f"task {container['pid']} is not in {cgroup}: {lines}")
 
 
 def runs_nowhere(world, name=NAME):
@@ -135,7 +148,8 @@ def check_frozen_window_shortcuts(world):
     both sides archived the container's /dev without a tar process (patch
     0015; State.verify checks that /dev arrived intact), and the dump read
     the UTS, IPC and external net namespaces without forked workers (patch
-    0016; State.verify checks the container's host name)."""
+    0016; State.verify checks the container's host name); CRIU left the
+    cgroups to runc (runs_on checks the task's cgroups)."""
     dump = open(os.path.join(world.log_dir, f"{NAME}-source", "dump.log")).read()
     expect("No tracked connections: conntrack tables not dumped" in dump,
            "the dump walked the conntrack table of a namespace that tracks nothing "
@@ -148,6 +162,9 @@ def check_frozen_window_shortcuts(world):
                f"the dump forked a worker for the {ns} namespace "
                "(CRIU patch 0016; run scripts/setup-criu.sh)")
     restore = open(os.path.join(world.log_dir, f"{NAME}-destination", "restore.log")).read()
+    expect("Preparing cgroups yard" not in restore,
+           "the restore mounted the cgroup hierarchies to move the restored tasks: the agent's "
+           "CRIU configuration (manage-cgroups=ignore, criu-ext/agent/bundle.cpp) was not used")
     expect(re.search(r"tmpfs of mount \d+ extracted in-process", restore),
            "the restore extracted the container's /dev with a tar process "
            "(CRIU patch 0015; run scripts/setup-criu.sh)")
