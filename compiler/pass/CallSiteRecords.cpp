@@ -5,16 +5,12 @@
 
 #include "support/value_type.h"
 
-#include "llvm/ADT/MapVector.h"
 #include "llvm/ADT/SetVector.h"
 #include "llvm/IR/IRBuilder.h"
 #include "llvm/IR/InlineAsm.h"
 #include "llvm/IR/Instructions.h"
 #include "llvm/IR/Module.h"
 #include "llvm/Support/xxhash.h"
-#include "llvm/TargetParser/Triple.h"
-#include "llvm/Transforms/Utils/BasicBlockUtils.h"
-#include "llvm/Transforms/Utils/SSAUpdater.h"
 
 #include <string>
 
@@ -41,13 +37,6 @@ static ValueType valueType(Type &type) {
   return {ValueClass::Integer, uint16_t(type.getIntegerBitWidth())};
 }
 
-static SmallVector<Value *, 4> extractElements(Value *vector, IRBuilder<> &before) {
-  SmallVector<Value *, 4> elements;
-  for (unsigned i = 0; i < cast<FixedVectorType>(vector->getType())->getNumElements(); ++i)
-    elements.push_back(before.CreateExtractElement(vector, i));
-  return elements;
-}
-
 // Each live value is followed by its type (support/value_type.h).
 // Stackmap operands must be scalars the backend can legalize on every ISA:
 // an aggregate (an ABI-coerced struct argument, say) or a vector (the
@@ -57,9 +46,9 @@ static SmallVector<Value *, 4> extractElements(Value *vector, IRBuilder<> &befor
 // stackmap point.
 static void appendScalars(Value *value, IRBuilder<> &before, SmallVectorImpl<Value *> &out) {
   Type *type = value->getType();
-  if (isa<FixedVectorType>(type)) {
-    for (Value *element : extractElements(value, before))
-      appendScalars(element, before, out);
+  if (auto *vector = dyn_cast<FixedVectorType>(type)) {
+    for (unsigned i = 0; i < vector->getNumElements(); ++i)
+      appendScalars(before.CreateExtractElement(value, i), before, out);
     return;
   }
   if (!type->isAggregateType()) {
@@ -142,79 +131,6 @@ static bool widenLiveBooleans(const std::vector<std::vector<Value *>> &live) {
   return !booleans.empty();
 }
 
-// The register class an inline asm operand of `type` takes on `triple`.
-static StringRef registerConstraint(const Type &type, const Triple &triple) {
-  if (!type.isFloatingPointTy())
-    return "r";
-  if (triple.isX86())
-    return "x";
-  return triple.isAArch64() ? "w" : "f";
-}
-
-// The elements of a vector live across a call, each through an empty asm
-// before the call that passes it on unchanged: after the call the vector is
-// rebuilt from them, and SelectionDAG would fold inserts of the plain
-// extracts back into the original vector, live across the call again (the
-// blocks of call and rebuild are merged before instruction selection).
-static SmallVector<Value *, 4> opaqueElements(Value *vector, IRBuilder<> &before) {
-  Triple triple(before.GetInsertBlock()->getModule()->getTargetTriple());
-  SmallVector<Value *, 4> elements = extractElements(vector, before);
-  for (Value *&element : elements) {
-    Type *type = element->getType();
-    std::string constraints = ("=" + registerConstraint(*type, triple) + ",0").str();
-    element = before.CreateCall(InlineAsm::get(FunctionType::get(type, {type}, false), "",
-                                               constraints, true),
-                                {element});
-  }
-  return elements;
-}
-
-// A vector live across a recorded call is recorded by its elements
-// (appendScalars), but the code after the call would reload the whole vector
-// from its own spill slot, which no record names, so a transformer could not
-// rebuild it. Each such vector is rebuilt after the call from its elements,
-// and every use reached from the call reads the rebuilt one: only the
-// elements stay live.
-class VectorRebuilds {
-public:
-  // `elements[i]` is the i-th element of `vector`, computed before `record`.
-  // The rebuild starts a block of its own, so that each block holds at most
-  // one definition of the vector, above its uses.
-  void rebuildAfter(CallInst &record, Value *vector, ArrayRef<Value *> elements) {
-    BasicBlock *&after = blockAfter[&record];
-    if (!after)
-      after = SplitBlock(record.getParent(), record.getNextNode());
-    IRBuilder<> builder(after, after->getFirstInsertionPt());
-    Value *rebuilt = PoisonValue::get(vector->getType());
-    for (unsigned i = 0; i < elements.size(); ++i)
-      rebuilt = builder.CreateInsertElement(rebuilt, elements[i], i);
-    rebuilds[vector].push_back({after, rebuilt});
-  }
-
-  // Each use of a rebuilt vector reads the definition that reaches it.
-  void rewriteUses() {
-    for (auto &[vector, blocks] : rebuilds) {
-      SSAUpdater updater;
-      updater.Initialize(vector->getType(), vector->getName());
-      updater.AddAvailableValue(definingBlock(*vector), vector);
-      for (auto [block, rebuilt] : blocks)
-        updater.AddAvailableValue(block, rebuilt);
-      for (Use &use : make_early_inc_range(vector->uses()))
-        updater.RewriteUseAfterInsertions(use);
-    }
-  }
-
-private:
-  static BasicBlock *definingBlock(Value &value) {
-    if (auto *argument = dyn_cast<Argument>(&value))
-      return &argument->getParent()->getEntryBlock();
-    return cast<Instruction>(value).getParent();
-  }
-
-  DenseMap<CallInst *, BasicBlock *> blockAfter;
-  MapVector<Value *, SmallVector<std::pair<BasicBlock *, Value *>, 2>> rebuilds;
-};
-
 unsigned recordCallSites(Function &function) {
   std::vector<CallInst *> calls;
   for (BasicBlock &block : function)
@@ -238,29 +154,17 @@ unsigned recordCallSites(Function &function) {
 
   Module &module = *function.getParent();
   Function *stackmap = Intrinsic::getDeclaration(&module, Intrinsic::experimental_stackmap);
-  VectorRebuilds rebuilds;
   for (unsigned i = 0; i < calls.size(); ++i) {
     IRBuilder<> before(calls[i]);
     SmallVector<Value *, 16> operands = {before.getInt64(callSiteId(function, i)),
                                          before.getInt32(0)};
-    SmallVector<std::pair<Value *, SmallVector<Value *, 4>>, 2> vectors;
-    for (Value *value : live[i]) {
-      if (!isa<FixedVectorType>(value->getType())) {
-        appendScalars(value, before, operands);
-        continue;
-      }
-      vectors.push_back({value, opaqueElements(value, before)});
-      for (Value *element : vectors.back().second)
-        appendScalars(element, before, operands);
-    }
+    for (Value *value : live[i])
+      appendScalars(value, before, operands);
     computeBeforeCall(*calls[i], operands);
     CallInst *record = IRBuilder<>(calls[i]->getNextNode()).CreateCall(stackmap, operands);
     if (calls[i]->doesNotReturn())
       keepRecordAfterNoReturn(*calls[i], *record);
-    for (auto &[vector, elements] : vectors)
-      rebuilds.rebuildAfter(*record, vector, elements);
   }
-  rebuilds.rewriteUses();
   return calls.size();
 }
 

@@ -8,7 +8,6 @@
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Analysis/LoopInfo.h"
-#include "llvm/IR/CFG.h"
 #include "llvm/IR/Dominators.h"
 #include "llvm/IR/Instructions.h"
 #include "llvm/IR/IntrinsicInst.h"
@@ -24,7 +23,6 @@
 #include <fmt/format.h>
 
 #include <array>
-#include <set>
 #include <map>
 
 using namespace llvm;
@@ -446,79 +444,6 @@ TEST_F(PassTest, EveryReachingCallHasARecordRightAfterIt) {
   };
   EXPECT_EQ(typeOf(afterG, 0), (ValueType{ValueClass::Integer, 32}));  // a
   EXPECT_EQ(typeOf(afterG, 1), (ValueType{ValueClass::Pointer, 64})); // s
-}
-
-// Values of vector type read after `record` (and after its call) but
-// defined before it; the function must be loop-free.
-static std::vector<const Value *> vectorsLiveAcross(const CallInst &record) {
-  std::set<const Instruction *> after;
-  std::vector<const BasicBlock *> work;
-  for (const Instruction *inst = record.getNextNode(); inst; inst = inst->getNextNode())
-    after.insert(inst);
-  for (const BasicBlock *next : successors(record.getParent()))
-    work.push_back(next);
-  while (!work.empty()) {
-    const BasicBlock *block = work.back();
-    work.pop_back();
-    for (const Instruction &inst : *block)
-      after.insert(&inst);
-    for (const BasicBlock *next : successors(block))
-      work.push_back(next);
-  }
-  std::vector<const Value *> live;
-  for (const Instruction *inst : after)
-    for (const Value *operand : inst->operands())
-      if (operand->getType()->isVectorTy() && !isa<Constant>(operand) &&
-          !(isa<Instruction>(operand) && after.count(cast<Instruction>(operand))))
-        live.push_back(operand);
-  return live;
-}
-
-// The SLP vectorizer keeps x and y in one <2 x double> across g. The record
-// names the two elements; the code after the call must use only those, not
-// reload the whole vector from a slot no record names (which a transformer
-// would leave unwritten: nbody's energies after a cross-ISA hop).
-TEST_F(PassTest, VectorsLiveAcrossACallAreRebuiltFromTheirRecordedElements) {
-  const std::string scale = "struct point { double x, y; };\n"
-                            "__attribute__((noinline)) void scale(struct point *p, double k) {\n"
-                            "  double x = p->x * k, y = p->y * k;\n"
-                            "  g();\n"
-                            "  p->x = x + 1.5;\n"
-                            "  p->y = y + 2.5;\n"
-                            "}\n";
-  auto module = ir("extern void g(void);\n" + scale);
-  ASSERT_TRUE(module);
-  const Function &f = *module->getFunction("scale");
-  const CallInst *afterG = nullptr;
-  for (const CallInst *record : stackmaps(f))
-    if (const Function *callee = cast<CallBase>(record->getPrevNode())->getCalledFunction();
-        callee && callee->getName() == "g")
-      afterG = record;
-  ASSERT_TRUE(afterG);
-  // p, then the vector's two elements (the vectorizer did its part), each
-  // passed through an empty asm.
-  ASSERT_EQ(afterG->arg_size(), 2u + 2 * 3u);
-  const auto *copy = dyn_cast<CallInst>(afterG->getArgOperand(4));
-  ASSERT_TRUE(copy && copy->isInlineAsm());
-  ASSERT_TRUE(isa<ExtractElementInst>(copy->getArgOperand(0)))
-      << "x is not a vector element: did the SLP vectorizer run?";
-  EXPECT_EQ(vectorsLiveAcross(*afterG), std::vector<const Value *>{});
-
-  // The rebuilt vector has its elements in their places.
-  std::string output;
-  runWithStub("rebuild", R"(
-#include <stdio.h>
-extern volatile long __xisa_stub_points;
-__attribute__((noinline)) void g(void) { printf("%.1f\n", 0.5 * (double)__xisa_stub_points); }
-)" + scale + R"(
-int main(void) {
-  struct point p = {3, 5};
-  scale(&p, 2);
-  printf("%.1f %.1f\n", p.x, p.y);
-  return 0;
-}
-)", output);
-  EXPECT_EQ(output, "0.0\n7.5 12.5\n");
 }
 
 TEST_F(PassTest, LocalsMoveToTheShadowFrame) {
