@@ -1,4 +1,5 @@
 #include "meta/jump_tables.h"
+#include "support/extend.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringMap.h"
@@ -233,11 +234,6 @@ private:
   function_ref<std::optional<uint64_t>(size_t, int)> number_;
 };
 
-int64_t signExtended(uint64_t value, unsigned bytes) {
-  unsigned unused = 64 - 8 * bytes;
-  return unused ? int64_t(value << unused) >> unused : int64_t(value);
-}
-
 } // namespace
 
 std::optional<std::vector<uint64_t>>
@@ -256,7 +252,7 @@ jump_table_targets(const Disassembler &code, std::span<const Instr> instrs, size
     auto entry = code.read_constant(read->table + i * read->entry_bytes, read->entry_bytes);
     if (!entry)
       return std::nullopt;
-    uint64_t offset = read->sign ? uint64_t(signExtended(*entry, read->entry_bytes)) : *entry;
+    uint64_t offset = extend_low(*entry, read->entry_bytes, read->sign);
     targets.push_back(read->base + (offset << read->shift));
   }
   return targets;

@@ -3,6 +3,7 @@
 #include "meta/jump_tables.h"
 
 #include "support/callee_saved.h"
+#include "support/extend.h"
 #include "support/error.h"
 
 #include "llvm/ADT/STLExtras.h"
@@ -624,9 +625,7 @@ Maybe extended(Maybe value, unsigned bytes, bool sign) {
     return value;
   value->high.reset();
   if (value->base == Kind::Absolute) {
-    unsigned shift = 64 - 8 * bytes;
-    uint64_t v = uint64_t(value->offset) << shift;
-    value->offset = sign ? int64_t(v) >> shift : int64_t(v >> shift);
+    value->offset = int64_t(extend_low(uint64_t(value->offset), bytes, sign));
     return value;
   }
   if (!value->low || value->low >= bytes) {

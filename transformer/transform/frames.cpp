@@ -1,6 +1,7 @@
 #include "transform/frames.h"
 
 #include "support/error.h"
+#include "support/extend.h"
 
 #include <algorithm>
 #include <bit>
@@ -61,11 +62,8 @@ static void store_saved(images::Memory &memory, const Abi &abi, uint64_t addr, u
 static uint64_t condition_bits_of(uint64_t a, uint64_t b, const meta::Comparison &compare) {
   a &= compare.mask;
   if (compare.bytes == 4) {
-    auto word = [&](uint64_t v) {
-      return compare.is_signed ? uint64_t(int64_t(int32_t(v))) : uint64_t(uint32_t(v));
-    };
-    a = word(a);
-    b = word(b);
+    a = extend_low(a, 4, compare.is_signed);
+    b = extend_low(b, 4, compare.is_signed);
   }
   bool less = compare.is_signed ? int64_t(a) < int64_t(b) : a < b;
   uint64_t result = a == b ? 2 : less ? 8 : 4;
@@ -467,13 +465,10 @@ private:
     uint64_t value = known.shift_signed
                          ? static_cast<uint64_t>(static_cast<int64_t>(sum) >> known.shift_right)
                          : sum >> known.shift_right;
-    if (known.low == 0 || known.low >= 8)
+    if (known.low == 0)
       return value;
     // Only the low bytes, extended as the destination's code left them.
-    unsigned unused = 64 - 8 * known.low;
-    if (known.sign_extended)
-      return static_cast<uint64_t>(static_cast<int64_t>(value << unused) >> unused);
-    return (value << unused) >> unused;
+    return extend_low(value, known.low, known.sign_extended);
   }
 
   // Live value i of the values of `site`, for a known value derived from it.
