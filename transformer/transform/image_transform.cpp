@@ -133,7 +133,8 @@ static size_t remap_executable(Process &p, const Program &dst) {
   return dropped;
 }
 
-// Constants and the GOT are the destination's, not the source's.
+// Constants, the GOT and musl's vDSO bindings are the destination's, not
+// the source's.
 static void install_constant_data(Process &p, const Program &dst) {
   for (const ConstantData &data : dst.constant_data()) {
     p.memory.ensure(data.vaddr, data.bytes.size());

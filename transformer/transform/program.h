@@ -20,8 +20,9 @@ struct LoadSegment {
 // Bytes of a writable segment that the program never writes but that differ
 // per ISA: constants (the layout puts .rodata in the data segment, and
 // musl's jump tables and literal pools are per ISA) and the linker's tables
-// (.got, ppc64's .toc and .branch_lt). A restored process gets the
-// destination executable's.
+// (.got, ppc64's .toc and .branch_lt); also musl's lazily bound vDSO entry
+// points, which the program does write but which must start over on
+// another ISA. A restored process gets the destination executable's.
 struct ConstantData {
   uint64_t vaddr = 0;
   std::vector<uint8_t> bytes;

@@ -11,6 +11,8 @@
 
 #include <cerrno>
 #include <filesystem>
+#include <string_view>
+#include <vector>
 
 namespace xisa::transform {
 
@@ -37,6 +39,27 @@ bool is_constant_section(std::string_view section) {
     if (section == name)
       return true;
   return false;
+}
+
+// musl binds its vDSO entry points lazily: `static void *volatile
+// vdso_func` (clock_gettime, sched_getcpu) starts as an init function and
+// then holds the address of the kernel's vDSO function, which is another
+// ISA's code, or nothing, after a move. Each such variable (one name, a
+// static in several files) gets its initial value back, so that the first
+// call after a restore binds it again to the destination's vDSO.
+constexpr std::string_view kMuslVdsoCache = "vdso_func";
+
+// The bytes of symbol `sym` as the file initializes them.
+std::vector<uint8_t> initial_bytes(Elf *elf, const GElf_Sym &sym, const std::string &path) {
+  GElf_Shdr sh;
+  Elf_Scn *scn = elf_getscn(elf, sym.st_shndx);
+  Elf_Data *data = scn && gelf_getshdr(scn, &sh) ? elf_getdata(scn, nullptr) : nullptr;
+  if (!data || sh.sh_type == SHT_NOBITS || sym.st_value < sh.sh_addr ||
+      sym.st_value - sh.sh_addr + sym.st_size > data->d_size)
+    fail("{}: cannot read the initial value of {} at {:#x}: {}", path, kMuslVdsoCache,
+         sym.st_value, elf_errmsg(-1));
+  const auto *bytes = static_cast<const uint8_t *>(data->d_buf) + (sym.st_value - sh.sh_addr);
+  return {bytes, bytes + sym.st_size};
 }
 
 uint32_t prot_of(const GElf_Phdr &ph) {
@@ -69,6 +92,7 @@ Program load_program(const std::string &path) {
   }
 
   uint64_t got = 0;
+  std::vector<GElf_Sym> vdso_caches;
   size_t shstrndx = 0;
   elf_getshdrstrndx(file.elf, &shstrndx);
   for (Elf_Scn *scn = nullptr; (scn = elf_nextscn(file.elf, scn));) {
@@ -103,8 +127,12 @@ Program load_program(const std::string &path) {
         facts.toc = sym.st_value;
       else if (n == kJmpBufsSymbol)
         facts.jmp_bufs = sym.st_value;
+      else if (n == kMuslVdsoCache && GELF_ST_TYPE(sym.st_info) == STT_OBJECT)
+        vdso_caches.push_back(sym);
     }
   }
+  for (const GElf_Sym &sym : vdso_caches)
+    facts.constant_data.push_back({sym.st_value, initial_bytes(file.elf, sym, path)});
   // lld defines .TOC. as .got + 0x8000 but may leave the symbol out.
   if (meta.isa == Isa::PPC64LE && !facts.toc) {
     if (!got)
