@@ -198,6 +198,8 @@ Layout compute_layout(const std::map<Isa, LinkMap> &maps) {
   Segment segment = Segment::ReadOnly;
   const OutputSpec *previous = nullptr; // of the last present section
   for (const OutputSpec &spec : output_specs()) {
+    if (spec.segment == Segment::Unloaded)
+      continue; // no address
     uint64_t align = 1;
     uint64_t size = 0;
     bool present = false;

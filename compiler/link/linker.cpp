@@ -1,5 +1,6 @@
 #include "link/linker.h"
 
+#include "link/call_site_table.h"
 #include "link/info_section.h"
 #include "link/layout.h"
 #include "link/layout_check.h"
@@ -159,6 +160,7 @@ void link_executables(const Toolchain &tc, const LinkRequest &request) {
     measure(true);
 
   // Second link: every input section at its common address.
+  reserve_call_site_table(maps, outputs);
   Layout layout = compute_layout(maps);
   for (Isa isa : request.targets) {
     scripts[isa] =
@@ -168,6 +170,7 @@ void link_executables(const Toolchain &tc, const LinkRequest &request) {
   link_all(tc, request, staged, wrap, scripts, outputs, [](Isa) { return std::string(); });
   verify_layout(request);
   add_info_sections(tc, outputs, tmp, request.verbose);
+  finish_metadata_sections(tc, outputs, tmp, request.verbose);
   link_plain_name(request);
 }
 

@@ -51,6 +51,10 @@ std::string linker_script(const Layout *layout, Isa isa,
   out += fmt::format("  . = {:#x} + SIZEOF_HEADERS;\n", kImageBase);
   Segment segment = Segment::ReadOnly;
   for (const OutputSpec &spec : output_specs()) {
+    if (spec.segment == Segment::Unloaded) {
+      out += fmt::format("  {} (INFO) :\n  {{\n{}  }}\n", spec.name, patterns(spec));
+      continue;
+    }
     if (spec.segment != segment) {
       out += fmt::format("  . = . + {:#x};\n", kPageSize);
       segment = spec.segment;
@@ -69,6 +73,8 @@ std::string linker_script(const Layout *layout, Isa isa,
           out += fmt::format("    . = {:#x};\n    {}({})\n", it->second.start,
                              file_pattern(slot, it->second, path_of), it->second.section);
     out += patterns(spec);
+    if (place && spec.written_after_link)
+      out += fmt::format("    . += {:#x};\n", place->end - place->address);
     if (spec.end_symbol)
       out += fmt::format("    {} = .;\n", spec.end_symbol);
     // Aligned sections end at one address everywhere (so the TLS segment

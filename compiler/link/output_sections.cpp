@@ -1,13 +1,14 @@
 #include "link/output_sections.h"
 
+#include "xisa/call_sites.h"
+
 namespace xisa::link {
 
 std::span<const OutputSpec> output_specs() {
   static const std::vector<OutputSpec> kSpecs = {
-      {".llvm_stackmaps", Segment::ReadOnly, {".llvm_stackmaps"}, false, true,
-       "__xisa_stackmaps_start", "__xisa_stackmaps_end"},
-      {".xisa.nonmig", Segment::ReadOnly, {".xisa.nonmig"}, false, true},
-      {".xisa.frames", Segment::ReadOnly, {".xisa.frames"}, false, true},
+      // No inputs: the link reserves its room, then writes it (call_site_table.h).
+      {XISA_CALL_SITES_SECTION, Segment::ReadOnly, {}, false, false, "__xisa_callsites_start",
+       "__xisa_callsites_end", false, false, true},
       {".eh_frame_hdr", Segment::ReadOnly, {".eh_frame_hdr"}, false, false},
       {".eh_frame", Segment::ReadOnly, {".eh_frame"}, false, true},
       {".gcc_except_table", Segment::ReadOnly, {".gcc_except_table", ".gcc_except_table.*"}, false,
@@ -34,6 +35,10 @@ std::span<const OutputSpec> output_specs() {
       {".got.plt", Segment::Data, {".got.plt"}, false, false},
       {".data", Segment::Data, {".data", ".data.*"}, true, false},
       {".bss", Segment::Data, {".bss", ".bss.*", "COMMON"}, true, false},
+      // Read by the host tools from the file only (call_site_table.h).
+      {".llvm_stackmaps", Segment::Unloaded, {".llvm_stackmaps"}, false, true},
+      {".xisa.nonmig", Segment::Unloaded, {".xisa.nonmig"}, false, true},
+      {".xisa.frames", Segment::Unloaded, {".xisa.frames"}, false, true},
   };
   return kSpecs;
 }

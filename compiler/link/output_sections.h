@@ -17,7 +17,9 @@ inline constexpr uint64_t kImageBase = 0x10000000;
 // Room for the ELF and program headers in front of the first section.
 inline constexpr uint64_t kHeaderRoom = 0x1000;
 
-enum class Segment { ReadOnly, Text, Data };
+// Unloaded: sections in no segment (the linker script's INFO type), for
+// metadata only the host tools read, from the executable file.
+enum class Segment { ReadOnly, Text, Data, Unloaded };
 
 struct OutputSpec {
   const char *name;
@@ -36,6 +38,9 @@ struct OutputSpec {
   // executable (code, constants): input sections that only some ISAs have
   // may share addresses with other ISAs' own (see layout.cpp).
   bool share_room = false;
+  // No inputs: the layout reserves the section's room and the link step
+  // writes its contents into the linked executable.
+  bool written_after_link = false;
 };
 
 std::span<const OutputSpec> output_specs();

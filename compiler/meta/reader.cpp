@@ -4,6 +4,7 @@
 #include "meta/frame_rules.h"
 #include "meta/known_values.h"
 #include "meta/metadata.h"
+#include "meta/section_bytes.h"
 #include "meta/stackmaps.h"
 
 #include "support/error.h"
@@ -27,20 +28,6 @@ Isa isaOf(const object::ELF64LEObjectFile &elf, const std::string &path) {
     if (info(isa).elf_machine == machine)
       return isa;
   fail("{}: ELF machine {} is none of {}", path, machine, isa_names());
-}
-
-std::optional<ArrayRef<uint8_t>> sectionBytes(const object::ObjectFile &object, StringRef name,
-                                              const std::string &path) {
-  for (const object::SectionRef &section : object.sections()) {
-    Expected<StringRef> sectionName = section.getName();
-    if (!sectionName || *sectionName != name)
-      continue;
-    Expected<StringRef> contents = section.getContents();
-    if (!contents)
-      fail("{}: cannot read {}: {}", path, name.str(), toString(contents.takeError()));
-    return arrayRefFromStringRef(*contents);
-  }
-  return std::nullopt;
 }
 
 // Function symbols by address (the stackmap only knows addresses).
@@ -81,14 +68,14 @@ Metadata read(const std::string &path) {
   meta.path = path;
   meta.isa = isaOf(*elf, path);
   try {
-    if (auto bytes = sectionBytes(object, kInfoSection, path))
+    if (auto bytes = section_bytes(object, kInfoSection, path))
       meta.info = decode_info(bytes->data(), bytes->size());
-    if (auto bytes = sectionBytes(object, kNonMigSection, path))
+    if (auto bytes = section_bytes(object, kNonMigSection, path))
       meta.nonmig = decode_nonmig(bytes->data(), bytes->size());
-    if (auto bytes = sectionBytes(object, kFramesSection, path))
+    if (auto bytes = section_bytes(object, kFramesSection, path))
       meta.frames = decode_frames(bytes->data(), bytes->size());
 
-    std::optional<ArrayRef<uint8_t>> stackmaps = sectionBytes(object, ".llvm_stackmaps", path);
+    std::optional<std::vector<uint8_t>> stackmaps = section_bytes(object, ".llvm_stackmaps", path);
     if (!stackmaps)
       return meta; // nothing built with the pass: no call sites
     std::vector<StackMapRecord> records = parse_stackmaps(*stackmaps);

@@ -5,19 +5,19 @@
  * migration point instead. */
 #include "rt.h"
 
-/* The link step brackets the concatenated .llvm_stackmaps blobs with these;
+/* The link step brackets its call-site table (xisa/call_sites.h) with these;
  * a program linked without them has no metadata to check against. */
-extern const char __xisa_stackmaps_start[] __attribute__((weak, visibility("hidden")));
-extern const char __xisa_stackmaps_end[] __attribute__((weak, visibility("hidden")));
+extern const char __xisa_callsites_start[] __attribute__((weak, visibility("hidden")));
+extern const char __xisa_callsites_end[] __attribute__((weak, visibility("hidden")));
 
 static int is_call_site(uint64_t ra) {
-  return rt_is_call_site(__xisa_stackmaps_start, __xisa_stackmaps_end, ra);
+  return rt_is_call_site(__xisa_callsites_start, __xisa_callsites_end, ra);
 }
 
 enum { kMaxFrames = 100000 };
 
 int rt_frames_are_safe(const struct xisa_regs *regs, uint64_t base_frame) {
-  if (!__xisa_stackmaps_start || __xisa_stackmaps_end <= __xisa_stackmaps_start)
+  if (!__xisa_callsites_start || __xisa_callsites_end <= __xisa_callsites_start)
     return 1;
   if (!is_call_site(regs->pc))
     return 0;

@@ -117,9 +117,9 @@ void rt_report_points(void);
 /* frames.c: nonzero when every frame from `regs` to the base is at a call
  * site with migration metadata. */
 int rt_frames_are_safe(const struct xisa_regs *regs, uint64_t base_frame);
-/* stackmaps.c: nonzero when ra is the return address of a call with a
- * stackmap record in the blobs [stackmaps, end). */
-int rt_is_call_site(const char *stackmaps, const char *end, uint64_t ra);
+/* call_sites.c: nonzero when ra lies in a range of the call-site table
+ * [table, end) (xisa/call_sites.h). */
+int rt_is_call_site(const char *table, const char *end, uint64_t ra);
 /* jmp_bufs.c: called by __xisa_setjmp and __xisa_sigsetjmp with the buffer
  * and their caller's stack pointer once setjmp returns. */
 void __xisa_note_jmp_buf(void *buf, uint64_t sp);

@@ -261,8 +261,35 @@ TEST(Layout, EverySegmentEndsAtOneAddress) {
 
 TEST(LinkerScript, MeasureScriptKeepsMetadataSections) {
   std::string script = linker_script(nullptr, Isa::AArch64, {});
-  EXPECT_NE(script.find("__xisa_stackmaps_start = .;"), std::string::npos);
-  EXPECT_NE(script.find("KEEP(*(.llvm_stackmaps))"), std::string::npos);
+  EXPECT_NE(script.find("__xisa_callsites_start = .;"), std::string::npos);
+  EXPECT_NE(script.find(".llvm_stackmaps (INFO) :\n  {\n    KEEP(*(.llvm_stackmaps))"),
+            std::string::npos)
+      << script;
   EXPECT_NE(script.find("KEEP(*(.eh_frame))"), std::string::npos);
   EXPECT_NE(script.find("SORT_BY_INIT_PRIORITY(.init_array.*)"), std::string::npos);
+}
+
+// The stackmap records and the pass's other records are in no segment: only
+// the call-site table is loaded, with one address and size on every ISA.
+TEST(Layout, OnlyTheCallSiteTableOfTheMetadataIsLoaded) {
+  auto map = [](uint64_t table) {
+    LinkMap m;
+    m.sections.push_back({".xisa.callsites", 0, table, 8, {}});
+    m.sections.push_back({".llvm_stackmaps", 0, 0x4000, 8, {}});
+    m.sections.push_back({".xisa.frames", 0, 0x100, 1, {}});
+    return m;
+  };
+  Layout layout = compute_layout({{Isa::X86_64, map(0x28)}, {Isa::PPC64LE, map(0x38)}});
+  ASSERT_EQ(layout.sections.size(), 1u);
+  const SectionPlacement &table = layout.sections[0];
+  EXPECT_EQ(table.name, ".xisa.callsites");
+  EXPECT_EQ(table.end - table.address, 0x38u);
+  std::string script = linker_script(&layout, Isa::X86_64, {});
+  EXPECT_NE(script.find(fmt::format(".xisa.callsites {:#x} : ALIGN(0x8)\n  {{\n"
+                                    "    __xisa_callsites_start = .;\n    . += 0x38;\n"
+                                    "    __xisa_callsites_end = .;",
+                                    table.address)),
+            std::string::npos)
+      << script;
+  EXPECT_NE(script.find(".xisa.frames (INFO) :"), std::string::npos) << script;
 }

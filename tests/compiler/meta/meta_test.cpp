@@ -272,6 +272,57 @@ TEST_F(MetaTest, CliCheckAndDump) {
   EXPECT_NE(missing.output.find("cannot open"), std::string::npos) << missing.output;
 }
 
+// xisa-cc leaves the stackmap records and the pass's records out of the
+// loaded segments, compressed (compiler/link/call_site_table.h): the reader
+// finds the same in them as in plain sections.
+TEST_F(MetaTest, CompressedMetadataSectionsReadTheSame) {
+  const std::string plain = prog(Isa::AArch64).string();
+  const std::string moved = (dir->path() / "moved").string();
+  const std::string compressed = (dir->path() / "compressed").string();
+  std::vector<std::string> sections = {".llvm_stackmaps", ".xisa.frames", ".xisa.nonmig"};
+  // objcopy compresses only sections outside the segments: move them out first.
+  std::vector<std::string> move = {XISA_TEST_LLVM_BIN "/llvm-objcopy"};
+  std::vector<std::string> compress = move;
+  for (const std::string &section : sections) {
+    std::string file = (dir->path() / (section.substr(1) + ".bin")).string();
+    RunResult dumped = run({XISA_TEST_LLVM_BIN "/llvm-objcopy", "--dump-section",
+                            section + "=" + file, plain, (dir->path() / "scratch").string()});
+    ASSERT_EQ(dumped.status, 0) << dumped.output;
+    move.insert(move.end(), {"--remove-section", section, "--add-section", section + "=" + file});
+    compress.push_back("--compress-sections=" + section + "=zstd");
+  }
+  move.insert(move.end(), {plain, moved});
+  compress.insert(compress.end(), {moved, compressed});
+  RunResult moving = run(move), compressing = run(compress);
+  ASSERT_EQ(moving.status, 0) << moving.output;
+  ASSERT_EQ(compressing.status, 0) << compressing.output;
+  RunResult flags = run({XISA_TEST_LLVM_BIN "/llvm-readelf", "-SW", compressed});
+  ASSERT_NE(flags.output.find(".llvm_stackmaps   PROGBITS        0000000000000000"),
+            std::string::npos)
+      << flags.output;
+
+  meta::Metadata expected = meta::read(plain), got = meta::read(compressed);
+  ASSERT_FALSE(expected.call_sites.empty());
+  ASSERT_EQ(got.call_sites.size(), expected.call_sites.size());
+  for (size_t i = 0; i < got.call_sites.size(); ++i) {
+    const meta::CallSite &a = got.call_sites[i], &b = expected.call_sites[i];
+    EXPECT_EQ(a.id, b.id);
+    EXPECT_EQ(a.return_address, b.return_address);
+    EXPECT_EQ(a.record_address, b.record_address);
+    ASSERT_EQ(a.live_values.size(), b.live_values.size());
+    for (size_t v = 0; v < a.live_values.size(); ++v) {
+      EXPECT_EQ(a.live_values[v].dwarf_reg, b.live_values[v].dwarf_reg);
+      EXPECT_EQ(a.live_values[v].offset, b.live_values[v].offset);
+      EXPECT_EQ(a.live_values[v].type, b.live_values[v].type);
+    }
+  }
+  ASSERT_FALSE(expected.frames.empty());
+  ASSERT_EQ(got.frames.size(), expected.frames.size());
+  EXPECT_EQ(got.frames[0].layout, expected.frames[0].layout);
+  ASSERT_EQ(got.nonmig.size(), 1u);
+  EXPECT_EQ(got.nonmig[0].function, "vla");
+}
+
 TEST(MetaInput, RejectsFilesThatAreNotExecutables) {
   TempDir tmp;
   auto text = tmp.write("notes.txt", "not an ELF file\n");
