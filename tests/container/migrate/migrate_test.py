@@ -153,7 +153,8 @@ def check_frozen_window_shortcuts(world):
     its empty mount namespace before the images gate (patch 0018) and
     pivoted into the container's root with one unmount (0017) and cleaned
     up its roots yard only after the tasks resumed (0020); a post-copy lazy
-    daemon listened before its gate (0019)."""
+    daemon listened before its gate (0019); both sides warmed up the
+    nftables network lock outside the frozen window (0021)."""
     dump = open(os.path.join(world.log_dir, f"{NAME}-source", "dump.log")).read()
     expect("No tracked connections: conntrack tables not dumped" in dump,
            "the dump walked the conntrack table of a namespace that tracks nothing "
@@ -176,6 +177,9 @@ def check_frozen_window_shortcuts(world):
            "the restore wrote the UTS sysctls through a forked worker "
            "(CRIU patch 0014; run scripts/setup-criu.sh)")
     gate = restore.index("Image set complete")
+    expect("nftables network lock warmed up" in restore[:gate] and "nftables network lock warmed up" in dump,
+           "CRIU's first nftables network lock ran cold inside the frozen window "
+           "(CRIU patch 0021; run scripts/setup-criu.sh)")
     expect("Empty mount namespace made before the images gate" in restore[gate:],
            "the restore made its empty mount namespace after the images arrived "
            "(CRIU patch 0018; run scripts/setup-criu.sh)")
