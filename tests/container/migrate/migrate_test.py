@@ -149,7 +149,11 @@ def check_frozen_window_shortcuts(world):
     0015; State.verify checks that /dev arrived intact), and the dump read
     the UTS, IPC and external net namespaces without forked workers (patch
     0016; State.verify checks the container's host name); CRIU left the
-    cgroups to runc (runs_on checks the task's cgroups)."""
+    cgroups to runc (runs_on checks the task's cgroups). The restore made
+    its empty mount namespace before the images gate (patch 0018) and
+    pivoted into the container's root with one unmount (0017) and cleaned
+    up its roots yard only after the tasks resumed (0020); a post-copy lazy
+    daemon listened before its gate (0019)."""
     dump = open(os.path.join(world.log_dir, f"{NAME}-source", "dump.log")).read()
     expect("No tracked connections: conntrack tables not dumped" in dump,
            "the dump walked the conntrack table of a namespace that tracks nothing "
@@ -171,6 +175,22 @@ def check_frozen_window_shortcuts(world):
     expect("No user namespace: namespace sysctls written in-process" in restore,
            "the restore wrote the UTS sysctls through a forked worker "
            "(CRIU patch 0014; run scripts/setup-criu.sh)")
+    gate = restore.index("Image set complete")
+    expect("Empty mount namespace made before the images gate" in restore[gate:],
+           "the restore made its empty mount namespace after the images arrived "
+           "(CRIU patch 0018; run scripts/setup-criu.sh)")
+    expect("Old root unmounted in one step" in restore[gate:],
+           "the restore's pivot into the container's root unmounted twice "
+           "(CRIU patch 0017; run scripts/setup-criu.sh)")
+    expect(-1 < restore.find("Tasks resumed") < restore.find("Switching to new ns to clean ghosts"),
+           "the restore cleaned up its roots yard before it resumed the tasks "
+           "(CRIU patch 0020; run scripts/setup-criu.sh)")
+    lazy_log = os.path.join(world.log_dir, f"{NAME}-destination", "lazy.log")
+    if os.path.exists(lazy_log):
+        lazy = open(lazy_log).read()
+        expect(-1 < lazy.find("Waiting for incoming connections") < lazy.find("Waiting for the image set"),
+               "the lazy-pages daemon listened only after the images arrived "
+               "(CRIU patch 0019; run scripts/setup-criu.sh)")
 
 
 def hop(world, state, src, dst, mode):
