@@ -14,8 +14,6 @@ namespace xisa::link {
 
 namespace {
 
-constexpr uint64_t kCountSize = sizeof(uint64_t);
-
 // The executable's stackmap records (none without the section).
 std::vector<meta::StackMapRecord> records_of(const llvm::object::ObjectFile &object,
                                              const std::string &path) {
@@ -38,10 +36,6 @@ llvm::object::OwningBinary<llvm::object::ObjectFile> open_executable(const std::
   return std::move(*binary);
 }
 
-uint64_t table_size(size_t ranges) {
-  return ranges ? kCountSize + ranges * sizeof(xisa_code_range) : 0;
-}
-
 // The size the link gave the table.
 uint64_t reserved_size(const llvm::object::ObjectFile &object, const std::string &path) {
   for (const llvm::object::SectionRef &section : object.sections())
@@ -54,33 +48,49 @@ uint64_t reserved_size(const llvm::object::ObjectFile &object, const std::string
 
 } // namespace
 
-std::vector<xisa_code_range> call_site_ranges(const std::vector<meta::StackMapRecord> &records) {
+uint64_t CallSiteTable::bytes() const {
+  if (sites.empty())
+    return 0;
+  return sizeof(xisa_call_sites_header) + ranges.size() * sizeof(xisa_code_range) +
+         sites.size() * sizeof(xisa_call_site);
+}
+
+CallSiteTable call_site_table(const std::vector<meta::StackMapRecord> &records) {
+  CallSiteTable table;
   std::vector<xisa_code_range> ranges;
-  for (const meta::StackMapRecord &record : records)
+  for (const meta::StackMapRecord &record : records) {
     ranges.push_back({record.function_address, record.record_address});
+    table.sites.push_back({record.record_address, record.id});
+  }
   std::sort(ranges.begin(), ranges.end(), [](const xisa_code_range &a, const xisa_code_range &b) {
     return a.start < b.start;
   });
-  std::vector<xisa_code_range> merged;
   for (const xisa_code_range &range : ranges)
-    if (!merged.empty() && range.start <= merged.back().last)
-      merged.back().last = std::max(merged.back().last, range.last);
+    if (!table.ranges.empty() && range.start <= table.ranges.back().last)
+      table.ranges.back().last = std::max(table.ranges.back().last, range.last);
     else
-      merged.push_back(range);
-  return merged;
+      table.ranges.push_back(range);
+  std::sort(table.sites.begin(), table.sites.end(),
+            [](const xisa_call_site &a, const xisa_call_site &b) { return a.point < b.point; });
+  return table;
 }
 
-std::vector<uint8_t> encode_call_site_table(const std::vector<xisa_code_range> &ranges,
-                                            uint64_t size) {
-  if (table_size(ranges.size()) > size)
-    fail("{}: {} ranges need {} bytes, the link left {}", XISA_CALL_SITES_SECTION, ranges.size(),
-         table_size(ranges.size()), size);
+std::vector<uint8_t> encode_call_site_table(const CallSiteTable &table, uint64_t size) {
+  if (table.bytes() > size)
+    fail("{}: {} ranges and {} sites need {} bytes, the link left {}", XISA_CALL_SITES_SECTION,
+         table.ranges.size(), table.sites.size(), table.bytes(), size);
   std::vector<uint8_t> bytes(size);
-  if (ranges.empty())
+  if (table.sites.empty())
     return bytes;
-  uint64_t count = ranges.size();
-  std::memcpy(bytes.data(), &count, kCountSize);
-  std::memcpy(bytes.data() + kCountSize, ranges.data(), ranges.size() * sizeof(xisa_code_range));
+  xisa_call_sites_header header = {table.ranges.size(), table.sites.size()};
+  uint8_t *at = bytes.data();
+  auto put = [&](const void *data, size_t n) {
+    std::memcpy(at, data, n);
+    at += n;
+  };
+  put(&header, sizeof header);
+  put(table.ranges.data(), table.ranges.size() * sizeof(xisa_code_range));
+  put(table.sites.data(), table.sites.size() * sizeof(xisa_call_site));
   return bytes;
 }
 
@@ -89,14 +99,14 @@ void reserve_call_site_table(std::map<Isa, LinkMap> &maps,
   uint64_t size = 0;
   for (const auto &[isa, path] : measured) {
     auto object = open_executable(path);
-    size = std::max(size, table_size(call_site_ranges(records_of(*object.getBinary(), path)).size()));
+    size = std::max(size, call_site_table(records_of(*object.getBinary(), path)).bytes());
   }
   for (auto &[isa, map] : maps) {
     std::erase_if(map.sections, [](const MapOutputSection &section) {
       return section.name == XISA_CALL_SITES_SECTION;
     });
     if (size)
-      map.sections.push_back({XISA_CALL_SITES_SECTION, 0, size, alignof(xisa_code_range), {}});
+      map.sections.push_back({XISA_CALL_SITES_SECTION, 0, size, alignof(xisa_call_sites_header), {}});
   }
 }
 
@@ -104,18 +114,18 @@ void finish_metadata_sections(const Toolchain &tc, const std::map<Isa, std::stri
                               const TempDir &tmp, bool verbose) {
   for (const auto &[isa, path] : executables) {
     Command cmd = {tc.objcopy()};
-    std::vector<xisa_code_range> ranges;
+    CallSiteTable table;
     uint64_t size = 0;
     {
       auto object = open_executable(path);
-      ranges = call_site_ranges(records_of(*object.getBinary(), path));
-      if (!ranges.empty())
+      table = call_site_table(records_of(*object.getBinary(), path));
+      if (table.bytes())
         size = reserved_size(*object.getBinary(), path);
     }
-    if (!ranges.empty()) {
-      std::vector<uint8_t> table = encode_call_site_table(ranges, size);
+    if (table.bytes()) {
+      std::vector<uint8_t> bytes = encode_call_site_table(table, size);
       std::string file = tmp.write(std::string(name(isa)) + "/callsites.bin",
-                                   std::string(table.begin(), table.end()));
+                                   std::string(bytes.begin(), bytes.end()));
       cmd.push_back(std::string("--update-section=") + XISA_CALL_SITES_SECTION + "=" + file);
     }
     for (const OutputSpec &spec : output_specs())

@@ -18,14 +18,19 @@
 
 namespace xisa::link {
 
-// Each function with records, from its start to its last record point,
-// sorted by start; a function whose records come in two blobs gets one range.
-std::vector<xisa_code_range> call_site_ranges(const std::vector<meta::StackMapRecord> &records);
+struct CallSiteTable {
+  // Each function with records, from its start to its last record point,
+  // sorted by start; a function whose records come in two blobs gets one.
+  std::vector<xisa_code_range> ranges;
+  std::vector<xisa_call_site> sites; // every record, sorted by point
+  uint64_t bytes() const; // 0 when empty: no table at all
+};
+
+CallSiteTable call_site_table(const std::vector<meta::StackMapRecord> &records);
 
 // The table's bytes, zero-padded to `size`; throws xisa::Error if they do
 // not fit.
-std::vector<uint8_t> encode_call_site_table(const std::vector<xisa_code_range> &ranges,
-                                            uint64_t size);
+std::vector<uint8_t> encode_call_site_table(const CallSiteTable &table, uint64_t size);
 
 // Adds the table to each ISA's first-link map (`measured`: those links'
 // outputs) with the size the ISA needing most needs, so the layout gives it

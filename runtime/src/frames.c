@@ -10,14 +10,27 @@
 extern const char __xisa_callsites_start[] __attribute__((weak, visibility("hidden")));
 extern const char __xisa_callsites_end[] __attribute__((weak, visibility("hidden")));
 
-static int is_call_site(uint64_t ra) {
-  return rt_is_call_site(__xisa_callsites_start, __xisa_callsites_end, ra);
+/* The table is in the executable's read-only segment, so after a restore
+ * on another ISA it is the destination's. */
+static int has_table(void) {
+  return __xisa_callsites_start && __xisa_callsites_end > __xisa_callsites_start;
+}
+
+static const struct xisa_call_site *site_at(uint64_t ra) {
+  return rt_call_site(__xisa_callsites_start, __xisa_callsites_end, ra);
+}
+
+static int is_call_site(uint64_t ra) { return site_at(ra) != 0; }
+
+uint64_t rt_call_site_id(uint64_t ra) {
+  const struct xisa_call_site *site = has_table() ? site_at(ra) : 0;
+  return site ? site->id : 0;
 }
 
 enum { kMaxFrames = 100000 };
 
 int rt_frames_are_safe(const struct xisa_regs *regs, uint64_t base_frame) {
-  if (!__xisa_callsites_start || __xisa_callsites_end <= __xisa_callsites_start)
+  if (!has_table())
     return 1;
   if (!is_call_site(regs->pc))
     return 0;

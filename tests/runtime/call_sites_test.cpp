@@ -49,7 +49,9 @@ struct Blob {
     int32_t i64 = int32_t(xisa::encode_value_type({xisa::ValueClass::Integer, 64}));
     for (const Function &f : functions)
       for (uint32_t offset : f.record_offsets) {
-        put<uint64_t>(0xabcdef), put(offset), put<uint16_t>(0), put<uint16_t>(2 * f.live_values);
+        // The id is the point's address, so tests can name records.
+        put<uint64_t>(f.address + offset), put(offset), put<uint16_t>(0),
+            put<uint16_t>(2 * f.live_values);
         for (uint16_t v = 0; v < f.live_values; v++)
           location(1, 3, 0), location(4, 0, i64); // in register 3, an i64
         align8();
@@ -61,16 +63,24 @@ struct Blob {
 
 using Functions = std::vector<Blob::Function>;
 
-// The table as the link step writes it, in a section of `extra` spare bytes.
-std::vector<uint8_t> table(const std::vector<uint8_t> &stackmaps, uint64_t extra = 0) {
-  auto ranges = xisa::link::call_site_ranges(xisa::meta::parse_stackmaps(stackmaps));
-  return xisa::link::encode_call_site_table(ranges, 8 + 16 * ranges.size() + extra);
+xisa::link::CallSiteTable from(const std::vector<uint8_t> &stackmaps) {
+  return xisa::link::call_site_table(xisa::meta::parse_stackmaps(stackmaps));
 }
 
-bool is_call_site(const std::vector<uint8_t> &table, uint64_t ra) {
-  auto *p = reinterpret_cast<const char *>(table.data());
-  return rt_is_call_site(p, p + table.size(), ra) != 0;
+// The table as the link step writes it, in a section of `extra` spare bytes.
+std::vector<uint8_t> table(const std::vector<uint8_t> &stackmaps, uint64_t extra = 0) {
+  xisa::link::CallSiteTable t = from(stackmaps);
+  return xisa::link::encode_call_site_table(t, t.bytes() + extra);
 }
+
+// The id of the record the runtime takes for ra's call, 0 for none.
+uint64_t site_at(const std::vector<uint8_t> &table, uint64_t ra) {
+  auto *p = reinterpret_cast<const char *>(table.data());
+  const xisa_call_site *site = rt_call_site(p, p + table.size(), ra);
+  return site ? site->id : 0;
+}
+
+bool is_call_site(const std::vector<uint8_t> &table, uint64_t ra) { return site_at(table, ra) != 0; }
 
 // matmul's init-loop poll on x86_64: the record sits 97 bytes after the
 // return address (vector constants reloaded after the call).
@@ -114,35 +124,73 @@ TEST(RuntimeCallSites, AFunctionInTwoBlobsGetsOneRange) {
   Blob first(Functions{{0x1000, {0x80}}}), second(Functions{{0x1000, {0x20}}, {0x1100, {0x8}}});
   std::vector<uint8_t> blobs = first.bytes;
   blobs.insert(blobs.end(), second.bytes.begin(), second.bytes.end());
-  auto ranges = xisa::link::call_site_ranges(xisa::meta::parse_stackmaps(blobs));
-  ASSERT_EQ(ranges.size(), 2u);
-  EXPECT_EQ(ranges[0].start, 0x1000u);
-  EXPECT_EQ(ranges[0].last, 0x1080u);
-  EXPECT_EQ(ranges[1].start, 0x1100u);
+  xisa::link::CallSiteTable t = from(blobs);
+  ASSERT_EQ(t.ranges.size(), 2u);
+  EXPECT_EQ(t.ranges[0].start, 0x1000u);
+  EXPECT_EQ(t.ranges[0].last, 0x1080u);
+  EXPECT_EQ(t.ranges[1].start, 0x1100u);
+  EXPECT_EQ(t.sites.size(), 3u);
+}
+
+// A parked thread reports the call site it parked at: the record of the
+// first point at or after its return address, in the function holding it,
+// whatever the order of functions in the blobs and of records in one.
+TEST(RuntimeCallSites, TheRecordOfACallIsTheFirstPointAtOrAfterIt) {
+  Blob later(Functions{{0x5000, {0x80, 0x20, 0x50}}, {0x4000, {0x10}}});
+  Blob earlier(Functions{{0x1000, {0x40}}, {0x3000, {0x30}}});
+  std::vector<uint8_t> blobs = later.bytes;
+  blobs.insert(blobs.end(), earlier.bytes.begin(), earlier.bytes.end());
+  auto t = table(blobs);
+  EXPECT_EQ(site_at(t, 0x5004), 0x5020u);
+  EXPECT_EQ(site_at(t, 0x5020), 0x5020u);
+  EXPECT_EQ(site_at(t, 0x5021), 0x5050u);
+  EXPECT_EQ(site_at(t, 0x5051), 0x5080u);
+  EXPECT_EQ(site_at(t, 0x4008), 0x4010u);
+  EXPECT_EQ(site_at(t, 0x3008), 0x3030u);
+  EXPECT_EQ(site_at(t, 0x1008), 0x1040u);
+  EXPECT_EQ(site_at(t, 0x3031), 0u); // after its function's last point
+  EXPECT_EQ(site_at(t, 0x0fff), 0u);
+}
+
+// Many functions, in reverse order in one blob: the table is sorted.
+TEST(RuntimeCallSites, ManyFunctionsAreSortedByAddress) {
+  Functions functions;
+  for (uint64_t i = 0; i < 1000; i++)
+    functions.push_back({0x100000 - i * 0x100, {0x8, 0x40}, 1});
+  auto t = table(Blob(functions).bytes);
+  for (uint64_t i = 0; i < 1000; i++) {
+    uint64_t f = 0x100000 - i * 0x100;
+    ASSERT_EQ(site_at(t, f), f + 0x8) << i;
+    ASSERT_EQ(site_at(t, f + 0x9), f + 0x40) << i;
+    ASSERT_EQ(site_at(t, f + 0x41), 0u) << i;
+  }
 }
 
 // Every ISA's table fills a section of the largest ISA's size: the spare
 // bytes are zeros the lookup never reads as ranges.
 TEST(RuntimeCallSites, SpareRoomAfterTheRangesIsIgnored) {
   auto t = table(Blob(Functions{{0x1000, {0x40}}}).bytes, 64);
-  EXPECT_EQ(t.size(), 8u + 16 + 64);
+  EXPECT_EQ(t.size(), 16u + 16 + 16 + 64);
   EXPECT_TRUE(is_call_site(t, 0x1010));
   EXPECT_FALSE(is_call_site(t, 0x0));
   EXPECT_FALSE(is_call_site(t, 0x2000));
 }
 
 TEST(RuntimeCallSites, ATableThatDoesNotFitIsRefused) {
-  auto ranges = xisa::link::call_site_ranges(
-      xisa::meta::parse_stackmaps(Blob(Functions{{0x1000, {0x40}}, {0x2000, {0x40}}}).bytes));
-  EXPECT_THROW(xisa::link::encode_call_site_table(ranges, 8 + 16), xisa::Error);
+  xisa::link::CallSiteTable t = from(Blob(Functions{{0x1000, {0x40}}, {0x2000, {0x40}}}).bytes);
+  EXPECT_THROW(xisa::link::encode_call_site_table(t, t.bytes() - 1), xisa::Error);
 }
 
-// A count larger than the section (a corrupt table) finds nothing.
-TEST(RuntimeCallSites, ACountBeyondTheSectionIsNoCallSite) {
+// Counts larger than the section (a corrupt table) find nothing.
+TEST(RuntimeCallSites, CountsBeyondTheSectionAreNoCallSite) {
   auto t = table(Blob(Functions{{0x1000, {0x40}}}).bytes);
-  t[0] = 2;
-  EXPECT_FALSE(is_call_site(t, 0x1010));
-  EXPECT_FALSE(is_call_site(std::vector<uint8_t>(4, 0), 0x1010));
+  ASSERT_TRUE(is_call_site(t, 0x1010));
+  auto ranges = t, sites = t;
+  ranges[0] = 2;
+  sites[8] = 2;
+  EXPECT_FALSE(is_call_site(ranges, 0x1010));
+  EXPECT_FALSE(is_call_site(sites, 0x1010));
+  EXPECT_FALSE(is_call_site(std::vector<uint8_t>(12, 0), 0x1010));
 }
 
 } // namespace

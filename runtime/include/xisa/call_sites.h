@@ -6,9 +6,10 @@
  * records, from the executable file. Plain C, shared by the runtime and the
  * host tools.
  *
- * Layout (little-endian): uint64_t count, then `count` ranges sorted by
- * start and disjoint, then zeros up to the section's end (the section has
- * one size on every ISA, the largest ISA's). */
+ * Layout (little-endian): struct xisa_call_sites_header, its nr_ranges
+ * ranges sorted by start and disjoint, its nr_sites sites sorted by point,
+ * then zeros up to the section's end (the section has one size on every
+ * ISA, the largest ISA's). */
 #ifndef XISA_CALL_SITES_H
 #define XISA_CALL_SITES_H
 
@@ -22,6 +23,16 @@
  * site when it lies in such a range. */
 struct xisa_code_range {
   uint64_t start, last;
+};
+
+/* One stackmap record: its point and id. The record of the call returning
+ * to an address in a range is the first point at or after the address. */
+struct xisa_call_site {
+  uint64_t point, id;
+};
+
+struct xisa_call_sites_header {
+  uint64_t nr_ranges, nr_sites;
 };
 
 #endif
