@@ -55,10 +55,15 @@ link::Command clang_command(const link::Toolchain &tc, const Options &opts, Isa 
     // And ppc64 pools a function's string literals into one private array,
     // so a literal a pointer in data refers to (a TLS initializer's) sat
     // elsewhere than on the other ISAs and read as another string.
+    // And a vector's elements keep one order in ppc64's registers (element
+    // 0 in the second doubleword, as the register images hold it in memory
+    // order): swap removal would leave whole loops' vectors with their
+    // doublewords exchanged, which no record tells (frames.cpp).
     if (isa == Isa::PPC64LE)
       cmd.insert(cmd.end(), {"-mllvm", "-disable-ppc-ctrloops", "-mllvm",
                              "-disable-ppc-instr-form-prep", "-mllvm",
-                             "-ppc-merge-string-pool=false"});
+                             "-ppc-merge-string-pool=false", "-mllvm",
+                             "-disable-ppc-vsx-swap-removal"});
   }
   if (source == "-")
     cmd.insert(cmd.end(), {"-x", "c"});

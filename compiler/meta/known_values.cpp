@@ -1805,7 +1805,16 @@ void moveToReturnAddress(Interpreter &interpreter, Isa isa, CallSite &site,
     if (lv.kind == LocationKind::Constant)
       continue;
     Maybe wanted = interpreter.at(recorded, lv);
-    if (wanted == interpreter.at(start, lv))
+    unsigned bytes = lv.type.bits && lv.type.bits % 8 == 0 ? lv.type.bits / 8u : lv.size;
+    bytes = std::min(bytes, lv.type.value_class == ValueClass::Vector ? 16u : 8u);
+    // A call keeps only the callee-saved registers, and of ppc64's vs14-vs31
+    // and aarch64's v8-v15 only the low 8 bytes: a vector reloaded into one
+    // after the call is not what it held before (the spill slot is).
+    auto keeps = [&](int reg) {
+      return reg != sp && callee_saved_bytes(isa, unsigned(reg)) >= bytes;
+    };
+    if (wanted == interpreter.at(start, lv) &&
+        (lv.kind != LocationKind::Register || bytes <= 8 || keeps(lv.dwarf_reg)))
       continue;
     auto unknown = [&] {
       fail("call site {:#x}: live value {} ({} at the stackmap point {:#x}) is computed after "
@@ -1822,24 +1831,20 @@ void moveToReturnAddress(Interpreter &interpreter, Isa isa, CallSite &site,
       lv.constant = uint64_t(wanted->offset);
       continue;
     }
-    unsigned bytes = lv.type.bits && lv.type.bits % 8 == 0 ? lv.type.bits / 8u : lv.size;
-    bytes = std::min(bytes, 8u);
     auto toRegister = [&](int reg) {
       lv.kind = LocationKind::Register;
       lv.dwarf_reg = uint16_t(reg);
       lv.offset = 0;
     };
     if (auto reg = Interpreter::returnRegister(*wanted)) {
-      // What a register held at the return address: a call keeps only
-      // the callee-saved ones.
-      if (*reg == sp || !is_callee_saved(isa, unsigned(*reg)) || wanted->offset != 0)
+      // What a register held at the return address.
+      if (!keeps(*reg) || wanted->offset != 0)
         unknown();
       toRegister(*reg);
       continue;
     }
     auto inRegister = std::find_if(start.regs.begin(), start.regs.end(), [&](auto &entry) {
-      return entry.first != sp && is_callee_saved(isa, unsigned(entry.first)) &&
-             holds(entry.second, *wanted, bytes);
+      return keeps(entry.first) && holds(entry.second, *wanted, bytes);
     });
     if (inRegister != start.regs.end()) {
       toRegister(inRegister->first);

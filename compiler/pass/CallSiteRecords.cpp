@@ -11,6 +11,7 @@
 #include "llvm/IR/Instructions.h"
 #include "llvm/IR/Module.h"
 #include "llvm/Support/xxhash.h"
+#include "llvm/TargetParser/Triple.h"
 
 #include <string>
 
@@ -28,8 +29,10 @@ uint64_t callSiteId(const Function &function, unsigned ordinal) {
 }
 
 // Every live scalar is an integer, a floating-point value or a pointer
-// (64-bit on all three ISAs).
+// (64-bit on all three ISAs); a vector recorded whole is a Vector.
 static ValueType valueType(Type &type) {
+  if (type.isVectorTy())
+    return {ValueClass::Vector, uint16_t(type.getPrimitiveSizeInBits().getFixedValue())};
   if (type.isPointerTy())
     return {ValueClass::Pointer, 64};
   if (type.isFloatingPointTy())
@@ -37,16 +40,28 @@ static ValueType valueType(Type &type) {
   return {ValueClass::Integer, uint16_t(type.getIntegerBitWidth())};
 }
 
+// A vector that fills one register of SSE2, NEON and VSX alike (legal on
+// all three backends, so it can be a stackmap operand as it is).
+static bool fillsVectorRegister(const FixedVectorType &type) {
+  Type *element = type.getElementType();
+  bool number = element->isFloatTy() || element->isDoubleTy() || element->isPointerTy() ||
+                (element->isIntegerTy() && element->getIntegerBitWidth() >= 8);
+  return number && type.getPrimitiveSizeInBits() == 128;
+}
+
 // Each live value is followed by its type (support/value_type.h).
-// Stackmap operands must be scalars the backend can legalize on every ISA:
-// an aggregate (an ABI-coerced struct argument, say) or a vector (the
-// vectorizer's <2 x double>, which the ppc64 and x86 backends cannot widen
-// as a stackmap operand) is recorded element by element. The extracts sit
-// before the call so nothing new runs between the return address and the
-// stackmap point.
+// Stackmap operands must be values the backend can legalize on every ISA.
+// A 128-bit vector (the vectorizers' <2 x double>, <4 x i32>) is recorded
+// whole: the code after the call reloads it whole from the slot the record
+// then names, and extracting its elements before the call would only add
+// copies the code after the call does not read. Other vectors (which the
+// ppc64 and x86 backends would have to widen) and aggregates (an
+// ABI-coerced struct argument, say) are recorded element by element, the
+// extracts before the call so nothing new runs between the return address
+// and the stackmap point.
 static void appendScalars(Value *value, IRBuilder<> &before, SmallVectorImpl<Value *> &out) {
   Type *type = value->getType();
-  if (auto *vector = dyn_cast<FixedVectorType>(type)) {
+  if (auto *vector = dyn_cast<FixedVectorType>(type); vector && !fillsVectorRegister(*vector)) {
     for (unsigned i = 0; i < vector->getNumElements(); ++i)
       appendScalars(before.CreateExtractElement(value, i), before, out);
     return;
@@ -87,12 +102,21 @@ static bool mayBeComputedAfterCall(const Value &value, const CallInst &call) {
   return inst->getParent() == call.getParent() || isa<CmpInst>(inst);
 }
 
+// The empty asm's operand constraint: any place, but a vector register for
+// a vector on ppc64, whose backend would take "X" for a floating-point
+// register and find none to hold it.
+static StringRef anyPlaceFor(const Type &type, const Triple &triple) {
+  return type.isVectorTy() && triple.isPPC() ? "v" : "X";
+}
+
 static void computeBeforeCall(CallInst &call, ArrayRef<Value *> operands) {
   IRBuilder<> before(&call);
+  Triple triple(call.getModule()->getTargetTriple());
   for (Value *value : operands.drop_front(2))
     if (mayBeComputedAfterCall(*value, call)) {
       auto *type = FunctionType::get(before.getVoidTy(), {value->getType()}, false);
-      before.CreateCall(InlineAsm::get(type, "", "X", true), {value});
+      before.CreateCall(InlineAsm::get(type, "", anyPlaceFor(*value->getType(), triple), true),
+                        {value});
     }
 }
 

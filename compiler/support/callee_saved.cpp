@@ -34,4 +34,10 @@ bool is_callee_saved(Isa isa, unsigned dwarf_reg) {
   return std::find(saved.begin(), saved.end(), dwarf_reg) != saved.end();
 }
 
+unsigned callee_saved_bytes(Isa isa, unsigned dwarf_reg) {
+  if (!is_callee_saved(isa, dwarf_reg))
+    return 0;
+  return isa == Isa::PPC64LE && dwarf_reg >= 97 ? 16 : 8;
+}
+
 } // namespace xisa

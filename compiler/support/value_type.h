@@ -10,7 +10,9 @@
 
 namespace xisa {
 
-enum class ValueClass : uint8_t { Integer = 0, Float = 1, Pointer = 2 };
+// A Vector is a 128-bit vector of numbers, recorded whole (CallSiteRecords):
+// its bytes in memory order, which the three ISAs agree on.
+enum class ValueClass : uint8_t { Integer = 0, Float = 1, Pointer = 2, Vector = 3 };
 
 struct ValueType {
   ValueClass value_class = ValueClass::Integer;
@@ -26,17 +28,18 @@ inline constexpr uint64_t encode_value_type(ValueType type) {
 
 inline constexpr bool decode_value_type(uint64_t code, ValueType &type) {
   uint64_t value_class = code >> 16;
-  if (value_class > uint64_t(ValueClass::Pointer) || (code & 0xffff) == 0)
+  if (value_class > uint64_t(ValueClass::Vector) || (code & 0xffff) == 0)
     return false;
   type = {ValueClass(value_class), uint16_t(code & 0xffff)};
   return true;
 }
 
-// "i32", "f64", "p64": how messages and dumps name a type.
+// "i32", "f64", "p64", "v128": how messages and dumps name a type.
 inline std::string value_type_name(ValueType type) {
-  const char *prefix = type.value_class == ValueClass::Integer ? "i"
-                       : type.value_class == ValueClass::Float ? "f"
-                                                               : "p";
+  const char *prefix = type.value_class == ValueClass::Integer   ? "i"
+                       : type.value_class == ValueClass::Float   ? "f"
+                       : type.value_class == ValueClass::Pointer ? "p"
+                                                                 : "v";
   return prefix + std::to_string(type.bits);
 }
 

@@ -102,9 +102,20 @@ static bool ppc_scalar_in_vector_register(Isa isa, const LiveValue &lv) {
          abi(isa).reg_size(lv.dwarf_reg) == 16 && lv.type.bits <= 64;
 }
 
+// ppc64 (power8) spills a vector with stxvd2x, which stores the register's
+// first doubleword (element 1 of a little-endian vector) at the lower
+// address: the halves of memory order exchanged. The register images keep
+// memory order (stvx).
+static bool ppc_vector_in_slot(Isa isa, const LiveValue &lv) {
+  return isa == Isa::PPC64LE && lv.kind == LocationKind::Indirect &&
+         lv.type.value_class == ValueClass::Vector;
+}
+
 // The value as its IR type lays it out in memory (the ISAs agree on that),
 // from its form in the source location.
 static RegValue to_memory_form(RegValue v, const LiveValue &lv, Isa isa) {
+  if (ppc_vector_in_slot(isa, lv))
+    v = {v.hi, v.lo};
   if (ppc_scalar_in_vector_register(isa, lv))
     v = {v.hi, 0};
   if (ppc_single_in_register(isa, lv))
@@ -119,6 +130,8 @@ static RegValue to_location_form(RegValue v, const LiveValue &lv, Isa isa) {
     v = {std::bit_cast<uint64_t>(static_cast<double>(std::bit_cast<float>(uint32_t(v.lo)))), 0};
   if (ppc_scalar_in_vector_register(isa, lv))
     v = {0, v.lo};
+  if (ppc_vector_in_slot(isa, lv))
+    v = {v.hi, v.lo};
   return v;
 }
 

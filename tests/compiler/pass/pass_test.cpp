@@ -446,6 +446,45 @@ TEST_F(PassTest, EveryReachingCallHasARecordRightAfterIt) {
   EXPECT_EQ(typeOf(afterG, 1), (ValueType{ValueClass::Pointer, 64})); // s
 }
 
+// The SLP vectorizer keeps x and y in one <2 x double> across g, and the
+// code after g reloads it whole from its spill slot. The record names the
+// vector itself, so that a transformer writes that slot; extracted elements
+// would be copies of their own, and the slot no record names would keep
+// the source's bytes (nbody's energies after a cross-ISA hop). Every ISA's
+// backend takes the vector as a stackmap operand.
+TEST_F(PassTest, VectorsLiveAcrossACallAreRecordedWhole) {
+  const std::string source = "extern void g(void);\n"
+                             "struct point { double x, y; };\n"
+                             "void scale(struct point *p, double k) {\n"
+                             "  double x = p->x * k, y = p->y * k;\n"
+                             "  g();\n"
+                             "  p->x = x + 1.5;\n"
+                             "  p->y = y + 2.5;\n"
+                             "}\n";
+  for (Isa isa : kAllIsas) {
+    SCOPED_TRACE(name(isa));
+    auto module = ir(source, isa);
+    ASSERT_TRUE(module);
+    const CallInst *afterG = nullptr;
+    for (const CallInst *record : stackmaps(*module->getFunction("scale")))
+      if (const Function *callee = cast<CallBase>(record->getPrevNode())->getCalledFunction();
+          callee && callee->getName() == "g")
+        afterG = record;
+    ASSERT_TRUE(afterG);
+    // id, shadow bytes, p and its type, the vector and its type.
+    ASSERT_EQ(afterG->arg_size(), 2u + 2 * 2u);
+    const Value *vector = afterG->getArgOperand(4);
+    ASSERT_TRUE(vector->getType()->isVectorTy())
+        << "x and y are not one vector: did the SLP vectorizer run?";
+    ValueType type;
+    ASSERT_TRUE(decode_value_type(cast<ConstantInt>(afterG->getArgOperand(5))->getZExtValue(), type));
+    EXPECT_EQ(type, (ValueType{ValueClass::Vector, 128}));
+    auto file = tmp.write("vector.c", source);
+    RunResult built = compile(isa, file, tmp.path() / "vector.o");
+    EXPECT_EQ(built.status, 0) << built.output;
+  }
+}
+
 TEST_F(PassTest, LocalsMoveToTheShadowFrame) {
   auto module = ir("extern void use(int *); extern int setjmp(void *); extern char jb[];\n"
                    "int f(int n) { int x[4] = {n, n, n, n}; use(x); if (setjmp(jb)) return x[1];"
