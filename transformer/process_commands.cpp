@@ -134,9 +134,11 @@ void add_migrate(CLI::App &app) {
     isa_option(args->to);
     request(args->handle, {{"op", "migrate"}, {"to", args->to}, {"timeout_ms", args->timeout_ms}}, args->json,
             [](const nlohmann::json &r) {
-              return fmt::format("migrated {} -> {} in {:.1f} ms (parked after {:.1f} ms, {} bytes), pid {}",
+              return fmt::format("migrated {} -> {} in {:.1f} ms (parked after {:.1f} ms at call site {}, {} "
+                                 "bytes), pid {}",
                                  r.value("from", ""), r.value("to", ""), r.value("total_ms", 0.0),
-                                 r.value("park_ms", 0.0), r.value("stream_bytes", 0), r.value("pid", 0));
+                                 r.value("park_ms", 0.0), r.value("site", ""), r.value("stream_bytes", 0),
+                                 r.value("pid", 0));
             });
   });
 }

@@ -43,9 +43,12 @@ link::Command clang_command(const link::Toolchain &tc, const Options &opts, Isa 
   else {
     // Code generation of xisa-opt's output: clang must not optimize again,
     // or the target's cost model would undo the agreement between ISAs.
-    // Nor strength-reduce loops: LSR's new induction variables (ppc64's
-    // count-down to zero) are kept across calls as a difference of two
-    // recorded values, which no record or known value can describe.
+    // Nor strength-reduce loops: LSR keeps values of its own across calls
+    // that no record or known value describes (with it on, 37 of the 109
+    // cross-ISA hop tests fail, bench/toolchain/NOTES.md item 14): a
+    // pointer stepping 4 times the recorded index, a recorded value kept
+    // as the difference of two such places, a 32-bit count beside its
+    // recorded copy.
     cmd.insert(cmd.end(), {action, "-Xclang", "-disable-llvm-passes", "-mllvm", "-disable-lsr",
                            "-Wno-unused-command-line-argument"});
     // ppc64's own loop passes make induction variables too: a loop that

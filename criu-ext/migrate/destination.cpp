@@ -285,7 +285,8 @@ json Incoming::finish() {
     check_still_waiting(*lazy, images() + "/lazy.log");
     lazy_gate->open();
     // Not the socket file's existence: CRIU binds before it listens, and a
-    // restore connecting in between is refused.
+    // restore connecting in between is refused. Our CRIU (patch 0019)
+    // listens and reports it before its gate, so this does not wait.
     if (!lazy_status->wait(*lazy, kLazyDaemonStartMs))
       fail("criu lazy-pages did not start: {}", log_tail(images() + "/lazy.log"));
   }

@@ -77,6 +77,8 @@ int main(int argc, char **argv, char **envp) {
   rt.envp = copy_vector(envp);
   environ = rt.envp;
   rt_install_request_handler();
+  if (rt.config.ctl_fd >= 0)
+    rt_index_call_sites();
   if (rt.points.counting) {
     rt.points.main = self;
     __xisa_poll = rt_poll_at_rest();

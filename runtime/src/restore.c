@@ -337,6 +337,7 @@ static void adopt_runtime_state(const struct xisa_thread *t, const struct rt_sta
   memset(&rt.migration, 0, sizeof rt.migration);
   rt.migration.resumed_by_restore = 1;
   rt.scratch = rt_map_scratch(rt.scratch_size);
+  rt_index_call_sites(); /* an index of another ISA's stackmaps is made again */
   __atomic_store_n(&__xisa_poll, rt_poll_at_rest(), __ATOMIC_RELEASE); /* counting goes on */
 }
 

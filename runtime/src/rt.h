@@ -44,6 +44,26 @@ struct rt_points {
   struct xisa_thread *main;      /* the main thread's slot, the one counted */
 };
 
+/* A function with stackmap records (stackmaps.c). */
+struct rt_sm_function {
+  uint64_t address;
+  uint64_t last_point;  /* its last record's point: a return address of its calls lies at or before it */
+  const char *records;  /* its first record */
+  uint64_t nr_records;
+};
+
+/* The executable's functions with records by address, made when first
+ * needed (frames.c). Built for one ISA's stackmaps: after a restore on
+ * another ISA (the runtime's own or CRIU's, which restores this memory as
+ * it was) `isa` names the source's, and the index is made again. */
+struct rt_call_sites {
+  volatile uint32_t isa;  /* enum xisa_wire_isa it was built for, 0 before */
+  volatile uint32_t lock; /* held by the thread building it */
+  struct rt_sm_function *functions;
+  size_t nr;
+  size_t map_size;        /* bytes of the mapping at functions */
+};
+
 struct rt_state {
   struct rt_config config;
   uint64_t kstack_addr;   /* an address inside the kernel-made main stack */
@@ -57,6 +77,7 @@ struct rt_state {
   char **envp;
   struct rt_migration migration;
   struct rt_points points;
+  struct rt_call_sites call_sites;
 };
 
 extern struct rt_state rt;
@@ -115,11 +136,20 @@ int32_t rt_poll_at_rest(void);
 void rt_count_point(void);
 void rt_report_points(void);
 /* frames.c: nonzero when every frame from `regs` to the base is at a call
- * site with migration metadata. */
+ * site with migration metadata; the id of the record of the call that
+ * returns to ra, 0 if none (or the program has no stackmaps). */
 int rt_frames_are_safe(const struct xisa_regs *regs, uint64_t base_frame);
-/* stackmaps.c: nonzero when ra is the return address of a call with a
- * stackmap record in the blobs [stackmaps, end). */
-int rt_is_call_site(const char *stackmaps, const char *end, uint64_t ra);
+uint64_t rt_call_site_id(uint64_t ra);
+/* Makes the index those look up now rather than at the first park (a
+ * supervised process at start-up and after a restore). */
+void rt_index_call_sites(void);
+/* stackmaps.c: fills out (room entries) with the functions that have
+ * records in the blobs [stackmaps, end), sorted by address; returns how many
+ * there are (more than room when out is too small). The record of the call
+ * that returns to ra, searched in such a sorted array; 0 if ra is none. */
+size_t rt_index_stackmaps(const char *stackmaps, const char *end, struct rt_sm_function *out,
+                          size_t room);
+const char *rt_call_site_record(const struct rt_sm_function *functions, size_t n, uint64_t ra);
 /* jmp_bufs.c: called by __xisa_setjmp and __xisa_sigsetjmp with the buffer
  * and their caller's stack pointer once setjmp returns. */
 void __xisa_note_jmp_buf(void *buf, uint64_t sp);

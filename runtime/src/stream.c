@@ -109,6 +109,7 @@ int rt_stream_process(int fd) {
   h.version = XISA_WIRE_VERSION;
   h.isa = rt_wire_isa();
   h.page_size = rt.page_size;
+  h.points_passed = rt.points.passed;
   h.brk = (uint64_t)rt_syscall1(SYS_brk, 0);
   struct xisa_park_area *area = &__xisa_park_area;
   rt_syscall2(SYS_prctl, 40 /* PR_GET_TID_ADDRESS */, &area->clear_child_tid);

@@ -13,13 +13,16 @@
 #                        migration of PROG from ISA to TO is refused with
 #                        an error containing MESSAGE; PROG goes on on ISA
 #   corrupt ISA          damaged checkpoint images are refused, nothing starts
-#   scheduled SOURCE PERCENTS ISA0 ISA1 ...
+#   scheduled [--one-site] SOURCE PERCENTS ISA0 ISA1 ...
 #                        a corpus program (BIN_DIR/<name of SOURCE>.<isa>,
 #                        with the args and stdin its source's tags give)
 #                        started on ISA0 hops to ISA1, ISA2, ... when its
 #                        main thread has passed PERCENTS (e.g. 20,50,80) of
 #                        the migration points a whole run passes (xisa run
-#                        --count-points, then --hop)
+#                        --count-points, then --hop); each hop must happen
+#                        at the point it was given (the runtime reports
+#                        where it parked), with --one-site all at one call
+#                        site (the poll of the one loop the hops are inside)
 #   program PROG ARGS PERCENTS ISA0 ISA1 ...
 #                        like scheduled, for any program (PROG.<isa> exist)
 #                        run with ARGS (one word list), stdin /dev/null
@@ -96,9 +99,28 @@ count_points() {
   [ -n "$total" ] || die "xisa run --count-points on $1 reported no count: $(cat "$tmp/err")"
 }
 
+# check_hop_points ERR N ONE_SITE: N hop lines of ERR each say the main
+# thread parked at the point the hop was given; with ONE_SITE nonempty, all
+# at one call site.
+check_hop_points() {
+  local sites="" n=0
+  while read -r hop given parked site; do
+    [ "$parked" = "$given" ] || die "hop $hop was given point $given but happened at point $parked"
+    sites="$sites $site"
+    n=$((n + 1))
+  done < <(sed -n 's/^xisa: hop \([0-9]*\) at point \([0-9]*\): .*; parked at point \([0-9]*\), call site \(0x[0-9a-f]*\)$/\1 \2 \3 \4/p' "$1")
+  [ "$n" = "$2" ] || die "$n of $2 hops say where they parked (stderr: $(cat "$1"))"
+  echo "hops parked at their points, at call sites:$sites"
+  if [ -n "$3" ]; then
+    [ "$(echo $sites | tr ' ' '\n' | sort -u)" != 0x0 ] || die "the hops parked at no known call site"
+    [ "$(echo $sites | tr ' ' '\n' | sort -u | wc -l)" = 1 ] || die "the hops happened at different call sites:$sites"
+  fi
+}
+
 # scheduled_hops PERCENTS ISA0 ISA1 ...: $prog with $args and $stdin,
 # started on ISA0, hops to ISA1, ... at PERCENTS of the migration points a
-# whole run passes; output and status must be the unmigrated run's.
+# whole run passes (at one call site if $one_site is set); output and
+# status must be the unmigrated run's.
 scheduled_hops() {
   local percents="$1" first="$2"
   shift 2
@@ -133,6 +155,7 @@ scheduled_hops() {
   [ "$rc" != 124 ] || die "the migrated run did not end within 120 s"
   done_hops="$(grep -c '^xisa: hop [0-9]* at point [0-9]*: ' "$tmp/err" || true)"
   [ "$done_hops" = ${#hops[@]} ] || die "$done_hops of ${#hops[@]} hops happened (stderr: $(cat "$tmp/err"))"
+  check_hop_points "$tmp/err" ${#hops[@]} "$one_site"
   compare "$tmp/out" "$rc"
 }
 
@@ -243,12 +266,14 @@ points)
   [ "$(echo $counts | tr ' ' '\n' | sort -u | wc -l)" = 1 ] || die "the ISAs count differently:$counts"
   ;;
 scheduled)
+  one_site=""
+  [ "$1" != --one-site ] || { one_site=1; shift; }
   corpus_program "$1"
   shift
   scheduled_hops "$@"
   ;;
 program)
-  prog="$1" stdin=/dev/null
+  prog="$1" stdin=/dev/null one_site=""
   read -r -a args <<<"$2"
   shift 2
   scheduled_hops "$@"

@@ -132,8 +132,9 @@ void Supervisor::hop() {
     nlohmann::json done = move_parked(parked, next.to, start, std::chrono::seconds(30), [](const nlohmann::json &) {});
     event.update(done);
     event.erase("park_ms"); // the program asked by itself: no request to time from
-    report(event, fmt::format("{}: {} -> {} in {:.1f} ms", where, name(from), name(next.to),
-                              done.value("total_ms", 0.0)));
+    report(event, fmt::format("{}: {} -> {} in {:.1f} ms; parked at point {}, call site {}", where,
+                              name(from), name(next.to), done.value("total_ms", 0.0),
+                              done.value("points_passed", uint64_t(0)), done.value("site", "")));
   } catch (const Error &e) {
     event.update({{"ok", false}, {"to", name(next.to)}, {"error", e.what()}});
     report(event, fmt::format("{} failed: {}", where, e.what()));
@@ -236,16 +237,20 @@ nlohmann::json Supervisor::move_parked(const Parked &parked, Isa target, Clock::
     retire(child_);
     child_ = std::move(next);
     migrations_++;
-    return {{"ok", true},
-            {"from", name(from)},
-            {"to", name(target)},
-            {"pid", child_.pid},
-            {"stream_bytes", bytes.size()},
-            {"memory_bytes", out.present_bytes()},
-            {"park_ms", parked.parked_ms},
-            {"stream_ms", streamed_ms - parked.parked_ms},
-            {"transform_ms", transform_ms},
-            {"total_ms", ms_since(start)}};
+    nlohmann::json done = {{"ok", true},
+                           {"from", name(from)},
+                           {"to", name(target)},
+                           {"pid", child_.pid},
+                           {"site", fmt::format("{:#x}", stream.threads.at(0).site)},
+                           {"stream_bytes", bytes.size()},
+                           {"memory_bytes", out.present_bytes()},
+                           {"park_ms", parked.parked_ms},
+                           {"stream_ms", streamed_ms - parked.parked_ms},
+                           {"transform_ms", transform_ms},
+                           {"total_ms", ms_since(start)}};
+    if (stream.header.points_passed)
+      done["points_passed"] = stream.header.points_passed;
+    return done;
   } catch (const Error &e) {
     resume(child_);
     fail("migration to {} failed, the program goes on on {}: {}", name(target), name(from), e.what());

@@ -20,7 +20,7 @@
 
 #define XISA_WIRE_MAGIC "XISAWIR1"
 #define XISA_WIRE_TRAILER_MAGIC "XISAEND1"
-#define XISA_WIRE_VERSION 1u
+#define XISA_WIRE_VERSION 2u
 #define XISA_PARK_MAGIC "XISAPRK2"
 #define XISA_MAX_THREADS 64u
 #define XISA_PATH_MAX 256u
@@ -82,6 +82,7 @@ struct xisa_thread {
   uint64_t shadow_lo, shadow_hi;
   uint64_t base_frame; /* frame address of the runtime's base frame */
   uint64_t tid_addr;   /* address of musl's copy of the tid (fixed on restore) */
+  uint64_t site;       /* id of the stackmap record of the call site it parked at, 0 if none */
   struct xisa_regs regs;
 };
 
@@ -165,6 +166,7 @@ struct xisa_wire_header {
   uint64_t clear_child_tid;/* the kernel's clear-child-tid address of the main thread */
   uint64_t page_size;      /* unit of the content bitmaps */
   uint64_t contents_bytes; /* sum of data_bytes over all regions */
+  uint64_t points_passed;  /* migration points the main thread passed when it parked; 0 unless counted */
 };
 
 enum xisa_region_flags {

@@ -18,6 +18,7 @@ Needs root, runc, iptables, clang-19 and musl. Fails (never skips) without.
     migrate_test.py --xisa BUILD/bin/xisa
 """
 import argparse
+import glob
 import json
 import os
 import re
@@ -149,7 +150,12 @@ def check_frozen_window_shortcuts(world):
     0015; State.verify checks that /dev arrived intact), and the dump read
     the UTS, IPC and external net namespaces without forked workers (patch
     0016; State.verify checks the container's host name); CRIU left the
-    cgroups to runc (runs_on checks the task's cgroups)."""
+    cgroups to runc (runs_on checks the task's cgroups). The restore made
+    its empty mount namespace before the images gate (patch 0018) and
+    pivoted into the container's root with one unmount (0017) and cleaned
+    up its roots yard only after the tasks resumed (0020); a post-copy lazy
+    daemon listened before its gate (0019); both sides warmed up the
+    nftables network lock outside the frozen window (0021)."""
     dump = open(os.path.join(world.log_dir, f"{NAME}-source", "dump.log")).read()
     expect("No tracked connections: conntrack tables not dumped" in dump,
            "the dump walked the conntrack table of a namespace that tracks nothing "
@@ -171,6 +177,34 @@ def check_frozen_window_shortcuts(world):
     expect("No user namespace: namespace sysctls written in-process" in restore,
            "the restore wrote the UTS sysctls through a forked worker "
            "(CRIU patch 0014; run scripts/setup-criu.sh)")
+    gate = restore.index("Image set complete")
+    expect("nftables network lock warmed up" in restore[:gate] and "nftables network lock warmed up" in dump,
+           "CRIU's first nftables network lock ran cold inside the frozen window "
+           "(CRIU patch 0021; run scripts/setup-criu.sh)")
+    expect("Empty mount namespace made before the images gate" in restore[gate:],
+           "the restore made its empty mount namespace after the images arrived "
+           "(CRIU patch 0018; run scripts/setup-criu.sh)")
+    expect("Old root unmounted in one step" in restore[gate:],
+           "the restore's pivot into the container's root unmounted twice "
+           "(CRIU patch 0017; run scripts/setup-criu.sh)")
+    expect(-1 < restore.find("Tasks resumed") < restore.find("Switching to new ns to clean ghosts"),
+           "the restore cleaned up its roots yard before it resumed the tasks "
+           "(CRIU patch 0020; run scripts/setup-criu.sh)")
+    lazy_log = os.path.join(world.log_dir, f"{NAME}-destination", "lazy.log")
+    if os.path.exists(lazy_log):
+        lazy = open(lazy_log).read()
+        expect(-1 < lazy.find("Waiting for incoming connections") < lazy.find("Waiting for the image set"),
+               "the lazy-pages daemon listened only after the images arrived "
+               "(CRIU patch 0019; run scripts/setup-criu.sh)")
+
+
+def no_roots_yard_left(since):
+    """The failed restores left no roots yard directory of CRIU's in /tmp:
+    patch 0018 names it before the images gate but makes it only once the
+    images asked for it, so a restore killed at its gate or failing on
+    its images leaves none."""
+    left = [d for d in glob.glob("/tmp/.criu.mntns.*") if os.stat(d).st_mtime >= since]
+    expect(not left, f"failed restores left CRIU's roots yard directories behind: {left}")
 
 
 def hop(world, state, src, dst, mode):
@@ -300,6 +334,7 @@ def main():
         a.start_agent(SLICES)
         b.start_agent(SLICES)
         client, state = start_stateful(world, a, bundle, "before any hop")
+        started = time.time()
 
         hop(world, state, a, b, "postcopy")
         hop(world, state, b, a, "stopcopy")
@@ -326,6 +361,7 @@ def main():
         b.stop_agent()
         b.start_agent(SLICES)
         hop(world, state, a, b, "postcopy")
+        no_roots_yard_left(started)
         source_lost_in_postcopy(world, state, b, a, "killed")
         # Again, with the source's link cut instead of its processes killed.
         client.close()
