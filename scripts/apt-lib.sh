@@ -15,3 +15,16 @@ apt_update() {
   done
   echo "setup: WARNING: some package indexes could not be fetched; continuing" >&2
 }
+
+# Debian trixie's source archive (deb-src only), where newer upstream
+# sources come from (CRIU 4.1, Lua 5.4.7): same mirror as the machine's.
+add_trixie_sources() {
+  local src_list=/etc/apt/sources.list.d/xisa-trixie-src.sources uri
+  [ -f "$src_list" ] && return 0
+  uri=$(awk '/^URIs:/{print $2; exit}' /etc/apt/sources.list.d/debian.sources 2>/dev/null || true)
+  [ -n "$uri" ] || uri=$(awk '/^deb /{print $2; exit}' /etc/apt/sources.list 2>/dev/null || true)
+  [ -n "$uri" ] || uri=http://deb.debian.org/debian
+  printf 'Types: deb-src\nURIs: %s\nSuites: trixie\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' "$uri" \
+    | $SUDO tee "$src_list" >/dev/null
+  apt_update
+}

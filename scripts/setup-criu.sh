@@ -23,15 +23,7 @@ if [ -x "$prefix/bin/criu" ] && [ -d "$prefix/images" ] &&
   exit 0
 fi
 
-src_list=/etc/apt/sources.list.d/xisa-trixie-src.sources
-if [ ! -f "$src_list" ]; then
-  uri=$(awk '/^URIs:/{print $2; exit}' /etc/apt/sources.list.d/debian.sources 2>/dev/null || true)
-  [ -n "$uri" ] || uri=$(awk '/^deb /{print $2; exit}' /etc/apt/sources.list 2>/dev/null || true)
-  [ -n "$uri" ] || uri=http://deb.debian.org/debian
-  printf 'Types: deb-src\nURIs: %s\nSuites: trixie\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' "$uri" \
-    | $SUDO tee "$src_list" >/dev/null
-  apt_update
-fi
+add_trixie_sources
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

@@ -46,6 +46,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
+"$here/setup-lua.sh"
 if [ $want_criu -eq 1 ]; then
   "$here/setup-criu.sh"
 fi

@@ -18,6 +18,10 @@ link::Command clang_command(const link::Toolchain &tc, const Options &opts, Isa 
                        "-nostdinc",
                        "-isystem",
                        tc.resource_include,
+                       // Before musl's: <setjmp.h> with one jmp_buf size on
+                       // every ISA (runtime/include/libc).
+                       "-isystem",
+                       tc.xisa_lib + "/include/libc",
                        "-isystem",
                        link::Toolchain::musl_include(isa),
                        "-isystem",

@@ -297,6 +297,20 @@ struct State {
     });
   }
 
+  // Forgets the places whose values differ from `before`'s (widening: a
+  // state that only loses places settles).
+  void keepAgreeing(const State &before) {
+    forgetDiffering(regs, before.regs);
+    forgetDiffering(slots, before.slots);
+    forgetDiffering(low_bytes, before.low_bytes);
+  }
+  template <class Map> static void forgetDiffering(Map &places, const Map &before) {
+    std::erase_if(places, [&](const auto &entry) {
+      auto it = before.find(entry.first);
+      return it == before.end() || !(it->second == entry.second);
+    });
+  }
+
   // Keeps what this state and `other` (which flow into join point `join`)
   // agree on, and how the places that differ relate (relate()). The places
   // that relate hold a full 64-bit value: the registers `relatable` names
@@ -1137,6 +1151,7 @@ bool Interpreter::stepX86(const Instr &in, State &state) {
   static const StringMap<unsigned> loads = {
       {"MOV64rm", 8},      {"MOV32rm", 4},      {"MOVSDrm", 8},      {"MOVSDrm_alt", 8},
       {"MOVSSrm", 4},      {"MOVSSrm_alt", 4},  {"MOVQI2PQIrm", 8},  {"MOV64toPQIrm", 8},
+      {"MOVDI2PDIrm", 4},
       {"MOVAPSrm", 16},    {"MOVUPSrm", 16},    {"MOVAPDrm", 16},    {"MOVUPDrm", 16},
       {"MOVDQArm", 16},    {"MOVDQUrm", 16}};
   static const StringMap<Extending> extending = {
@@ -1746,7 +1761,7 @@ private:
     };
     // Bounds the work on code whose loops do not settle; it then gets no
     // known values, as if it could not be decoded.
-    constexpr unsigned kMaxVisits = 64;
+    constexpr unsigned kMaxVisits = 64, kWidenAfter = 48;
     std::vector<unsigned> visits(instrs_.size(), 0);
     // The tables are read at each fixed point, until their targets are
     // those of the states found: the states then hold on every path.
@@ -1755,6 +1770,11 @@ private:
         size_t i = work.begin()->second;
         work.erase(work.begin());
         State in = incoming(i);
+        // Joins whose symbols keep changing round a loop (Lua's `statement`
+        // on AArch64: a register known on every other round) settle once
+        // they keep only what held the round before.
+        if (states_[i].reached && visits[i] >= kWidenAfter)
+          in.keepAgreeing(states_[i]);
         if (!in.reached || (states_[i].reached && in == states_[i]))
           continue;
         if (++visits[i] > kMaxVisits)

@@ -35,6 +35,7 @@ common=(--target="$triple" -nostdinc
 if [ "$compile_only" = 1 ]; then
   exec "$clang" "${common[@]}" "$@"
 fi
-exec "$clang" "${common[@]}" -fuse-ld=lld -static -nostdlib \
+# -L: a program's -lm must find musl's (empty) libm, not the host's glibc one.
+exec "$clang" "${common[@]}" -fuse-ld=lld -static -nostdlib -L "$musl_lib" \
   "$musl_lib/crt1.o" "$musl_lib/crti.o" "$@" \
   -Wl,--start-group "$musl_lib/libc.a" "$libgcc" -Wl,--end-group "$musl_lib/crtn.o"

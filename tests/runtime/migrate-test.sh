@@ -23,6 +23,9 @@
 #                        at the point it was given (the runtime reports
 #                        where it parked), with --one-site all at one call
 #                        site (the poll of the one loop the hops are inside)
+#   program PROG ARGS PERCENTS ISA0 ISA1 ...
+#                        like scheduled, for any program (PROG.<isa> exist)
+#                        run with ARGS (one word list), stdin /dev/null
 #   points SOURCE ISA... the corpus program counted on each ISA: the counts
 #                        agree and counting changes no output
 set -euo pipefail
@@ -112,6 +115,48 @@ check_hop_points() {
     [ "$(echo $sites | tr ' ' '\n' | sort -u)" != 0x0 ] || die "the hops parked at no known call site"
     [ "$(echo $sites | tr ' ' '\n' | sort -u | wc -l)" = 1 ] || die "the hops happened at different call sites:$sites"
   fi
+}
+
+# scheduled_hops PERCENTS ISA0 ISA1 ...: $prog with $args and $stdin,
+# started on ISA0, hops to ISA1, ... at PERCENTS of the migration points a
+# whole run passes (at one call site if $one_site is set); output and
+# status must be the unmigrated run's.
+scheduled_hops() {
+  local percents="$1" first="$2"
+  shift 2
+  reference "$first" "$prog.$first" "${args[@]}" < "$stdin"
+  count_points "$first"
+  IFS=, read -r -a fractions <<<"$percents"
+  [ "${#fractions[@]}" = $# ] || die "$# hops but ${#fractions[@]} percentages ($percents)"
+  [ "$total" -ge 1 ] || die "the program passes no migration point: nothing can move it"
+  hops=("$@")
+  if [ "$total" -lt $# ]; then
+    # Each hop needs a point of its own: take the route's first hops, one per point.
+    hops=("${hops[@]:0:total}")
+    echo "NOTE: the program passes only $total migration point(s): $total of the route's $# hops"
+  fi
+  hop_args=() point=0 i=0
+  for to in "${hops[@]}"; do
+    at=$((total * fractions[i] / 100))
+    point=$((at > point ? at : point + 1))
+    # Late hops of a short run must still fit before its last point.
+    last=$((total - (${#hops[@]} - 1 - i)))
+    point=$((point < last ? point : last))
+    hop_args+=(--hop "$point:$to")
+    i=$((i + 1))
+  done
+  echo "$total migration points; hops: ${hop_args[*]}"
+  set +e
+  timeout 120 "$xisa" run --quiet --isa "$first" "${hop_args[@]}" "$prog" "${args[@]}" \
+    < "$stdin" > "$tmp/out" 2> "$tmp/err"
+  rc=$?
+  set -e
+  grep '^xisa: ' "$tmp/err" || true
+  [ "$rc" != 124 ] || die "the migrated run did not end within 120 s"
+  done_hops="$(grep -c '^xisa: hop [0-9]* at point [0-9]*: ' "$tmp/err" || true)"
+  [ "$done_hops" = ${#hops[@]} ] || die "$done_hops of ${#hops[@]} hops happened (stderr: $(cat "$tmp/err"))"
+  check_hop_points "$tmp/err" ${#hops[@]} "$one_site"
+  compare "$tmp/out" "$rc"
 }
 
 case "$scenario" in
@@ -224,41 +269,14 @@ scheduled)
   one_site=""
   [ "$1" != --one-site ] || { one_site=1; shift; }
   corpus_program "$1"
-  percents="$2" first="$3"
-  shift 3
-  reference "$first" "$prog.$first" "${args[@]}" < "$stdin"
-  count_points "$first"
-  IFS=, read -r -a fractions <<<"$percents"
-  [ "${#fractions[@]}" = $# ] || die "$# hops but ${#fractions[@]} percentages ($percents)"
-  [ "$total" -ge 1 ] || die "the program passes no migration point: nothing can move it"
-  hops=("$@")
-  if [ "$total" -lt $# ]; then
-    # Each hop needs a point of its own: take the route's first hops, one per point.
-    hops=("${hops[@]:0:total}")
-    echo "NOTE: the program passes only $total migration point(s): $total of the route's $# hops"
-  fi
-  hop_args=() point=0 i=0
-  for to in "${hops[@]}"; do
-    at=$((total * fractions[i] / 100))
-    point=$((at > point ? at : point + 1))
-    # Late hops of a short run must still fit before its last point.
-    last=$((total - (${#hops[@]} - 1 - i)))
-    point=$((point < last ? point : last))
-    hop_args+=(--hop "$point:$to")
-    i=$((i + 1))
-  done
-  echo "$total migration points; hops: ${hop_args[*]}"
-  set +e
-  timeout 120 "$xisa" run --quiet --isa "$first" "${hop_args[@]}" "$prog" "${args[@]}" \
-    < "$stdin" > "$tmp/out" 2> "$tmp/err"
-  rc=$?
-  set -e
-  grep '^xisa: ' "$tmp/err" || true
-  [ "$rc" != 124 ] || die "the migrated run did not end within 120 s"
-  done_hops="$(grep -c '^xisa: hop [0-9]* at point [0-9]*: ' "$tmp/err" || true)"
-  [ "$done_hops" = ${#hops[@]} ] || die "$done_hops of ${#hops[@]} hops happened (stderr: $(cat "$tmp/err"))"
-  check_hop_points "$tmp/err" ${#hops[@]} "$one_site"
-  compare "$tmp/out" "$rc"
+  shift
+  scheduled_hops "$@"
+  ;;
+program)
+  prog="$1" stdin=/dev/null one_site=""
+  read -r -a args <<<"$2"
+  shift 2
+  scheduled_hops "$@"
   ;;
 *)
   die "unknown scenario $scenario"

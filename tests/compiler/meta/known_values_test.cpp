@@ -2050,5 +2050,54 @@ TEST_P(KnownValuesTest, Finds32BitValuesBesideTheirRecordedExtendedCopies) {
     EXPECT_TRUE(found.count(kept)) << name(isa) << ": no " << kept << " in" << joined(found);
 }
 
+// Where one live value of a call in f (cfa_reg + cfa_offset), recorded at
+// the label `point` in `recorded`, is at the return address `ret`.
+std::string place_at_return(Isa isa, const std::string &source, uint16_t cfa_reg,
+                            int64_t cfa_offset, meta::LiveValue recorded) {
+  auto f = assemble(isa, source);
+  if (!f || f->point <= f->ret)
+    return "no point after ret";
+  meta::Disassembler code(*f->binary.getBinary(), isa);
+  meta::CallSite site;
+  site.return_address = f->ret;
+  site.record_address = f->point;
+  site.frame.cfa_reg = cfa_reg;
+  site.frame.cfa_offset = cfa_offset;
+  site.live_values = {recorded};
+  meta::CallSite *sites[] = {&site};
+  meta::trace_values(code, f->function, sites);
+  return place(site.live_values[0]);
+}
+
+// Lua's str_pack reloads a float it spilled before a call with movd, an
+// integer-domain load into %xmm0, between the return address and the
+// stackmap point: the value is that slot at the return address.
+TEST(KnownValues, X86MovdReloadIsItsSlotAtTheReturnAddress) {
+  const std::string source = R"(
+  .text
+  .globl f
+  .type f,@function
+f:
+  pushq %rbp
+  movq %rsp, %rbp
+  subq $32, %rsp
+  movss %xmm0, -20(%rbp)
+  callq g
+  .globl ret
+ret:
+  movd -20(%rbp), %xmm0
+  .globl point
+point:
+  addq $32, %rsp
+  popq %rbp
+  retq
+.Lend:
+  .size f, .Lend-f
+)";
+  meta::LiveValue single = inRegister(17, 16); // %xmm0
+  single.type = {ValueClass::Float, 32};
+  EXPECT_EQ(place_at_return(Isa::X86_64, source, 6, 16, single), "[r6-20]:4");
+}
+
 INSTANTIATE_TEST_SUITE_P(AllIsas, KnownValuesTest, ::testing::ValuesIn(kAllIsas),
                          [](const auto &param) { return std::string(name(param.param)); });
