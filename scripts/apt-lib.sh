@@ -28,3 +28,13 @@ add_trixie_sources() {
     | $SUDO tee "$src_list" >/dev/null
   apt_update
 }
+
+# Downloads the upstream tarball of trixie's source package PACKAGE into the
+# current directory and checks its SHA-256; WHO names the caller in errors.
+fetch_trixie_tarball() {
+  local who=$1 package=$2 tarball=$3 sha256=$4
+  add_trixie_sources
+  apt-get source --download-only "$package/trixie" >/dev/null 2>&1 || true
+  [ -f "$tarball" ] || { echo "$who: could not download $tarball from the trixie source archive" >&2; exit 1; }
+  echo "$sha256  $tarball" | sha256sum -c --quiet - || { echo "$who: $tarball has the wrong SHA-256; refusing it" >&2; exit 1; }
+}

@@ -23,14 +23,10 @@ if [ -x "$prefix/bin/criu" ] && [ -d "$prefix/images" ] &&
   exit 0
 fi
 
-add_trixie_sources
-
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cd "$work"
-apt-get source --download-only "criu/trixie" >/dev/null 2>&1 || true
-[ -f "$tarball" ] || { echo "setup-criu: could not download $tarball from the trixie source archive" >&2; exit 1; }
-echo "$sha256  $tarball" | sha256sum -c --quiet - || { echo "setup-criu: $tarball has the wrong SHA-256; refusing to build it" >&2; exit 1; }
+fetch_trixie_tarball setup-criu criu "$tarball" "$sha256"
 tar xf "$tarball"
 cd "criu-$version"
 for p in "$patch_dir"/*.patch; do

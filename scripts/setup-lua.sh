@@ -12,13 +12,10 @@ sha256=9fbf5e28ef86c69858f6d3d34eccc32e911c1a28b4120ff3e84aaa70cfbf1e30
 if [ -f "$dir/$tarball" ] && echo "$sha256  $dir/$tarball" | sha256sum -c --quiet - 2>/dev/null; then
   exit 0
 fi
-add_trixie_sources
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cd "$work"
-apt-get source --download-only "lua5.4/trixie" >/dev/null 2>&1 || true
-[ -f "$tarball" ] || { echo "setup-lua: could not download $tarball from the trixie source archive" >&2; exit 1; }
-echo "$sha256  $tarball" | sha256sum -c --quiet - || { echo "setup-lua: $tarball has the wrong SHA-256; refusing it" >&2; exit 1; }
+fetch_trixie_tarball setup-lua lua5.4 "$tarball" "$sha256"
 $SUDO mkdir -p "$dir"
 $SUDO install -m 0644 "$tarball" "$dir/$tarball"
 echo "setup-lua: installed $dir/$tarball"
