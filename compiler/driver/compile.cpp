@@ -44,8 +44,8 @@ link::Command clang_command(const link::Toolchain &tc, const Options &opts, Isa 
     // Code generation of xisa-opt's output: clang must not optimize again,
     // or the target's cost model would undo the agreement between ISAs.
     // Nor strength-reduce loops: LSR keeps values of its own across calls
-    // that no record or known value describes (with it on, 37 of the 109
-    // cross-ISA hop tests fail, bench/toolchain/NOTES.md item 14): a
+    // that no record or known value describes (with it on, a third of the
+    // cross-ISA hop tests failed, bench/toolchain/NOTES.md item 14): a
     // pointer stepping 4 times the recorded index, a recorded value kept
     // as the difference of two such places, a 32-bit count beside its
     // recorded copy.
