@@ -55,20 +55,27 @@ public:
   // The largest index the bounds check before `read.indexed` lets through.
   std::optional<uint64_t> bound(const TableRead &read) const {
     std::optional<Guard> guard;
+    int index = read.index;
     for (size_t j = read.indexed; j > 0 && falls_only_(j); --j) {
       const MCInst &inst = instrs_[j - 1].inst;
       const MCInstrDesc &desc = code_.desc(inst);
       if (guard) {
         if (auto compared = compare(inst, *guard)) {
           auto [reg, limit] = *compared;
-          if (reg != read.index || limit < 0 || (guard->exclusive && limit == 0))
+          if (reg != index || limit < 0 || (guard->exclusive && limit == 0))
             return std::nullopt;
           return uint64_t(limit) - (guard->exclusive ? 1 : 0);
         }
         if (writesCondition(inst, *guard))
           return std::nullopt;
       }
-      if (llvm::is_contained(code_.defs(inst), read.index) || desc.isCall())
+      // The check may test the register the index was copied from (Lua's
+      // luaK_posfix: cmp w5, #20; b.hi; mov w8, w5; ldrsw [x9, x8, lsl #2]).
+      if (auto source = copiedInto(inst, index)) {
+        index = *source;
+        continue;
+      }
+      if (llvm::is_contained(code_.defs(inst), index) || desc.isCall())
         return std::nullopt;
       if (desc.isBranch() || desc.isReturn()) {
         if (guard)
@@ -116,8 +123,9 @@ private:
     if (name(br) != "BR")
       return std::nullopt;
     auto add = definition(branch, reg(br, 0));
-    // add t, base, e, lsl #2 (the shifter operand: LSL is type 0)
-    if (!add || name(instrs_[*add].inst) != "ADDXrs" || imm(instrs_[*add].inst, 3) != 2)
+    // add t, base, e{, lsl #2} (the shifter operand: LSL is type 0, so the
+    // operand is the shift)
+    if (!add || name(instrs_[*add].inst) != "ADDXrs")
       return std::nullopt;
     const MCInst &sum = instrs_[*add].inst;
     auto base = number_(*add, reg(sum, 1));
@@ -130,10 +138,16 @@ private:
     // sign extension and whether it is scaled.
     if (entry == loads.end() || imm(ld, 3) != 0 || (entry->second.bytes > 1 && imm(ld, 4) == 0))
       return std::nullopt;
+    // 1- and 2-byte entries count instructions; 4-byte ones, which a
+    // function too large for those has (Lua's llex), count bytes.
+    unsigned shift = entry->second.bytes == 4 ? 0 : 2;
+    if (imm(sum, 3) != int64_t(shift))
+      return std::nullopt;
     auto table = number_(*load, reg(ld, 1));
     if (!table)
       return std::nullopt;
-    return TableRead{*load, reg(ld, 2), *table, entry->second.bytes, entry->second.sign, *base, 2};
+    return TableRead{*load, reg(ld, 2), *table, entry->second.bytes, entry->second.sign, *base,
+                     shift};
   }
 
   // Entries are signed 32-bit offsets from the table.
@@ -195,6 +209,18 @@ private:
       return std::nullopt;
     }
     }
+    return std::nullopt;
+  }
+
+  // The register whose value `inst` copies into `reg`, if it is such a
+  // copy (AArch64's mov: orr with the zero register, unshifted; a 32-bit
+  // copy keeps an unsigned bound of its source).
+  std::optional<int> copiedInto(const MCInst &inst, int reg) const {
+    StringRef op = name(inst);
+    if (code_.isa() == Isa::AArch64 && (op == "ORRXrs" || op == "ORRWrs") &&
+        inst.getNumOperands() == 4 && this->reg(inst, 0) == reg &&
+        code_.reg_name(inst, 1).ends_with("ZR") && imm(inst, 3) == 0)
+      return this->reg(inst, 2);
     return std::nullopt;
   }
 

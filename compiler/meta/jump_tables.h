@@ -7,7 +7,7 @@
 // it:
 //   x86-64:  cmp $N, idx; ja default; jmp *table(,idx,8)
 //   AArch64: cmp idx, #N; b.hi default; adr base, L;
-//            ldrb|ldrh|ldrsw e, [table, idx{, lsl #s}]; add t, base, e, lsl #2; br t
+//            ldrb|ldrh|ldrsw e, [table, idx{, lsl #s}]; add t, base, e{, lsl #2}; br t
 //   ppc64:   cmplwi idx, N; bt gt, default (or bclr); rldic s, idx, 2, 30;
 //            lwax e, table, s; add t, e, table; mtctr t; bctr
 #pragma once

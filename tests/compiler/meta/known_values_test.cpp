@@ -1847,7 +1847,13 @@ const std::map<Isa, std::vector<std::string>> kTableReads = {
      {"  cmp w20, #3\n  b.hi .Ldone\n  adr x9, .Lcase0\n  ldrb w10, [x21, x20]\n"
       "  add x9, x9, x10, lsl #2\n  br x9",
       "  cmp x20, #4\n  b.hs .Ldone\n  adr x9, .Lcase0\n  ldrb w10, [x21, x20]\n"
-      "  add x9, x9, x10, lsl #2\n  br x9"}},
+      "  add x9, x9, x10, lsl #2\n  br x9",
+      // 4-byte entries count bytes, unscaled (Lua's llex); the index is a
+      // copy of the register checked (Lua's luaK_posfix).
+      "  cmp w20, #3\n  b.hi .Ldone\n  mov w8, w20\n  adr x9, .Lcase0\n  adrp x11, .Lwords\n"
+      "  add x11, x11, :lo12:.Lwords\n  ldrsw x10, [x11, x8, lsl #2]\n  add x9, x9, x10\n"
+      "  br x9\n  .section .rodata\n  .p2align 2\n.Lwords:\n"
+      "  .long 0, .Lcase1-.Lcase0, .Lcase2-.Lcase0, .Lcase3-.Lcase0\n  .text"}},
     {Isa::PPC64LE,
      {"  cmplwi 28, 3\n  bt 1, .Ldone\n  rldic 4, 28, 2, 30\n  lwax 9, 29, 4\n"
       "  add 9, 9, 29\n  mtctr 9\n  bctr",
