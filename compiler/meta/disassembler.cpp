@@ -157,6 +157,14 @@ int64_t Disassembler::imm(const MCInst &inst, unsigned i) const {
   return i < inst.getNumOperands() && inst.getOperand(i).isImm() ? inst.getOperand(i).getImm() : 0;
 }
 
+bool Disassembler::is_aarch64_register_move(const MCInst &inst) const {
+  if (isa() != Isa::AArch64 || inst.getNumOperands() != 4)
+    return false;
+  StringRef op = opcode_name(inst);
+  return (op == "ORRXrs" || op == "ORRWrs") && reg_name(inst, 1).ends_with("ZR") &&
+         imm(inst, 3) == 0;
+}
+
 SmallVector<int, 4> Disassembler::defs(const MCInst &inst) const {
   SmallVector<int, 4> out;
   const MCInstrDesc &d = desc(inst);

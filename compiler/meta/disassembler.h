@@ -48,6 +48,9 @@ public:
   int dwarf_reg(llvm::MCRegister reg) const;
   llvm::StringRef reg_name(const llvm::MCInst &inst, unsigned i) const;
   int64_t imm(const llvm::MCInst &inst, unsigned i) const;
+  // True when `inst` is AArch64's register move (`mov`: an unshifted orr
+  // with the zero register), which copies operand 2 into operand 0.
+  bool is_aarch64_register_move(const llvm::MCInst &inst) const;
   // DWARF numbers of every register `inst` writes.
   llvm::SmallVector<int, 4> defs(const llvm::MCInst &inst) const;
 

@@ -216,10 +216,7 @@ private:
   // copy (AArch64's mov: orr with the zero register, unshifted; a 32-bit
   // copy keeps an unsigned bound of its source).
   std::optional<int> copiedInto(const MCInst &inst, int reg) const {
-    StringRef op = name(inst);
-    if (code_.isa() == Isa::AArch64 && (op == "ORRXrs" || op == "ORRWrs") &&
-        inst.getNumOperands() == 4 && this->reg(inst, 0) == reg &&
-        code_.reg_name(inst, 1).ends_with("ZR") && imm(inst, 3) == 0)
+    if (code_.is_aarch64_register_move(inst) && this->reg(inst, 0) == reg)
       return this->reg(inst, 2);
     return std::nullopt;
   }

@@ -1324,8 +1324,7 @@ bool Interpreter::stepAarch64(const Instr &in, State &state) {
   } else if ((name == "ORRXri" || name == "ORRWri") && n == 3) {
     uint64_t mask = decodeLogicalImmediate(uint64_t(imm(2)), wide ? 64 : 32);
     set(reg(0), onNumber(value(1), [&](uint64_t v) { return v | mask; }));
-  } else if ((name == "ORRXrs" || name == "ORRWrs") && n == 4 &&
-             code_.reg_name(inst, 1).ends_with("ZR") && imm(3) == 0) {
+  } else if (code_.is_aarch64_register_move(inst)) {
     set(reg(0), value(2), width);
   } else if (name == "FMOVXDr" || name == "FMOVDXr" || name == "FMOVDr" ||
              ((name == "ORRv16i8" || name == "ORRv8i8") && n == 3 && reg(1) == reg(2))) {
