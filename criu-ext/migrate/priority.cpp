@@ -14,10 +14,7 @@
 
 namespace xisa::migrate {
 
-namespace {
-
-// "/autogroup-N nice K" -> K.
-std::optional<int> group_nice(const std::string &path) {
+std::optional<int> autogroup_nice(const std::string &path) {
   std::ifstream in(path);
   std::string name, word;
   int nice = 0;
@@ -25,6 +22,8 @@ std::optional<int> group_nice(const std::string &path) {
     return nice;
   return std::nullopt;
 }
+
+namespace {
 
 bool set_group_nice(const std::string &path, int nice) {
   std::ofstream out(path);
@@ -43,7 +42,7 @@ MigrationPriority::MigrationPriority() {
                  std::strerror(errno));
   std::lock_guard lock(agent_group_mutex);
   if (migrations_running++ == 0) {
-    agent_group_nice_before = group_nice("/proc/self/autogroup");
+    agent_group_nice_before = autogroup_nice("/proc/self/autogroup");
     if (agent_group_nice_before)
       set_group_nice("/proc/self/autogroup", kMigrationNice);
   }

@@ -11,11 +11,17 @@
 #pragma once
 #include "agent/cgroup_fs.h"
 
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
 namespace xisa::migrate {
+
+// The nice of the scheduling group a /proc/PID/autogroup file shows
+// ("/autogroup-N nice K" -> K); none when the file is empty (a task in a cpu
+// cgroup other than the root has no autogroup in effect) or missing.
+std::optional<int> autogroup_nice(const std::string &path);
 
 // Nice of the agent's migration threads and of the scheduling groups above.
 inline constexpr int kMigrationNice = -20;

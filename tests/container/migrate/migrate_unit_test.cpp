@@ -322,18 +322,6 @@ TEST(ImagesGate, NotReachedByAProcessThatNeverOpensIt) {
   EXPECT_FALSE(gate.wait_until_reached(ended, 5000)); // returns when it ends
 }
 
-// "/autogroup-N nice K" -> K. A task in a cpu cgroup other than the root
-// has no autogroup in effect (it shares CPU as its cgroup): the kernel then
-// shows an empty file, and the agent raises only its thread.
-std::optional<int> autogroup_nice(const std::string &path) {
-  std::ifstream in(path);
-  std::string name, word;
-  int nice = 0;
-  if (in >> name >> word >> nice && word == "nice")
-    return nice;
-  return std::nullopt;
-}
-
 // Needs root (CAP_SYS_NICE), as the container tests do; fails without it.
 TEST(MigrationPriority, RaisesThreadAndSessionGroupWhileAMigrationRuns) {
   ASSERT_TRUE(fs::exists("/proc/self/autogroup")) << "kernel without autogroups";
