@@ -154,8 +154,10 @@ def check_frozen_window_shortcuts(world):
     its empty mount namespace before the images gate (patch 0018) and
     pivoted into the container's root with one unmount (0017) and cleaned
     up its roots yard only after the tasks resumed (0020); a post-copy lazy
-    daemon listened before its gate (0019); both sides warmed up the
-    nftables network lock outside the frozen window (0021)."""
+    daemon listened before its gate (0019); the dump warmed up the nftables
+    network lock outside the frozen window (0021) and the restore locked the
+    container's network namespace before its gate (0022; State.verify checks
+    that the container talks after the hop, so the lock was undone)."""
     dump = open(os.path.join(world.log_dir, f"{NAME}-source", "dump.log")).read()
     expect("No tracked connections: conntrack tables not dumped" in dump,
            "the dump walked the conntrack table of a namespace that tracks nothing "
@@ -178,9 +180,13 @@ def check_frozen_window_shortcuts(world):
            "the restore wrote the UTS sysctls through a forked worker "
            "(CRIU patch 0014; run scripts/setup-criu.sh)")
     gate = restore.index("Image set complete")
-    expect("nftables network lock warmed up" in restore[:gate] and "nftables network lock warmed up" in dump,
+    expect("nftables network lock warmed up" in dump,
            "CRIU's first nftables network lock ran cold inside the frozen window "
            "(CRIU patch 0021; run scripts/setup-criu.sh)")
+    expect("Network namespace locked before the images gate" in restore[:gate]
+           and "Network was locked before the images gate" in restore[gate:],
+           "the restore locked the container's network namespace after the images arrived "
+           "(CRIU patch 0022; run scripts/setup-criu.sh)")
     expect("Empty mount namespace made before the images gate" in restore[gate:],
            "the restore made its empty mount namespace after the images arrived "
            "(CRIU patch 0018; run scripts/setup-criu.sh)")
