@@ -157,7 +157,10 @@ def check_frozen_window_shortcuts(world):
     daemon listened before its gate (0019); the dump warmed up the nftables
     network lock outside the frozen window (0021) and the restore locked the
     container's network namespace before its gate (0022; State.verify checks
-    that the container talks after the hop, so the lock was undone)."""
+    that the container talks after the hop, so the lock was undone); both
+    sides skipped the RPC notifications runc does nothing on (0023 with the
+    agents' CRIU_RPC_NOTIFY_SKIP; runs_on checks that runc still learned the
+    restored task's pid)."""
     dump = open(os.path.join(world.log_dir, f"{NAME}-source", "dump.log")).read()
     expect("No tracked connections: conntrack tables not dumped" in dump,
            "the dump walked the conntrack table of a namespace that tracks nothing "
@@ -196,6 +199,10 @@ def check_frozen_window_shortcuts(world):
     expect(-1 < restore.find("Tasks resumed") < restore.find("Switching to new ns to clean ghosts"),
            "the restore cleaned up its roots yard before it resumed the tasks "
            "(CRIU patch 0020; run scripts/setup-criu.sh)")
+    for action, log in (("network-lock", dump), ("query-ext-files", dump), ("pre-resume", restore)):
+        expect(f"RPC notification {action} skipped" in log,
+               f"CRIU sent runc the {action} notification, a round trip in the frozen window "
+               "(CRIU patch 0023 and the agents' CRIU_RPC_NOTIFY_SKIP; run scripts/setup-criu.sh)")
     lazy_log = os.path.join(world.log_dir, f"{NAME}-destination", "lazy.log")
     if os.path.exists(lazy_log):
         lazy = open(lazy_log).read()
