@@ -160,7 +160,8 @@ def check_frozen_window_shortcuts(world):
     that the container talks after the hop, so the lock was undone); both
     sides skipped the RPC notifications runc does nothing on (0023 with the
     agents' CRIU_RPC_NOTIFY_SKIP; runs_on checks that runc still learned the
-    restored task's pid)."""
+    restored task's pid); the restore started no cgroup daemon, as CRIU
+    leaves the cgroups to runc (0024)."""
     dump = open(os.path.join(world.log_dir, f"{NAME}-source", "dump.log")).read()
     expect("No tracked connections: conntrack tables not dumped" in dump,
            "the dump walked the conntrack table of a namespace that tracks nothing "
@@ -176,6 +177,9 @@ def check_frozen_window_shortcuts(world):
     expect("Preparing cgroups yard" not in restore,
            "the restore mounted the cgroup hierarchies to move the restored tasks: the agent's "
            "CRIU configuration (manage-cgroups=ignore, criu-ext/agent/bundle.cpp) was not used")
+    expect("Cgroups ignored: no cgroupd" in restore and "cgroud: Daemon started" not in restore,
+           "the restore started a cgroup daemon though it leaves the cgroups to runc "
+           "(CRIU patch 0024; run scripts/setup-criu.sh)")
     expect(re.search(r"tmpfs of mount \d+ extracted in-process", restore),
            "the restore extracted the container's /dev with a tar process "
            "(CRIU patch 0015; run scripts/setup-criu.sh)")
