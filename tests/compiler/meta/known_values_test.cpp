@@ -2260,9 +2260,9 @@ ret:
   EXPECT_NE(said.find("reads DWARF register 12 before writing it"), std::string::npos) << said;
 }
 
-// hashtable's main on x86-64: r15 is set to 16 only on the path through
-// the call; a branch around it joins at the return address. A migration
-// comes through the call, so r15 is known there.
+// hashtable's main on x86-64: r15 is 16 on the path through the call and
+// a loaded value on the branch around it, which joins at the return
+// address. A migration comes through the call, so r15 is known there.
 TEST(KnownValues, AReturnAddressOtherPathsReachKeepsWhatTheCallLeft) {
   const std::string source = R"(
   .text
@@ -2273,12 +2273,14 @@ f:
   movq %rsp, %rbp
   pushq %r15
   pushq %rax
-  testq %rdi, %rdi
-  jne ret
+  movq 8(%rdi), %r15
+  testq %r15, %r15
+  jne .Lret
   movl $16, %r15d
   callq g
   .globl ret
 ret:
+.Lret:
   movq %r15, %rdi
   callq h
   addq $8, %rsp
