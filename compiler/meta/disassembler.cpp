@@ -1,6 +1,7 @@
 #include "meta/disassembler.h"
 
 #include "support/error.h"
+#include "support/extend.h"
 
 #include "llvm/MC/MCAsmInfo.h"
 #include "llvm/MC/MCContext.h"
@@ -14,6 +15,7 @@
 #include "llvm/Object/ELFObjectFile.h"
 #include "llvm/Support/TargetSelect.h"
 
+#include <bit>
 #include <cstring>
 #include <map>
 
@@ -163,6 +165,18 @@ bool Disassembler::is_aarch64_register_move(const MCInst &inst) const {
   StringRef op = opcode_name(inst);
   return (op == "ORRXrs" || op == "ORRWrs") && reg_name(inst, 1).ends_with("ZR") &&
          imm(inst, 3) == 0;
+}
+
+uint64_t Disassembler::aarch64_logical_immediate(uint64_t encoded, unsigned bits) {
+  unsigned n = (encoded >> 12) & 1, immr = (encoded >> 6) & 0x3f, imms = encoded & 0x3f;
+  unsigned len = 31 - std::countl_zero((n << 6) | (~imms & 0x3f));
+  unsigned size = 1u << len, r = immr & (size - 1), s = imms & (size - 1);
+  uint64_t pattern = (s + 1 == 64) ? ~0ull : (uint64_t(1) << (s + 1)) - 1;
+  for (unsigned i = 0; i < r; ++i)
+    pattern = ((pattern & 1) << (size - 1)) | (pattern >> 1);
+  for (; size < bits; size *= 2)
+    pattern |= pattern << size;
+  return extend_low(pattern, bits / 8, false);
 }
 
 SmallVector<int, 4> Disassembler::defs(const MCInst &inst) const {

@@ -51,6 +51,9 @@ public:
   // True when `inst` is AArch64's register move (`mov`: an unshifted orr
   // with the zero register), which copies operand 2 into operand 0.
   bool is_aarch64_register_move(const llvm::MCInst &inst) const;
+  // AArch64's bitmask immediate (N:immr:imms, as `and` and `orr` encode
+  // it) expanded to `bits` (32 or 64) bits.
+  static uint64_t aarch64_logical_immediate(uint64_t encoded, unsigned bits);
   // DWARF numbers of every register `inst` writes.
   llvm::SmallVector<int, 4> defs(const llvm::MCInst &inst) const;
   // DWARF numbers of every register `inst` reads (a tied operand, the base

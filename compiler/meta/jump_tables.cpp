@@ -6,6 +6,9 @@
 #include "llvm/MC/MCInstrAnalysis.h"
 #include "llvm/MC/MCInstrDesc.h"
 
+#include <algorithm>
+#include <bit>
+
 using namespace llvm;
 
 namespace xisa::meta {
@@ -27,7 +30,25 @@ struct TableRead {
   bool sign = false;
   uint64_t base = 0;
   unsigned shift = 0;
+  // The largest index the scaling itself lets through, if it masks (ppc64's
+  // rlwinm s, idx, 3, 22, 28 is (idx & 0x7f) * 8).
+  std::optional<uint64_t> mask;
 };
+
+// The largest index the code lets through: a bounds check's, exactly the
+// table's last entry, or a mask's (a computed goto's `op & 0x7f`), which
+// the table may end before.
+struct Bound {
+  uint64_t last = 0;
+  bool masked = false;
+};
+
+// A mask of the low `bits` bits, if that is a bound worth reading.
+std::optional<uint64_t> lowMask(int64_t bits) {
+  if (bits <= 0 || bits >= 64)
+    return std::nullopt;
+  return (uint64_t(1) << bits) - 1;
+}
 
 // The bounds check: a conditional branch away from the table (to the
 // default case) taken when the compared register is above `bound`.
@@ -52,19 +73,23 @@ public:
     return std::nullopt;
   }
 
-  // The largest index the bounds check before `read.indexed` lets through.
-  std::optional<uint64_t> bound(const TableRead &read) const {
+  // The largest index the bounds check or the mask before `read.indexed`
+  // lets through.
+  std::optional<Bound> bound(const TableRead &read) const {
     std::optional<Guard> guard;
     int index = read.index;
     for (size_t j = read.indexed; j > 0 && falls_only_(j); --j) {
       const MCInst &inst = instrs_[j - 1].inst;
       const MCInstrDesc &desc = code_.desc(inst);
+      // A mask bounds the index whatever a check found after it compares.
+      if (auto mask = maskOf(inst, index))
+        return Bound{*mask, true};
       if (guard) {
         if (auto compared = compare(inst, *guard)) {
           auto [reg, limit] = *compared;
           if (reg != index || limit < 0 || (guard->exclusive && limit == 0))
             return std::nullopt;
-          return uint64_t(limit) - (guard->exclusive ? 1 : 0);
+          return Bound{uint64_t(limit) - (guard->exclusive ? 1 : 0), false};
         }
         if (writesCondition(inst, *guard))
           return std::nullopt;
@@ -109,48 +134,64 @@ private:
         imm(jmp, 1) != 8 || reg(jmp, 2) < 0 || !jmp.getOperand(3).isImm() ||
         jmp.getOperand(4).getReg())
       return std::nullopt;
-    return TableRead{branch, reg(jmp, 2), uint64_t(imm(jmp, 3)), 8, false, 0, 0};
+    return TableRead{branch, reg(jmp, 2), uint64_t(imm(jmp, 3)), 8, false, 0, 0, std::nullopt};
   }
 
   std::optional<TableRead> readAarch64(size_t branch) const {
+    const MCInst &br = instrs_[branch].inst;
+    if (name(br) != "BR")
+      return std::nullopt;
+    auto def = definition(branch, reg(br, 0));
+    if (!def)
+      return std::nullopt;
+    // ldr t, [table, idx, lsl #3]; br t: absolute addresses (a computed
+    // goto's table of labels).
+    if (name(instrs_[*def].inst) == "LDRXroX")
+      return aarch64Load(*def);
+    // add t, base, e{, lsl #2} (the shifter operand: LSL is type 0, so the
+    // operand is the shift)
+    if (name(instrs_[*def].inst) != "ADDXrs")
+      return std::nullopt;
+    const MCInst &sum = instrs_[*def].inst;
+    auto base = number_(*def, reg(sum, 1));
+    auto load = definition(*def, reg(sum, 2));
+    auto read = load ? aarch64Load(*load) : std::nullopt;
+    if (!base || !read || read->entry_bytes == 8)
+      return std::nullopt;
+    // 1- and 2-byte entries count instructions; 4-byte ones, which a
+    // function too large for those has (Lua's llex), count bytes.
+    read->base = *base;
+    read->shift = read->entry_bytes == 4 ? 0 : 2;
+    if (imm(sum, 3) != int64_t(read->shift))
+      return std::nullopt;
+    return read;
+  }
+
+  // The entry instrs_[load] reads: ldr{b,h,sw,} e, [table, idx{, lsl #s}].
+  std::optional<TableRead> aarch64Load(size_t load) const {
     struct Entry {
       unsigned bytes;
       bool sign;
     };
-    static const StringMap<Entry> loads = {
-        {"LDRBBroX", {1, false}}, {"LDRHHroX", {2, false}}, {"LDRSWroX", {4, true}}};
-    const MCInst &br = instrs_[branch].inst;
-    if (name(br) != "BR")
-      return std::nullopt;
-    auto add = definition(branch, reg(br, 0));
-    // add t, base, e{, lsl #2} (the shifter operand: LSL is type 0, so the
-    // operand is the shift)
-    if (!add || name(instrs_[*add].inst) != "ADDXrs")
-      return std::nullopt;
-    const MCInst &sum = instrs_[*add].inst;
-    auto base = number_(*add, reg(sum, 1));
-    auto load = definition(*add, reg(sum, 2));
-    if (!base || !load)
-      return std::nullopt;
-    const MCInst &ld = instrs_[*load].inst;
+    static const StringMap<Entry> loads = {{"LDRBBroX", {1, false}},
+                                           {"LDRHHroX", {2, false}},
+                                           {"LDRSWroX", {4, true}},
+                                           {"LDRXroX", {8, false}}};
+    const MCInst &ld = instrs_[load].inst;
     auto entry = loads.find(name(ld));
     // [table, idx{, lsl #log2(bytes)}]: operands 3 and 4 are the index's
     // sign extension and whether it is scaled.
     if (entry == loads.end() || imm(ld, 3) != 0 || (entry->second.bytes > 1 && imm(ld, 4) == 0))
       return std::nullopt;
-    // 1- and 2-byte entries count instructions; 4-byte ones, which a
-    // function too large for those has (Lua's llex), count bytes.
-    unsigned shift = entry->second.bytes == 4 ? 0 : 2;
-    if (imm(sum, 3) != int64_t(shift))
-      return std::nullopt;
-    auto table = number_(*load, reg(ld, 1));
+    auto table = number_(load, reg(ld, 1));
     if (!table)
       return std::nullopt;
-    return TableRead{*load, reg(ld, 2), *table, entry->second.bytes, entry->second.sign, *base,
-                     shift};
+    return TableRead{load, reg(ld, 2), *table, entry->second.bytes, entry->second.sign, 0, 0,
+                     std::nullopt};
   }
 
-  // Entries are signed 32-bit offsets from the table.
+  // Entries are signed 32-bit offsets from the table (a switch's) or
+  // absolute addresses (a computed goto's labels).
   std::optional<TableRead> readPpc(size_t branch) const {
     StringRef bctr = name(instrs_[branch].inst);
     if (bctr != "BCTR" && bctr != "BCTR8")
@@ -161,30 +202,62 @@ private:
         mtctr = j - 1;
     if (!mtctr)
       return std::nullopt;
-    auto add = definition(*mtctr, reg(instrs_[*mtctr].inst, 0));
-    if (!add || !(name(instrs_[*add].inst) == "ADD4" || name(instrs_[*add].inst) == "ADD8"))
+    auto def = definition(*mtctr, reg(instrs_[*mtctr].inst, 0));
+    if (!def)
       return std::nullopt;
-    const MCInst &sum = instrs_[*add].inst;
+    // ldx t, table, s
+    if (name(instrs_[*def].inst) == "LDX")
+      return ppcLoad(*def, 8);
+    // lwax e, table, s; add t, e, table
+    if (!(name(instrs_[*def].inst) == "ADD4" || name(instrs_[*def].inst) == "ADD8"))
+      return std::nullopt;
+    const MCInst &sum = instrs_[*def].inst;
     for (auto [entryReg, tableReg] : {std::pair{reg(sum, 1), reg(sum, 2)},
                                       std::pair{reg(sum, 2), reg(sum, 1)}}) {
-      auto table = number_(*add, tableReg);
-      auto load = definition(*add, entryReg);
+      auto table = number_(*def, tableReg);
+      auto load = definition(*def, entryReg);
       if (!table || !load || name(instrs_[*load].inst) != "LWAX")
         continue;
-      const MCInst &lwax = instrs_[*load].inst;
-      int scaled = number_(*load, reg(lwax, 1)) == table   ? reg(lwax, 2)
-                   : number_(*load, reg(lwax, 2)) == table ? reg(lwax, 1)
-                                                           : -1;
-      auto scale = definition(*load, scaled);
-      if (scaled < 0 || !scale)
+      auto read = ppcLoad(*load, 4);
+      if (!read || read->table != *table)
         return std::nullopt;
-      // rldic s, idx, 2, mb (the low bits of idx times 4) or sldi s, idx, 2.
-      const MCInst &shift = instrs_[*scale].inst;
-      StringRef op = name(shift);
-      if (imm(shift, 2) != 2 || !(op == "RLDIC" || (op == "RLDICR" && imm(shift, 3) == 61)))
-        return std::nullopt;
-      return TableRead{*scale, reg(shift, 1), *table, 4, true, *table, 0};
+      read->sign = true;
+      read->base = *table;
+      return read;
     }
+    return std::nullopt;
+  }
+
+  // The entry instrs_[load] reads: a load indexed by two registers, the
+  // table and the index scaled to the entry's `bytes` (4 or 8).
+  std::optional<TableRead> ppcLoad(size_t load, unsigned bytes) const {
+    const MCInst &ld = instrs_[load].inst;
+    for (auto [tableReg, scaledReg] : {std::pair{reg(ld, 1), reg(ld, 2)},
+                                       std::pair{reg(ld, 2), reg(ld, 1)}}) {
+      auto table = number_(load, tableReg);
+      auto scale = definition(load, scaledReg);
+      auto bits = scale ? ppcIndexBits(instrs_[*scale].inst, std::countr_zero(bytes))
+                        : std::nullopt;
+      if (table && bits)
+        return TableRead{*scale, reg(instrs_[*scale].inst, 1), *table, bytes, false, 0, 0,
+                         lowMask(*bits)};
+    }
+    return std::nullopt;
+  }
+
+  // The low bits of the index that `shift` keeps when it scales it by
+  // 2^sh: rldic s, idx, sh, mb (the low bits of idx times 2^sh),
+  // sldi s, idx, sh, or rlwinm s, idx, sh, mb, 31 - sh (the same in 32 bits).
+  std::optional<int64_t> ppcIndexBits(const MCInst &shift, int64_t sh) const {
+    StringRef op = name(shift);
+    if (imm(shift, 2) != sh)
+      return std::nullopt;
+    if (op == "RLDIC")
+      return 64 - sh - imm(shift, 3);
+    if (op == "RLDICR" && imm(shift, 3) == 63 - sh)
+      return 64 - sh;
+    if ((op == "RLWINM" || op == "RLWINM8") && imm(shift, 4) == 31 - sh)
+      return 32 - sh - imm(shift, 3);
     return std::nullopt;
   }
 
@@ -219,6 +292,26 @@ private:
     if (code_.is_aarch64_register_move(inst) && this->reg(inst, 0) == reg)
       return this->reg(inst, 2);
     return std::nullopt;
+  }
+
+  // The largest value `inst` leaves in `reg` when it masks it to its low
+  // bits (x86's and $0x7f, AArch64's and #0x7f).
+  std::optional<uint64_t> maskOf(const MCInst &inst, int reg) const {
+    StringRef op = name(inst);
+    if (this->reg(inst, 0) != reg || inst.getNumOperands() != 3)
+      return std::nullopt;
+    uint64_t mask = 0;
+    if (code_.isa() == Isa::X86_64 && (op == "AND32ri8" || op == "AND32ri" ||
+                                       op == "AND64ri8" || op == "AND64ri32"))
+      mask = uint64_t(imm(inst, 2));
+    else if (code_.isa() == Isa::AArch64 && (op == "ANDXri" || op == "ANDWri"))
+      mask = Disassembler::aarch64_logical_immediate(uint64_t(imm(inst, 2)),
+                                                     op == "ANDXri" ? 64 : 32);
+    else
+      return std::nullopt;
+    if (!mask || (mask & (mask + 1)))
+      return std::nullopt;
+    return mask;
   }
 
   // The register and the number an unsigned compare for `guard` compares.
@@ -267,17 +360,41 @@ jump_table_targets(const Disassembler &code, std::span<const Instr> instrs, size
   auto read = matcher.read(branch);
   if (!read || read->index < 0)
     return std::nullopt;
-  auto last = matcher.bound(*read);
-  if (!last || *last >= kMaxEntries)
+  auto bound = matcher.bound(*read);
+  if (!bound && read->mask)
+    bound = Bound{*read->mask, true};
+  if (!bound || bound->last >= kMaxEntries)
     return std::nullopt;
+  auto isInstruction = [&](uint64_t pc) {
+    return std::ranges::binary_search(instrs, pc, {}, &Instr::pc);
+  };
   std::vector<uint64_t> targets;
-  for (uint64_t i = 0; i <= *last; ++i) {
+  for (uint64_t i = 0; i <= bound->last; ++i) {
     auto entry = code.read_constant(read->table + i * read->entry_bytes, read->entry_bytes);
-    if (!entry)
-      return std::nullopt;
-    uint64_t offset = extend_low(*entry, read->entry_bytes, read->sign);
-    targets.push_back(read->base + (offset << read->shift));
+    uint64_t target = entry ? read->base + (extend_low(*entry, read->entry_bytes, read->sign)
+                                            << read->shift)
+                            : 0;
+    if (!bound->masked) {
+      if (!entry)
+        return std::nullopt;
+      targets.push_back(target);
+      continue;
+    }
+    // A mask bounds the index, not the table: Lua's 83 labels under
+    // `& 0x7f`. Every entry of a table of labels is an instruction of the
+    // function, or null for a hole no correct program jumps through, so
+    // the first entry that is neither is past the table's end: a correct
+    // program indexes no further. Words past the end that happen to be
+    // instructions of the function only add targets, which costs known
+    // values, never correctness.
+    if (entry && *entry == 0 && read->base == 0)
+      continue;
+    if (!entry || !isInstruction(target))
+      break;
+    targets.push_back(target);
   }
+  if (targets.empty())
+    return std::nullopt;
   return targets;
 }
 

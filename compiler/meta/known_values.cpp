@@ -705,19 +705,6 @@ template <class F> Maybe onNumber(Maybe value, F f) {
   return absolute(f(uint64_t(value->offset)));
 }
 
-// AArch64's bitmask immediate (N:immr:imms) expanded to `bits` bits.
-uint64_t decodeLogicalImmediate(uint64_t encoded, unsigned bits) {
-  unsigned n = (encoded >> 12) & 1, immr = (encoded >> 6) & 0x3f, imms = encoded & 0x3f;
-  unsigned len = 31 - std::countl_zero((n << 6) | (~imms & 0x3f));
-  unsigned size = 1u << len, r = immr & (size - 1), s = imms & (size - 1);
-  uint64_t pattern = (s + 1 == 64) ? ~0ull : (uint64_t(1) << (s + 1)) - 1;
-  for (unsigned i = 0; i < r; ++i)
-    pattern = ((pattern & 1) << (size - 1)) | (pattern >> 1);
-  for (; size < bits; size *= 2)
-    pattern |= pattern << size;
-  return lowBytes(pattern, bits / 8);
-}
-
 // AArch64's 8-bit floating-point immediate as a float.
 float decodeFpImmediate(unsigned imm) {
   uint32_t sign = (imm >> 7) & 1, exp = (imm >> 4) & 7, mantissa = imm & 0xf;
@@ -1396,7 +1383,7 @@ bool Interpreter::stepAarch64(const Instr &in, State &state) {
           return (v & ~field) | (uint64_t(imm(2)) << shift);
         }), width);
   } else if ((name == "ORRXri" || name == "ORRWri") && n == 3) {
-    uint64_t mask = decodeLogicalImmediate(uint64_t(imm(2)), wide ? 64 : 32);
+    uint64_t mask = Disassembler::aarch64_logical_immediate(uint64_t(imm(2)), wide ? 64 : 32);
     set(reg(0), onNumber(value(1), [&](uint64_t v) { return v | mask; }));
   } else if (code_.is_aarch64_register_move(inst)) {
     set(reg(0), value(2), width);

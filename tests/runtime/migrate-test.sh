@@ -31,6 +31,9 @@
 set -euo pipefail
 xisa="$1" bin="$2" scenario="$3"
 shift 3
+# The wall-clock limit of one run, a guard against hangs: each hop of a
+# large program reads its metadata (Lua: 50-60 s a hop on a loaded machine).
+run_limit="${XISA_TEST_RUN_LIMIT:-120}"
 here="$(cd "$(dirname "$0")" && pwd)"
 . "$here/migrate-lib.sh"
 
@@ -90,7 +93,7 @@ corpus_program() {
 # reference's.
 count_points() {
   set +e
-  timeout 120 "$xisa" run --quiet --isa "$1" --count-points "$prog" "${args[@]}" \
+  timeout "$run_limit" "$xisa" run --quiet --isa "$1" --count-points "$prog" "${args[@]}" \
     < "$stdin" > "$tmp/count.out" 2> "$tmp/err"
   local rc=$?
   set -e
@@ -147,12 +150,12 @@ scheduled_hops() {
   done
   echo "$total migration points; hops: ${hop_args[*]}"
   set +e
-  timeout 120 "$xisa" run --quiet --isa "$first" "${hop_args[@]}" "$prog" "${args[@]}" \
+  timeout "$run_limit" "$xisa" run --quiet --isa "$first" "${hop_args[@]}" "$prog" "${args[@]}" \
     < "$stdin" > "$tmp/out" 2> "$tmp/err"
   rc=$?
   set -e
   grep '^xisa: ' "$tmp/err" || true
-  [ "$rc" != 124 ] || die "the migrated run did not end within 120 s"
+  [ "$rc" != 124 ] || die "the migrated run did not end within $run_limit s"
   done_hops="$(grep -c '^xisa: hop [0-9]* at point [0-9]*: ' "$tmp/err" || true)"
   [ "$done_hops" = ${#hops[@]} ] || die "$done_hops of ${#hops[@]} hops happened (stderr: $(cat "$tmp/err"))"
   check_hop_points "$tmp/err" ${#hops[@]} "$one_site"

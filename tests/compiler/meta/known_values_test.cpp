@@ -1837,12 +1837,19 @@ g:
   .long .Lcase0-.Ltable, .Lcase1-.Ltable, .Lcase2-.Ltable, .Lcase3-.Ltable
 )"},
 };
+// A computed goto's table of labels (Lua's luaV_execute: 83 entries under
+// a mask of 0x7f), with a hole, shorter than the mask lets the index be:
+// the words after it are not code.
+const std::string kLabels = "  .section .rodata\n  .p2align 3\n.Llabels:\n"
+                            "  .quad .Lcase0, 0, .Lcase1, .Lcase2, .Lcase3\n"
+                            "  .quad 0x1234, .Lcase1\n  .text";
 // The bounds checks and table reads of each, as the code generators emit
-// them.
+// them; the index of a computed goto is bounded by a mask only.
 const std::map<Isa, std::vector<std::string>> kTableReads = {
     {Isa::X86_64,
      {"  cmpq $3, %rax\n  ja .Ldone\n  jmpq *.Ltable(,%rax,8)",
-      "  cmpl $4, %eax\n  jae .Ldone\n  jmpq *.Ltable(,%rax,8)"}},
+      "  cmpl $4, %eax\n  jae .Ldone\n  jmpq *.Ltable(,%rax,8)",
+      "  andl $0x7f, %eax\n  jmpq *.Llabels(,%rax,8)\n" + kLabels}},
     {Isa::AArch64,
      {"  cmp w20, #3\n  b.hi .Ldone\n  adr x9, .Lcase0\n  ldrb w10, [x21, x20]\n"
       "  add x9, x9, x10, lsl #2\n  br x9",
@@ -1853,12 +1860,16 @@ const std::map<Isa, std::vector<std::string>> kTableReads = {
       "  cmp w20, #3\n  b.hi .Ldone\n  mov w8, w20\n  adr x9, .Lcase0\n  adrp x11, .Lwords\n"
       "  add x11, x11, :lo12:.Lwords\n  ldrsw x10, [x11, x8, lsl #2]\n  add x9, x9, x10\n"
       "  br x9\n  .section .rodata\n  .p2align 2\n.Lwords:\n"
-      "  .long 0, .Lcase1-.Lcase0, .Lcase2-.Lcase0, .Lcase3-.Lcase0\n  .text"}},
+      "  .long 0, .Lcase1-.Lcase0, .Lcase2-.Lcase0, .Lcase3-.Lcase0\n  .text",
+      "  adrp x11, .Llabels\n  add x11, x11, :lo12:.Llabels\n  and x8, x20, #0x7f\n"
+      "  ldr x8, [x11, x8, lsl #3]\n  br x8\n" + kLabels}},
     {Isa::PPC64LE,
      {"  cmplwi 28, 3\n  bt 1, .Ldone\n  rldic 4, 28, 2, 30\n  lwax 9, 29, 4\n"
       "  add 9, 9, 29\n  mtctr 9\n  bctr",
       "  cmplwi 28, 3\n  bclr 12, 1\n  sldi 4, 28, 2\n  lwax 9, 4, 29\n"
-      "  add 9, 29, 9\n  mtctr 9\n  bctr"}},
+      "  add 9, 29, 9\n  mtctr 9\n  bctr",
+      "  addis 11, 2, .Llabels@toc@ha\n  addi 11, 11, .Llabels@toc@l\n"
+      "  rlwinm 4, 28, 3, 22, 28\n  ldx 9, 11, 4\n  mtctr 9\n  bctr\n" + kLabels}},
 };
 // Reads the bounds check does not guard: the branch may go anywhere.
 const std::map<Isa, std::string> kUnguardedReads = {
