@@ -388,6 +388,7 @@ def main():
     parser.add_argument("programs", nargs="*",
                         help="corpus program names, or lua (default: all of them and lua)")
     args = parser.parse_args()
+    args.xisa_cc = args.xisa_cc.resolve()  # Lua's make runs it from its own directory
 
     for tool, hint in ((args.xisa_cc, "build it first (cmake --build build --target xisa-cc)"),
                        (MUSL_CLANG, "the corpus is missing")):

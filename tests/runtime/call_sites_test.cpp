@@ -207,7 +207,7 @@ TEST(RuntimeCallSites, RecordsAreFourByteOffsetsFromTheFirstFunction) {
   auto bytes = xisa::link::encode_call_site_table(t, t.bytes());
   EXPECT_EQ(site_at(bytes, 0x10010000 + 42 * 0x1000 + 0x41), 0x10010000 + 42 * 0x1000 + 0x800);
   EXPECT_EQ(site_at(bytes, 0x1000fff8), 0u); // before the base
-  EXPECT_EQ(site_at(bytes, 0x10010000 + 0x100000000), 0u); // 4 GiB on: wraps to the base
+  EXPECT_EQ(site_at(bytes, 0x10010000 + 0x100000000), 0u); // 4 GiB on: not taken for the base
 }
 
 // Code spanning 4 GiB or more cannot be described by 32-bit offsets.
