@@ -149,6 +149,10 @@ struct Metadata {
   std::optional<Info> info;          // .xisa.info, if the link step wrote one
   std::vector<NonMigratable> nonmig; // .xisa.nonmig records
   std::vector<FrameLayout> frames;   // .xisa.frames records, in link order
+  // Why each call site whose code after the return address reads a place
+  // that nothing describes is unsafe to migrate at (known_values.h); `xisa
+  // meta check --strict` fails on them.
+  std::vector<std::string> undescribed;
 
   const CallSite *find_return_address(uint64_t address) const;
   const CallSite *find_id(uint64_t id) const;

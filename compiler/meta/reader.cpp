@@ -117,7 +117,8 @@ Metadata read(const std::string &path) {
     for (CallSite &site : meta.call_sites)
       sitesOf[site.function].push_back(&site);
     for (size_t i = 0; i < meta.functions.size(); ++i)
-      trace_values(disassembler, meta.functions[i], sitesOf[i]);
+      for (std::string &why : trace_values(disassembler, meta.functions[i], sitesOf[i]))
+        meta.undescribed.push_back(fmt::format("{}: {}: {}", path, meta.functions[i].name, why));
   } catch (const Error &e) {
     fail("{}: {}", path, e.what());
   }
