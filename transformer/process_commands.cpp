@@ -1,6 +1,7 @@
 // `xisa run`, `xisa migrate`, `xisa checkpoint`, `xisa restore`.
 #include "cli/commands.h"
 #include "images/image_set.h"
+#include "meta/stackmaps.h"
 #include "process/checkpoint_images.h"
 #include "process/control.h"
 #include "process/supervisor.h"
@@ -31,6 +32,12 @@ process::WireStream transform_stream(const process::WireStream &stream, Isa to, 
   images::ImageSet set = process::images_from_wire(stream, src);
   transform::transform_image_set(set, transform::load_program(src), transform::load_program(dst));
   return process::wire_from_images(set, dst);
+}
+
+// Hop reports and replies name a call site by its record's id, which the
+// executable file holds (the runtime reports the record's point).
+uint64_t call_site_id(const std::filesystem::path &exe, uint64_t point) {
+  return meta::record_id_at(exe.string(), point);
 }
 
 // Exits the xisa process with the program's status once it ends.
@@ -109,6 +116,7 @@ void add_run(CLI::App &app) {
     process::SupervisorOptions options{.exes = exes,
                                        .announce = !args->quiet,
                                        .transform = transform_stream,
+                                       .call_site_id = call_site_id,
                                        .points = point_counter(*args, exes),
                                        .json = args->json};
     if (!args->pidfile.empty())
@@ -178,7 +186,8 @@ void add_restore(CLI::App &app) {
     Executables exes = process::find_executables(exe);
     process::WireStream stream = process::wire_from_images(set, exe);
     Isa isa = args->isa.empty() ? stream.isa() : isa_option(args->isa);
-    process::SupervisorOptions options{.exes = exes, .announce = !args->quiet, .transform = transform_stream};
+    process::SupervisorOptions options{
+        .exes = exes, .announce = !args->quiet, .transform = transform_stream, .call_site_id = call_site_id};
     if (!args->pidfile.empty())
       options.pidfile = args->pidfile;
     stream = process::stream_for_isa(stream, isa, exes, options.transform);

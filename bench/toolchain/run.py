@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
 """Toolchain benchmark: what building with xisa-cc costs against plain
 clang-19 -O2 -static against musl (tests/corpus/musl-clang.sh), over the C
-corpus in tests/corpus/programs (its kernels at their default, benchmark size).
+corpus in tests/corpus/programs (its kernels at their default, benchmark size)
+and a real program, Lua 5.4.7 built by its own makefile (as tests/real does,
+with tests/real/lua-test.sh) running bench/toolchain/lua-bench.lua; Lua is
+reported in rows of its own, outside the corpus geomeans.
 
 Measured per program, x86-64 runs native on this host:
   - instructions executed (valgrind --tool=callgrind, total Ir),
@@ -33,6 +36,10 @@ from pathlib import Path
 TOP = Path(__file__).resolve().parents[2]
 CORPUS = TOP / "tests" / "corpus" / "programs"
 MUSL_CLANG = TOP / "tests" / "corpus" / "musl-clang.sh"
+LUA_TEST = TOP / "tests" / "real" / "lua-test.sh"
+LUA_TARBALL = Path("/opt/xisa/src/lua5.4_5.4.7.orig.tar.gz")
+LUA_SCRIPT = TOP / "bench" / "toolchain" / "lua-bench.lua"
+LLVM_SIZE = "/usr/lib/llvm-19/bin/llvm-size"
 LLVM_OBJCOPY = "/usr/lib/llvm-19/bin/llvm-objcopy"
 LLVM_OBJDUMP = "/usr/lib/llvm-19/bin/llvm-objdump"
 ISAS = ("x86_64", "aarch64", "ppc64le")
@@ -60,14 +67,14 @@ def timed(cmd, what):
     return seconds
 
 
-def run_once(exe, stdin):
+def run_once(exe, stdin, args=()):
     with open(stdin or os.devnull, "rb") as inp:
         start = time.perf_counter()
-        proc = subprocess.run([str(exe)], stdin=inp, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        proc = subprocess.run([str(exe), *args], stdin=inp, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
         return time.perf_counter() - start, proc.returncode, proc.stdout
 
 
-def instructions(exe, stdin):
+def instructions(exe, stdin, args=()):
     """Total Ir under callgrind, and Ir per instruction address."""
     # Valgrind 3.19 gives up on some DWARF 5 debug info; the count does not
     # depend on it, so count on a copy without it.
@@ -77,7 +84,7 @@ def instructions(exe, stdin):
     with open(stdin or os.devnull, "rb") as inp:
         proc = subprocess.run(
             ["valgrind", "--tool=callgrind", "--dump-instr=yes", f"--callgrind-out-file={profile}",
-             str(bare)],
+             str(bare), *args],
             stdin=inp, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     match = re.search(r"Collected : (\d+)", proc.stderr)
     if not match:
@@ -159,6 +166,36 @@ def pct(value):
     return "n/a" if value is None else f"{value * 100:+.1f}%"
 
 
+def measure_sizes(row, plain, xisa):
+    for isa in ISAS:
+        if not xisa[isa].exists():
+            raise BenchError(f"xisa-cc built {row['name']} but wrote no {xisa[isa]}")
+        row[f"size_plain_{isa}"] = plain[isa].stat().st_size
+        row[f"size_xisa_{isa}"] = xisa[isa].stat().st_size
+        row[f"loaded_plain_{isa}"] = loaded_size(plain[isa])
+        row[f"loaded_xisa_{isa}"] = loaded_size(xisa[isa])
+
+
+def measure_runs(row, plain, xisa, stdin, args, run_args=()):
+    """Ir and wall time of the x86-64 builds, which must print the same."""
+    name = row["name"]
+    _, plain_code, plain_out = run_once(plain, stdin, run_args)
+    _, xisa_code, xisa_out = run_once(xisa, stdin, run_args)
+    if (plain_code, plain_out) != (xisa_code, xisa_out):
+        raise BenchError(f"{name}: the xisa-cc build's output or exit status differs from the plain build")
+
+    if not args.no_callgrind:
+        row["ir_plain"], _ = instructions(plain, stdin, run_args)
+        row["ir_xisa"], costs = instructions(xisa, stdin, run_args)
+        row["ir_poll"] = poll_instructions(xisa, costs)
+    times = {"plain": [], "xisa": []}
+    for _ in range(args.runs):
+        times["plain"].append(run_once(plain, stdin, run_args)[0])
+        times["xisa"].append(run_once(xisa, stdin, run_args)[0])
+    row["wall_plain"] = statistics.median(times["plain"])
+    row["wall_xisa"] = statistics.median(times["xisa"])
+
+
 def bench_program(source, args, work):
     name = source.stem
     stdin = corpus_stdin(source)
@@ -174,30 +211,35 @@ def bench_program(source, args, work):
     row["build_plain_x86"] = plain_build["x86_64"]
     row["build_plain_all"] = sum(plain_build.values())
     row["build_xisa"] = timed([args.xisa_cc, "-O2", "-o", xisa_base, source], f"xisa-cc build of {name}")
-    for isa in ISAS:
-        if not xisa[isa].exists():
-            raise BenchError(f"xisa-cc built {name} but wrote no {xisa[isa]}")
-        row[f"size_plain_{isa}"] = plain[isa].stat().st_size
-        row[f"size_xisa_{isa}"] = xisa[isa].stat().st_size
-        row[f"loaded_plain_{isa}"] = loaded_size(plain[isa])
-        row[f"loaded_xisa_{isa}"] = loaded_size(xisa[isa])
+    measure_sizes(row, plain, xisa)
+    measure_runs(row, plain["x86_64"], xisa["x86_64"], stdin, args)
+    return row
 
-    # Same output and status, or the comparison means nothing.
-    _, plain_code, plain_out = run_once(plain["x86_64"], stdin)
-    _, xisa_code, xisa_out = run_once(xisa["x86_64"], stdin)
-    if (plain_code, plain_out) != (xisa_code, xisa_out):
-        raise BenchError(f"{name}: the xisa-cc build's output or exit status differs from the plain build")
 
-    if not args.no_callgrind:
-        row["ir_plain"], _ = instructions(plain["x86_64"], stdin)
-        row["ir_xisa"], costs = instructions(xisa["x86_64"], stdin)
-        row["ir_poll"] = poll_instructions(xisa["x86_64"], costs)
-    times = {"plain": [], "xisa": []}
-    for _ in range(args.runs):
-        times["plain"].append(run_once(plain["x86_64"], stdin)[0])
-        times["xisa"].append(run_once(xisa["x86_64"], stdin)[0])
-    row["wall_plain"] = statistics.median(times["plain"])
-    row["wall_xisa"] = statistics.median(times["xisa"])
+def section_sizes(exe):
+    """Size of each allocated or named section (llvm-size -A), by name."""
+    listing = subprocess.run([LLVM_SIZE, "-A", str(exe)], stdout=subprocess.PIPE, text=True,
+                             check=True).stdout
+    return {m.group(1): int(m.group(2)) for m in re.finditer(r"^(\.\S+)\s+(\d+)\s+\d+$", listing, re.M)}
+
+
+def bench_lua(args, work):
+    """Lua 5.4.7 with its own makefile: plain per ISA and with xisa-cc (lua-test.sh)."""
+    if not args.lua_tarball.is_file():
+        raise BenchError(f"no Lua source at {args.lua_tarball}: run scripts/setup-lua.sh")
+    row = {"name": "lua"}
+    dirs = {"xisa": work / "lua" / "xisa", **{isa: work / "lua" / f"plain-{isa}" for isa in ISAS}}
+    plain_build = {isa: timed([LUA_TEST, "make-plain", dirs[isa], args.lua_tarball, MUSL_CLANG, isa],
+                              f"plain make of Lua for {isa}") for isa in ISAS}
+    row["build_plain_x86"] = plain_build["x86_64"]
+    row["build_plain_all"] = sum(plain_build.values())
+    row["build_xisa"] = timed([LUA_TEST, "make-xisa", dirs["xisa"], args.lua_tarball, args.xisa_cc],
+                              "xisa-cc make of Lua")
+    plain = {isa: dirs[isa] / "src" / "lua" for isa in ISAS}
+    xisa = {isa: dirs["xisa"] / "src" / f"lua.{isa}" for isa in ISAS}
+    measure_sizes(row, plain, xisa)
+    row["sections"] = {isa: (section_sizes(plain[isa]), section_sizes(xisa[isa])) for isa in ISAS}
+    measure_runs(row, plain["x86_64"], xisa["x86_64"], None, args, [args.lua_script])
     return row
 
 
@@ -213,7 +255,57 @@ def machine_description():
     return f"{platform.system()} {platform.release()} {platform.machine()}, {cpu}, {os.cpu_count()} cores"
 
 
-def write_report(rows, failures, args, command, output):
+def real_program_lines(real_rows):
+    """Rows of their own for the real programs, with their sections per ISA."""
+    if not real_rows:
+        return []
+    lines = [
+        "",
+        "## Real programs (not in the geomeans above)",
+        "",
+        "Lua 5.4.7 built by its own makefile (tests/real/lua-test.sh make-plain / make-xisa, "
+        "`make -j2`), running bench/toolchain/lua-bench.lua; build time is the whole make.",
+        "",
+        "| program | Ir plain | Ir xisa | Ir +% | of which polls | wall plain s | wall xisa s | wall +% "
+        "| build plain x86 s | build plain 3 ISAs s | build xisa s |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for r in real_rows:
+        lines.append(f"| {r['name']} | {ir_columns(r)} | {r['wall_plain']:.3f} | {r['wall_xisa']:.3f} "
+                     f"| {pct(r['wall_xisa'] / r['wall_plain'] - 1)} | {r['build_plain_x86']:.1f} "
+                     f"| {r['build_plain_all']:.1f} | {r['build_xisa']:.1f} |")
+    lines += ["", "| program | ISA | file plain | file xisa | file +% | loaded plain | loaded xisa | loaded +% |",
+              "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    for r in real_rows:
+        for isa in ISAS:
+            lines.append(
+                f"| {r['name']} | {isa} | " + " | ".join(
+                    f"{r[f'{kind}_plain_{isa}']:,} | {r[f'{kind}_xisa_{isa}']:,} "
+                    f"| {pct(r[f'{kind}_xisa_{isa}'] / r[f'{kind}_plain_{isa}'] - 1)}"
+                    for kind in ("size", "loaded")) + " |")
+    for r in real_rows:
+        lines += ["", f"Sections of {r['name']} of at least 1 KiB in either build (llvm-size -A; "
+                  "sections at address 0 are not loaded):", "",
+                  "| section | " + " | ".join(f"{isa} plain | {isa} xisa" for isa in ISAS) + " |",
+                  "| --- |" + " ---: |" * 6]
+        names = []
+        for isa in ISAS:
+            for sizes in r["sections"][isa]:
+                names += [n for n, size in sizes.items() if size >= 1024 and n not in names]
+        for n in names:
+            lines.append(f"| {n} | " + " | ".join(
+                f"{sizes.get(n, 0):,}" for isa in ISAS for sizes in r["sections"][isa]) + " |")
+    return lines
+
+
+def ir_columns(r):
+    if "ir_plain" not in r:
+        return "- | - | - | -"
+    return (f"{r['ir_plain']:,} | {r['ir_xisa']:,} | {pct(r['ir_xisa'] / r['ir_plain'] - 1)} "
+            f"| {pct(r['ir_poll'] / r['ir_plain'])}")
+
+
+def write_report(rows, real_rows, failures, args, command, output):
     long_running = [r for r in rows if r["wall_plain"] >= MIN_WALL_SECONDS]
     ir = [(r["ir_plain"], r["ir_xisa"]) for r in rows if "ir_plain" in r]
     ir_long = [(r["ir_plain"], r["ir_xisa"]) for r in long_running if "ir_plain" in r]
@@ -264,9 +356,7 @@ def write_report(rows, failures, args, command, output):
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for r in rows:
-        ir_cols = (f"{r['ir_plain']:,} | {r['ir_xisa']:,} | {pct(r['ir_xisa'] / r['ir_plain'] - 1)} "
-                   f"| {pct(r['ir_poll'] / r['ir_plain'])}"
-                   if "ir_plain" in r else "- | - | - | -")
+        ir_cols = ir_columns(r)
         size_cols = " | ".join(pct(r[f"size_xisa_{isa}"] / r[f"size_plain_{isa}"] - 1) for isa in ISAS)
         lines.append(
             f"| {r['name']} | {ir_cols} | {r['wall_plain']:.3f} | {r['wall_xisa']:.3f} "
@@ -278,6 +368,7 @@ def write_report(rows, failures, args, command, output):
         for r in rows:
             lines.append(f"| {r['name']} | " + " | ".join(
                 f"{r[f'{kind}_plain_{isa}']:,} | {r[f'{kind}_xisa_{isa}']:,}" for isa in ISAS) + " |")
+    lines += real_program_lines(real_rows)
     if failures:
         lines += ["", "## Programs that could not be measured", ""]
         lines += [f"- {name}: {message.splitlines()[0]}" for name, message in failures]
@@ -292,8 +383,12 @@ def main():
     parser.add_argument("--runs", type=int, default=5, help="wall-time runs per build")
     parser.add_argument("--no-callgrind", action="store_true", help="skip the instruction counts")
     parser.add_argument("--output", type=Path, default=TOP / "bench" / "toolchain" / "results.md")
-    parser.add_argument("programs", nargs="*", help="corpus program names (default: all)")
+    parser.add_argument("--lua-tarball", type=Path, default=LUA_TARBALL, help="Lua 5.4.7 source")
+    parser.add_argument("--lua-script", type=Path, default=LUA_SCRIPT, help="the script Lua runs")
+    parser.add_argument("programs", nargs="*",
+                        help="corpus program names, or lua (default: all of them and lua)")
     args = parser.parse_args()
+    args.xisa_cc = args.xisa_cc.resolve()  # Lua's make runs it from its own directory
 
     for tool, hint in ((args.xisa_cc, "build it first (cmake --build build --target xisa-cc)"),
                        (MUSL_CLANG, "the corpus is missing")):
@@ -304,35 +399,40 @@ def main():
     if args.runs < 1:
         sys.exit("run.py: --runs must be at least 1")
     sources = sorted(CORPUS.glob("*.c"))
+    real = {"lua": bench_lua}
     if args.programs:
         known = {s.stem: s for s in sources}
-        unknown = [p for p in args.programs if p not in known]
+        unknown = [p for p in args.programs if p not in known and p not in real]
         if unknown:
-            sys.exit(f"run.py: no corpus program named {', '.join(unknown)} (see {CORPUS})")
-        sources = [known[p] for p in args.programs]
+            sys.exit(f"run.py: no corpus program named {', '.join(unknown)} (see {CORPUS}; "
+                     f"real programs: {', '.join(real)})")
+        sources = [known[p] for p in args.programs if p in known]
+        real = {p: real[p] for p in args.programs if p in real}
     for sub in ("plain", "xisa"):
         (args.work / sub).mkdir(parents=True, exist_ok=True)
 
     command = shlex.join(["bench/toolchain/run.py"] + sys.argv[1:])
-    rows, failures = [], []
-    for i, source in enumerate(sources, 1):
-        print(f"[{i}/{len(sources)}] {source.stem}", flush=True)
+    jobs = [(s.stem, lambda s=s: bench_program(s, args, args.work)) for s in sources]
+    jobs += [(name, lambda bench=bench: bench(args, args.work)) for name, bench in real.items()]
+    rows, real_rows, failures = [], [], []
+    for i, (name, bench) in enumerate(jobs, 1):
+        print(f"[{i}/{len(jobs)}] {name}", flush=True)
         try:
-            row = bench_program(source, args, args.work)
+            row = bench()
         except BenchError as err:
             # Compiler crashes print long stack dumps: show the start and the verdict.
             text = str(err).splitlines()
             shown = text if len(text) <= 12 else text[:6] + ["  ..."] + text[-4:]
             print("  FAILED: " + "\n".join(shown), flush=True)
-            failures.append((source.stem, str(err)))
+            failures.append((name, str(err)))
             continue
-        rows.append(row)
+        (real_rows if name in real else rows).append(row)
         ir = f", Ir {pct(row['ir_xisa'] / row['ir_plain'] - 1)}" if "ir_plain" in row else ""
         print(f"  wall {row['wall_plain']:.3f}s -> {row['wall_xisa']:.3f}s{ir}, "
               f"size x86_64 {pct(row['size_xisa_x86_64'] / row['size_plain_x86_64'] - 1)}", flush=True)
-    if not rows:
+    if not rows and not real_rows:
         sys.exit("run.py: no program could be measured")
-    write_report(rows, failures, args, command, args.output)
+    write_report(rows, real_rows, failures, args, command, args.output)
     print(f"wrote {args.output}")
     return 1 if failures else 0
 

@@ -2,7 +2,6 @@
 
 #include "link/output_sections.h"
 #include "link/subprocess.h"
-#include "meta/section_bytes.h"
 #include "support/error.h"
 
 #include <llvm/Object/ELFObjectFile.h>
@@ -13,19 +12,6 @@
 namespace xisa::link {
 
 namespace {
-
-// The executable's stackmap records (none without the section).
-std::vector<meta::StackMapRecord> records_of(const llvm::object::ObjectFile &object,
-                                             const std::string &path) {
-  std::optional<std::vector<uint8_t>> bytes = meta::section_bytes(object, ".llvm_stackmaps", path);
-  if (!bytes)
-    return {};
-  try {
-    return meta::parse_stackmaps(*bytes);
-  } catch (const Error &e) {
-    fail("{}: {}", path, e.what());
-  }
-}
 
 llvm::object::OwningBinary<llvm::object::ObjectFile> open_executable(const std::string &path) {
   auto binary = llvm::object::ObjectFile::createObjectFile(path);
@@ -49,40 +35,53 @@ uint64_t reserved_size(const llvm::object::ObjectFile &object, const std::string
 } // namespace
 
 uint64_t CallSiteTable::bytes() const {
-  if (sites.empty())
+  if (points.empty())
     return 0;
   return sizeof(xisa_call_sites_header) + ranges.size() * sizeof(xisa_code_range) +
-         sites.size() * sizeof(xisa_call_site);
+         points.size() * sizeof(uint32_t);
 }
 
 CallSiteTable call_site_table(const std::vector<meta::StackMapRecord> &records) {
   CallSiteTable table;
-  std::vector<xisa_code_range> ranges;
+  if (records.empty())
+    return table;
+  struct Range {
+    uint64_t start, last;
+  };
+  std::vector<Range> ranges;
+  std::vector<uint64_t> points;
   for (const meta::StackMapRecord &record : records) {
     ranges.push_back({record.function_address, record.record_address});
-    table.sites.push_back({record.record_address, record.id});
+    points.push_back(record.record_address);
   }
-  std::sort(ranges.begin(), ranges.end(), [](const xisa_code_range &a, const xisa_code_range &b) {
-    return a.start < b.start;
-  });
-  for (const xisa_code_range &range : ranges)
-    if (!table.ranges.empty() && range.start <= table.ranges.back().last)
-      table.ranges.back().last = std::max(table.ranges.back().last, range.last);
+  std::sort(ranges.begin(), ranges.end(), [](const Range &a, const Range &b) { return a.start < b.start; });
+  std::sort(points.begin(), points.end());
+  points.erase(std::unique(points.begin(), points.end()), points.end());
+  table.base = ranges.front().start;
+  auto offset = [&](uint64_t address) {
+    if (address < table.base || address - table.base > UINT32_MAX)
+      fail("{}: stackmap records from {:#x} to {:#x} span more than 4 GiB", XISA_CALL_SITES_SECTION,
+           table.base, address);
+    return uint32_t(address - table.base);
+  };
+  for (const Range &range : ranges)
+    if (!table.ranges.empty() && offset(range.start) <= table.ranges.back().last)
+      table.ranges.back().last = std::max(table.ranges.back().last, offset(range.last));
     else
-      table.ranges.push_back(range);
-  std::sort(table.sites.begin(), table.sites.end(),
-            [](const xisa_call_site &a, const xisa_call_site &b) { return a.point < b.point; });
+      table.ranges.push_back({offset(range.start), offset(range.last)});
+  for (uint64_t point : points)
+    table.points.push_back(offset(point));
   return table;
 }
 
 std::vector<uint8_t> encode_call_site_table(const CallSiteTable &table, uint64_t size) {
   if (table.bytes() > size)
-    fail("{}: {} ranges and {} sites need {} bytes, the link left {}", XISA_CALL_SITES_SECTION,
-         table.ranges.size(), table.sites.size(), table.bytes(), size);
+    fail("{}: {} ranges and {} points need {} bytes, the link left {}", XISA_CALL_SITES_SECTION,
+         table.ranges.size(), table.points.size(), table.bytes(), size);
   std::vector<uint8_t> bytes(size);
-  if (table.sites.empty())
+  if (table.points.empty())
     return bytes;
-  xisa_call_sites_header header = {table.ranges.size(), table.sites.size()};
+  xisa_call_sites_header header = {table.base, uint32_t(table.ranges.size()), uint32_t(table.points.size())};
   uint8_t *at = bytes.data();
   auto put = [&](const void *data, size_t n) {
     std::memcpy(at, data, n);
@@ -90,7 +89,7 @@ std::vector<uint8_t> encode_call_site_table(const CallSiteTable &table, uint64_t
   };
   put(&header, sizeof header);
   put(table.ranges.data(), table.ranges.size() * sizeof(xisa_code_range));
-  put(table.sites.data(), table.sites.size() * sizeof(xisa_call_site));
+  put(table.points.data(), table.points.size() * sizeof(uint32_t));
   return bytes;
 }
 
@@ -99,7 +98,7 @@ void reserve_call_site_table(std::map<Isa, LinkMap> &maps,
   uint64_t size = 0;
   for (const auto &[isa, path] : measured) {
     auto object = open_executable(path);
-    size = std::max(size, call_site_table(records_of(*object.getBinary(), path)).bytes());
+    size = std::max(size, call_site_table(meta::stackmap_records(*object.getBinary(), path)).bytes());
   }
   for (auto &[isa, map] : maps) {
     std::erase_if(map.sections, [](const MapOutputSection &section) {
@@ -118,7 +117,7 @@ void finish_metadata_sections(const Toolchain &tc, const std::map<Isa, std::stri
     uint64_t size = 0;
     {
       auto object = open_executable(path);
-      table = call_site_table(records_of(*object.getBinary(), path));
+      table = call_site_table(meta::stackmap_records(*object.getBinary(), path));
       if (table.bytes())
         size = reserved_size(*object.getBinary(), path);
     }

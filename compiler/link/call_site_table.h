@@ -19,13 +19,15 @@
 namespace xisa::link {
 
 struct CallSiteTable {
+  uint64_t base = 0; // the first function's start; the rest are offsets from it
   // Each function with records, from its start to its last record point,
   // sorted by start; a function whose records come in two blobs gets one.
   std::vector<xisa_code_range> ranges;
-  std::vector<xisa_call_site> sites; // every record, sorted by point
+  std::vector<uint32_t> points; // every record's point, sorted
   uint64_t bytes() const; // 0 when empty: no table at all
 };
 
+// Throws xisa::Error if the records span 4 GiB or more.
 CallSiteTable call_site_table(const std::vector<meta::StackMapRecord> &records);
 
 // The table's bytes, zero-padded to `size`; throws xisa::Error if they do

@@ -1,5 +1,6 @@
 #include "meta/stackmaps.h"
 
+#include "meta/section_bytes.h"
 #include "support/error.h"
 
 #include "llvm/Object/StackMapParser.h"
@@ -125,6 +126,28 @@ std::vector<StackMapRecord> parse_stackmaps(llvm::ArrayRef<uint8_t> section) {
     offset += size;
   }
   return out;
+}
+
+std::vector<StackMapRecord> stackmap_records(const llvm::object::ObjectFile &object,
+                                             const std::string &path) {
+  std::optional<std::vector<uint8_t>> bytes = section_bytes(object, ".llvm_stackmaps", path);
+  if (!bytes)
+    return {};
+  try {
+    return parse_stackmaps(*bytes);
+  } catch (const Error &e) {
+    fail("{}: {}", path, e.what());
+  }
+}
+
+uint64_t record_id_at(const std::string &path, uint64_t point) {
+  auto binary = llvm::object::ObjectFile::createObjectFile(path);
+  if (!binary)
+    fail("cannot open {}: {}", path, llvm::toString(binary.takeError()));
+  for (const StackMapRecord &record : stackmap_records(*binary->getBinary(), path))
+    if (record.record_address == point)
+      return record.id;
+  fail("{}: no stackmap record at {:#x}", path, point);
 }
 
 } // namespace xisa::meta

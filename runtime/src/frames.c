@@ -16,16 +16,13 @@ static int has_table(void) {
   return __xisa_callsites_start && __xisa_callsites_end > __xisa_callsites_start;
 }
 
-static const struct xisa_call_site *site_at(uint64_t ra) {
+static uint64_t site_at(uint64_t ra) {
   return rt_call_site(__xisa_callsites_start, __xisa_callsites_end, ra);
 }
 
 static int is_call_site(uint64_t ra) { return site_at(ra) != 0; }
 
-uint64_t rt_call_site_id(uint64_t ra) {
-  const struct xisa_call_site *site = has_table() ? site_at(ra) : 0;
-  return site ? site->id : 0;
-}
+uint64_t rt_call_site_point(uint64_t ra) { return has_table() ? site_at(ra) : 0; }
 
 enum { kMaxFrames = 100000 };
 

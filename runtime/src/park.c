@@ -132,7 +132,7 @@ void __xisa_park(struct xisa_regs *saved) {
     return; /* try again at the next point */
   uint32_t generation = __atomic_load_n(&rt.migration.generation, __ATOMIC_ACQUIRE);
   copy_saved(&self->regs, saved);
-  self->site = rt_call_site_id(saved->pc);
+  self->site = rt_call_site_point(saved->pc);
   rt_syscall4(SYS_rt_sigprocmask, SIG_BLOCK, 0, &self->sigmask, 8);
   __atomic_store_n(&self->state, XISA_THREAD_PARKED, __ATOMIC_RELEASE);
   __atomic_add_fetch(&__xisa_park_area.nr_parked, 1, __ATOMIC_ACQ_REL);

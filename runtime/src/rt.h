@@ -116,13 +116,13 @@ int32_t rt_poll_at_rest(void);
 void rt_count_point(void);
 void rt_report_points(void);
 /* frames.c: nonzero when every frame from `regs` to the base is at a call
- * site with migration metadata; the id of the record of the call that
+ * site with migration metadata; the point of the record of the call that
  * returns to ra, 0 if none (or the program has no call-site table). */
 int rt_frames_are_safe(const struct xisa_regs *regs, uint64_t base_frame);
-uint64_t rt_call_site_id(uint64_t ra);
-/* call_sites.c: the record of the call returning to ra in the call-site
- * table [table, end) (xisa/call_sites.h); 0 if ra is no call site. */
-const struct xisa_call_site *rt_call_site(const char *table, const char *end, uint64_t ra);
+uint64_t rt_call_site_point(uint64_t ra);
+/* call_sites.c: the point of the record of the call returning to ra in the
+ * call-site table [table, end) (xisa/call_sites.h); 0 if ra is no call site. */
+uint64_t rt_call_site(const char *table, const char *end, uint64_t ra);
 /* jmp_bufs.c: called by __xisa_setjmp and __xisa_sigsetjmp with the buffer
  * and their caller's stack pointer once setjmp returns. */
 void __xisa_note_jmp_buf(void *buf, uint64_t sp);

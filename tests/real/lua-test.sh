@@ -4,6 +4,8 @@
 # Usage: lua-test.sh STEP WORK ...
 #   build WORK TARBALL XISA_CC MUSL_CLANG   unpack the source twice per
 #       build: WORK/xisa (make CC=xisa-cc) and WORK/ref-<isa> (musl-clang.sh)
+#   make-xisa DIR TARBALL XISA_CC           one of those builds, in DIR
+#   make-plain DIR TARBALL MUSL_CLANG ISA   (bench/toolchain/run.py times them)
 #   run WORK SCRIPT ISA                     lua.<isa> runs SCRIPT as the
 #       plain musl build of that ISA does (stdout and exit status)
 set -euo pipefail
@@ -21,15 +23,34 @@ make_lua() {
     > "$dir/build.log" 2>&1 || { tail -30 "$dir/build.log" >&2; die "make in $dir failed"; }
 }
 
+# make_plain DIR MUSL_CLANG ISA: the reference build for one ISA.
+make_plain() {
+  # The archive holds foreign objects: LLVM's ar indexes any ISA's.
+  make_lua "$1" "$2 $3" AR="llvm-ar-19 rcu" RANLIB=llvm-ranlib-19
+}
+
+need_tarball() {
+  [ -f "$tarball" ] || die "no Lua source at $tarball: run scripts/setup.sh (scripts/setup-lua.sh)"
+}
+
 case "$step" in
 build)
   tarball="$1" xisa_cc="$2" musl_clang="$3"
-  [ -f "$tarball" ] || die "no Lua source at $tarball: run scripts/setup.sh (scripts/setup-lua.sh)"
+  need_tarball
   make_lua "$work/xisa" "$xisa_cc"
   for isa in x86_64 aarch64 ppc64le; do
-    # The archive holds foreign objects: LLVM's ar indexes any ISA's.
-    make_lua "$work/ref-$isa" "$musl_clang $isa" AR="llvm-ar-19 rcu" RANLIB=llvm-ranlib-19
+    make_plain "$work/ref-$isa" "$musl_clang" "$isa"
   done
+  ;;
+make-xisa)
+  tarball="$1"
+  need_tarball
+  make_lua "$work" "$2"
+  ;;
+make-plain)
+  tarball="$1"
+  need_tarball
+  make_plain "$work" "$2" "$3"
   ;;
 run)
   script="$1" isa="$2"

@@ -73,11 +73,10 @@ std::vector<uint8_t> table(const std::vector<uint8_t> &stackmaps, uint64_t extra
   return xisa::link::encode_call_site_table(t, t.bytes() + extra);
 }
 
-// The id of the record the runtime takes for ra's call, 0 for none.
+// The point of the record the runtime takes for ra's call, 0 for none.
 uint64_t site_at(const std::vector<uint8_t> &table, uint64_t ra) {
   auto *p = reinterpret_cast<const char *>(table.data());
-  const xisa_call_site *site = rt_call_site(p, p + table.size(), ra);
-  return site ? site->id : 0;
+  return rt_call_site(p, p + table.size(), ra);
 }
 
 bool is_call_site(const std::vector<uint8_t> &table, uint64_t ra) { return site_at(table, ra) != 0; }
@@ -125,14 +124,16 @@ TEST(RuntimeCallSites, AFunctionInTwoBlobsGetsOneRange) {
   std::vector<uint8_t> blobs = first.bytes;
   blobs.insert(blobs.end(), second.bytes.begin(), second.bytes.end());
   xisa::link::CallSiteTable t = from(blobs);
+  EXPECT_EQ(t.base, 0x1000u);
   ASSERT_EQ(t.ranges.size(), 2u);
-  EXPECT_EQ(t.ranges[0].start, 0x1000u);
-  EXPECT_EQ(t.ranges[0].last, 0x1080u);
-  EXPECT_EQ(t.ranges[1].start, 0x1100u);
-  EXPECT_EQ(t.sites.size(), 3u);
+  EXPECT_EQ(t.ranges[0].start, 0u);
+  EXPECT_EQ(t.ranges[0].last, 0x80u);
+  EXPECT_EQ(t.ranges[1].start, 0x100u);
+  EXPECT_EQ(t.points.size(), 3u);
 }
 
-// A parked thread reports the call site it parked at: the record of the
+// A parked thread reports the call site it parked at: the point of the
+// record (the host names it by the record's id), the record of the
 // first point at or after its return address, in the function holding it,
 // whatever the order of functions in the blobs and of records in one.
 TEST(RuntimeCallSites, TheRecordOfACallIsTheFirstPointAtOrAfterIt) {
@@ -170,7 +171,7 @@ TEST(RuntimeCallSites, ManyFunctionsAreSortedByAddress) {
 // bytes are zeros the lookup never reads as ranges.
 TEST(RuntimeCallSites, SpareRoomAfterTheRangesIsIgnored) {
   auto t = table(Blob(Functions{{0x1000, {0x40}}}).bytes, 64);
-  EXPECT_EQ(t.size(), 16u + 16 + 16 + 64);
+  EXPECT_EQ(t.size(), 16u + 8 + 4 + 64);
   EXPECT_TRUE(is_call_site(t, 0x1010));
   EXPECT_FALSE(is_call_site(t, 0x0));
   EXPECT_FALSE(is_call_site(t, 0x2000));
@@ -185,12 +186,34 @@ TEST(RuntimeCallSites, ATableThatDoesNotFitIsRefused) {
 TEST(RuntimeCallSites, CountsBeyondTheSectionAreNoCallSite) {
   auto t = table(Blob(Functions{{0x1000, {0x40}}}).bytes);
   ASSERT_TRUE(is_call_site(t, 0x1010));
-  auto ranges = t, sites = t;
-  ranges[0] = 2;
-  sites[8] = 2;
+  auto ranges = t, points = t;
+  ranges[8] = 2;
+  points[12] = 2;
   EXPECT_FALSE(is_call_site(ranges, 0x1010));
-  EXPECT_FALSE(is_call_site(sites, 0x1010));
+  EXPECT_FALSE(is_call_site(points, 0x1010));
   EXPECT_FALSE(is_call_site(std::vector<uint8_t>(12, 0), 0x1010));
+}
+
+// Each record takes 4 bytes of the loaded table and each function 8: its
+// point and range are 32-bit offsets from the first function.
+TEST(RuntimeCallSites, RecordsAreFourByteOffsetsFromTheFirstFunction) {
+  Functions functions;
+  for (uint64_t i = 0; i < 100; i++)
+    functions.push_back({0x10010000 + i * 0x1000, {0x8, 0x40, 0x800}, 1});
+  xisa::link::CallSiteTable t = from(Blob(functions).bytes);
+  EXPECT_EQ(t.bytes(), 16u + 100 * 8 + 300 * 4);
+  EXPECT_EQ(t.base, 0x10010000u);
+  EXPECT_EQ(t.points.back(), 99u * 0x1000 + 0x800);
+  auto bytes = xisa::link::encode_call_site_table(t, t.bytes());
+  EXPECT_EQ(site_at(bytes, 0x10010000 + 42 * 0x1000 + 0x41), 0x10010000 + 42 * 0x1000 + 0x800);
+  EXPECT_EQ(site_at(bytes, 0x1000fff8), 0u); // before the base
+  EXPECT_EQ(site_at(bytes, 0x10010000 + 0x100000000), 0u); // 4 GiB on: not taken for the base
+}
+
+// Code spanning 4 GiB or more cannot be described by 32-bit offsets.
+TEST(RuntimeCallSites, RecordsSpanningFourGiBAreRefused) {
+  EXPECT_THROW(from(Blob(Functions{{0x1000, {0x40}}, {0x1000 + 0x100000000, {0x40}}}).bytes), xisa::Error);
+  EXPECT_NO_THROW(from(Blob(Functions{{0x1000, {0x40}}, {0x1000 + 0xffff0000, {0x40}}}).bytes));
 }
 
 } // namespace

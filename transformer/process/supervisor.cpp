@@ -241,7 +241,6 @@ nlohmann::json Supervisor::move_parked(const Parked &parked, Isa target, Clock::
                            {"from", name(from)},
                            {"to", name(target)},
                            {"pid", child_.pid},
-                           {"site", fmt::format("{:#x}", stream.threads.at(0).site)},
                            {"stream_bytes", bytes.size()},
                            {"memory_bytes", out.present_bytes()},
                            {"park_ms", parked.parked_ms},
@@ -250,10 +249,21 @@ nlohmann::json Supervisor::move_parked(const Parked &parked, Isa target, Clock::
                            {"total_ms", ms_since(start)}};
     if (stream.header.points_passed)
       done["points_passed"] = stream.header.points_passed;
+    done["site"] = call_site_name(from, stream.threads.at(0).site);
     return done;
   } catch (const Error &e) {
     resume(child_);
     fail("migration to {} failed, the program goes on on {}: {}", name(target), name(from), e.what());
+  }
+}
+
+std::string Supervisor::call_site_name(Isa isa, uint64_t point) const {
+  if (!point || !options_.call_site_id)
+    return fmt::format("{:#x}", point);
+  try {
+    return fmt::format("{:#x}", options_.call_site_id(options_.exes.for_isa(isa), point));
+  } catch (const Error &e) {
+    return fmt::format("{:#x} (no record id: {})", point, e.what());
   }
 }
 

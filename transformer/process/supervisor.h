@@ -18,12 +18,18 @@ namespace xisa::process {
 // Rewrites a stream for another ISA (the transformer); empty when this
 // build of xisa has none.
 using TransformStream = std::function<WireStream(const WireStream &, Isa to, const Executables &)>;
+// The id of the stackmap record at `point` of the executable (a thread's
+// `site` in the stream is its record's point, wire.h); throws xisa::Error.
+using CallSiteId = std::function<uint64_t(const std::filesystem::path &exe, uint64_t point)>;
 
 struct SupervisorOptions {
   Executables exes;
   std::optional<std::filesystem::path> pidfile{};
   bool announce = true; // print the handle on stderr
   TransformStream transform;
+  // Names the call site a move parked at in replies and hop reports; when
+  // empty they give its point.
+  CallSiteId call_site_id;
   // --hop / --count-points: the program's processes count their points.
   std::optional<PointCounter> points{};
   bool json = false; // report hops and the count as JSON lines on stderr
@@ -38,6 +44,9 @@ public:
 
 private:
   using Progress = std::function<void(const nlohmann::json &)>;
+  // The call site a thread of `isa` parked at `point` (its record's point):
+  // the record's id, the same on every ISA, else the point.
+  std::string call_site_name(Isa isa, uint64_t point) const;
   void serve(int client);
   nlohmann::json handle(const nlohmann::json &request, const Progress &progress);
   nlohmann::json migrate(const nlohmann::json &request, const Progress &progress);

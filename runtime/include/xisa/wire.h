@@ -82,7 +82,9 @@ struct xisa_thread {
   uint64_t shadow_lo, shadow_hi;
   uint64_t base_frame; /* frame address of the runtime's base frame */
   uint64_t tid_addr;   /* address of musl's copy of the tid (fixed on restore) */
-  uint64_t site;       /* id of the stackmap record of the call site it parked at, 0 if none */
+  uint64_t site;       /* point of the stackmap record of the call site it parked at (an
+                        * address of this ISA's build; the host tools name the record
+                        * by its id, from the executable file), 0 if none */
   struct xisa_regs regs;
 };
 
