@@ -41,8 +41,8 @@ max_containers = 1
 # (column, first line's text, last line's text).
 DUMP_STEPS = [
     ("seize", "freezing processes:", "Seized task"),
-    ("net lock, RPC", "Seized task", "RPC NOTIFY query-ext-files"),
-    ("collect", "RPC NOTIFY query-ext-files", "Dumping task (pid"),
+    ("net lock, RPC", "Seized task", "query-ext-files"),  # its RPC, or its skip (patch 0023)
+    ("collect", "query-ext-files", "Dumping task (pid"),
     ("files, smaps", "Dumping task (pid", "Dumping pages"),
     ("pages", "Dumping pages", "Dumping core"),  # post-copy: listing them lazy
     ("core, mm", "Dumping core", "mnt: Dumping mountpoints"),

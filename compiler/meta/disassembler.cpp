@@ -177,6 +177,18 @@ SmallVector<int, 4> Disassembler::defs(const MCInst &inst) const {
   return out;
 }
 
+SmallVector<int, 4> Disassembler::uses(const MCInst &inst) const {
+  SmallVector<int, 4> out;
+  const MCInstrDesc &d = desc(inst);
+  for (unsigned i = d.getNumDefs(); i < inst.getNumOperands(); ++i)
+    if (int r = reg(inst, i); r >= 0)
+      out.push_back(r);
+  for (MCPhysReg use : d.implicit_uses())
+    if (int r = dwarf_reg(use); r >= 0)
+      out.push_back(r);
+  return out;
+}
+
 std::optional<uint64_t> Disassembler::read_constant(uint64_t address, unsigned bytes) const {
   ArrayRef<uint8_t> data = bytesAt(impl->constants, address);
   if (bytes > 8 || data.size() < bytes)

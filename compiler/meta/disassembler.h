@@ -53,6 +53,9 @@ public:
   bool is_aarch64_register_move(const llvm::MCInst &inst) const;
   // DWARF numbers of every register `inst` writes.
   llvm::SmallVector<int, 4> defs(const llvm::MCInst &inst) const;
+  // DWARF numbers of every register `inst` reads (a tied operand, the base
+  // an address writes back, the flags a branch tests).
+  llvm::SmallVector<int, 4> uses(const llvm::MCInst &inst) const;
 
   // Little-endian value of `bytes` bytes at `address` in a section the
   // program cannot write (.rodata, constant pools, and the GOT and TOC,

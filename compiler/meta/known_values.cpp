@@ -1,6 +1,7 @@
 #include "meta/known_values.h"
 #include "meta/disassembler.h"
 #include "meta/jump_tables.h"
+#include "meta/liveness.h"
 
 #include "support/callee_saved.h"
 #include "support/extend.h"
@@ -16,6 +17,7 @@
 #include <bit>
 #include <cstdint>
 #include <map>
+#include <numeric>
 #include <optional>
 #include <set>
 #include <vector>
@@ -726,16 +728,25 @@ float decodeFpImmediate(unsigned imm) {
 
 uint64_t doubleBits(float value) { return std::bit_cast<uint64_t>(double(value)); }
 
-// The bytes an x86 read-modify-write of memory changes, from its opcode's
-// name (INC64m, ADD32mr, SUB64mi8, SHL32m1: the mnemonic, the operand
-// size in bits, then m for the memory destination); nullopt for others.
-std::optional<unsigned> readModifyWriteBytes(StringRef name) {
+// The operand size of an x86 instruction from its opcode's name (ADD32rm,
+// INC64m, SUB64mi8: the mnemonic, the size in bits, then the operands'
+// forms, m for memory); nullopt for a name without one.
+std::optional<unsigned> x86OperandBytes(StringRef name, StringRef *forms = nullptr) {
   StringRef rest = name.drop_while([](char c) { return c >= 'A' && c <= 'Z'; });
   unsigned bits = 0;
-  if (rest.consumeInteger(10, bits) || !rest.starts_with("m") ||
-      !llvm::is_contained({8u, 16u, 32u, 64u}, bits))
+  if (rest.consumeInteger(10, bits) || !llvm::is_contained({8u, 16u, 32u, 64u}, bits))
     return std::nullopt;
+  if (forms)
+    *forms = rest;
   return bits / 8;
+}
+
+// The bytes an x86 read-modify-write of memory changes (INC64m, ADD32mr,
+// SUB64mi8, SHL32m1: m first for the memory destination); nullopt for others.
+std::optional<unsigned> readModifyWriteBytes(StringRef name) {
+  StringRef forms;
+  std::optional<unsigned> bytes = x86OperandBytes(name, &forms);
+  return bytes && forms.starts_with("m") ? bytes : std::nullopt;
 }
 
 // PowerPC's rotate-and-mask, mask bits mb..me in IBM numbering (0 = MSB).
@@ -810,6 +821,28 @@ public:
       clobber(in, state);
     commit(index, state);
     setRecordField(in, andSource, state);
+  }
+
+  // What the instruction reads and writes, stepped on `state` (the state
+  // before it): its registers, and the frame slots its loads and stores
+  // reach. x86's zero idiom (xorl %ebx, %ebx) reads nothing.
+  InstrEffects effects(const Instr &in, size_t index, State state) {
+    InstrEffects out;
+    effects_ = &out;
+    State before = state;
+    step(in, index, state);
+    if (out.loads.empty())
+      noteX86FrameRead(in, before);
+    effects_ = nullptr;
+    out.writes = code_.defs(in.inst);
+    StringRef name = code_.opcode_name(in.inst);
+    bool zeroIdiom = isa_ == Isa::X86_64 &&
+                     (name == "XOR32rr" || name == "XOR64rr" || name == "SUB32rr" ||
+                      name == "SUB64rr") &&
+                     code_.reg(in.inst, 1) == code_.reg(in.inst, 2);
+    if (!zeroIdiom)
+      out.reads = code_.uses(in.inst);
+    return out;
   }
 
   int spReg() const { return isa_ == Isa::X86_64 ? 7 : isa_ == Isa::AArch64 ? 31 : 1; }
@@ -1054,6 +1087,8 @@ private:
   Maybe load(const State &state, Maybe address, unsigned bytes, bool sign = false) const {
     if (!address || address->low)
       return std::nullopt;
+    if (std::optional<int64_t> at = frameOffset(address); at && effects_)
+      effects_->loads.push_back({*at, bytes});
     Maybe value;
     if (address->base == Kind::Absolute) {
       uint64_t at = uint64_t(address->offset);
@@ -1093,6 +1128,8 @@ private:
     if (!frame)
       return;
     int64_t at = *frame;
+    if (effects_)
+      effects_->stores.push_back({at, bytes});
     for (auto it = state.slots.lower_bound(at - 16); it != state.slots.end() &&
                                                      it->first < at + int64_t(bytes);) {
       bool overlaps = it->first + it->second.size > at;
@@ -1102,7 +1139,9 @@ private:
       state.slots[at] = Slot{*truncated(value, bytes), uint16_t(bytes)};
   }
 
+  Maybe x86Address(const Instr &in, const State &state, unsigned m, bool &threadPointer) const;
   bool stepX86(const Instr &in, State &state);
+  void noteX86FrameRead(const Instr &in, const State &state) const;
   bool stepAarch64(const Instr &in, State &state);
   bool stepPpc(const Instr &in, State &state);
   std::optional<std::pair<int, unsigned>> conditionBit(unsigned i) const;
@@ -1122,31 +1161,66 @@ private:
   const MCInst *inst_ = nullptr;
   const State *state_ = nullptr;
   bool replaying_ = false;
+  InstrEffects *effects_ = nullptr; // set while effects() steps an instruction
   std::vector<Compared> comparisons_;
   std::map<Compared, uint32_t> comparisonIds_;
 };
+
+// The address of the x86 memory operand at `m` (base, scale, index, disp,
+// segment); %fs:0 is where x86-64 keeps the thread pointer itself.
+Maybe Interpreter::x86Address(const Instr &in, const State &state, unsigned m,
+                              bool &threadPointer) const {
+  const MCInst &inst = in.inst;
+  threadPointer = false;
+  if (m + 5 > inst.getNumOperands() || code_.reg(inst, m + 2) >= 0)
+    return std::nullopt;
+  StringRef segment = code_.reg_name(inst, m + 4);
+  StringRef base = code_.reg_name(inst, m);
+  int64_t displacement = code_.imm(inst, m + 3);
+  if (segment == "FS") {
+    threadPointer = base.empty() && displacement == 0;
+    return std::nullopt;
+  }
+  if (!segment.empty())
+    return std::nullopt;
+  if (base == "RIP")
+    return absolute(in.pc + in.size + uint64_t(displacement));
+  return plus(get(state, code_.reg(inst, m)), displacement);
+}
+
+// An x86 instruction reads a spill slot through its memory operand where
+// the dataflow does not model the read too (addl -0x2c(%rbp), %eax; cmpq
+// $0, -0x30(%rbp); incq -0x60(%rbp) reads before it writes): its size
+// comes from the opcode's name (ADD32rm, CMP64mi8; ADDSDrm reads a double,
+// ADDSSrm a float, ADDPDrm and PADDDrm a vector, others 8 bytes).
+void Interpreter::noteX86FrameRead(const Instr &in, const State &state) const {
+  const MCInstrDesc &desc = code_.desc(in.inst);
+  if (isa_ != Isa::X86_64 || !desc.mayLoad())
+    return;
+  for (unsigned m = 0; m < desc.getNumOperands(); ++m) {
+    if (desc.operands()[m].OperandType != MCOI::OPERAND_MEMORY)
+      continue;
+    bool tp = false;
+    std::optional<int64_t> at = frameOffset(x86Address(in, state, m, tp));
+    if (!at)
+      return;
+    StringRef name = code_.opcode_name(in.inst);
+    bool vector = name.contains("PS") || name.contains("PD") || name.starts_with("P");
+    unsigned bytes = x86OperandBytes(name).value_or(name.contains("SS") ? 4
+                                                    : name.contains("SD") ? 8
+                                                    : vector              ? 16
+                                                                          : 8);
+    effects_->loads.push_back({*at, bytes});
+    return;
+  }
+}
 
 bool Interpreter::stepX86(const Instr &in, State &state) {
   const MCInst &inst = in.inst;
   StringRef name = code_.opcode_name(inst);
   unsigned n = inst.getNumOperands();
-  // The address of the memory operand at `m` (base, scale, index, disp,
-  // segment); %fs:0 is where x86-64 keeps the thread pointer itself.
-  auto address = [&](unsigned m, bool &threadPointer) -> Maybe {
-    threadPointer = false;
-    if (m + 5 > n || code_.reg(inst, m + 2) >= 0)
-      return std::nullopt;
-    StringRef segment = code_.reg_name(inst, m + 4);
-    StringRef base = code_.reg_name(inst, m);
-    if (segment == "FS") {
-      threadPointer = base.empty() && imm(m + 3) == 0;
-      return std::nullopt;
-    }
-    if (!segment.empty())
-      return std::nullopt;
-    if (base == "RIP")
-      return absolute(in.pc + in.size + uint64_t(imm(m + 3)));
-    return plus(get(state, reg(m)), imm(m + 3));
+  auto address = [&](unsigned m, bool &threadPointer) {
+    return x86Address(in, state, m, threadPointer);
   };
   static const StringMap<unsigned> loads = {
       {"MOV64rm", 8},      {"MOV32rm", 4},      {"MOVSDrm", 8},      {"MOVSDrm_alt", 8},
@@ -1589,6 +1663,45 @@ public:
     return complete_ && i && states_[*i].reached ? &states_[*i] : nullptr;
   }
 
+  // The state at the return address `pc` as the call leaves it: where
+  // other paths join there (a branch around the call: hashtable's main on
+  // x86-64 sets r15 to 16 only on the path through the printf it returns
+  // from), the state they meet in says less than a migration, which comes
+  // through the call, finds. Null where at() is.
+  std::optional<State> returned_to(uint64_t pc, const Disassembler &code,
+                                   Interpreter &interpreter) const {
+    const State *joined = at(pc);
+    size_t i = *indexOf(pc);
+    if (!joined || i == 0 || !states_[i - 1].reached ||
+        !code.analysis().isCall(instrs_[i - 1].inst) ||
+        llvm::all_of(succs_, [&](const std::vector<size_t> &to) {
+          return &to == &succs_[i - 1] || !llvm::is_contained(to, i);
+        }))
+      return joined ? std::optional<State>(*joined) : std::nullopt;
+    State state = states_[i - 1];
+    interpreter.step(instrs_[i - 1], i - 1, state);
+    return state;
+  }
+
+  // What is live before the instruction at `pc` (at() must be non-null
+  // there): each reached instruction's effects in the state found before
+  // it, through the control flow the states hold on. A trap ends its path
+  // (x86's ud2 after a call to longjmp falls through into other code).
+  const Live &live_at(uint64_t pc, const Disassembler &code, Interpreter &interpreter) {
+    if (!live_) {
+      std::vector<InstrEffects> effects(instrs_.size());
+      std::vector<std::vector<size_t>> succs = succs_;
+      for (size_t i = 0; i < instrs_.size(); ++i) {
+        if (states_[i].reached)
+          effects[i] = interpreter.effects(instrs_[i], i, states_[i]);
+        if (code.desc(instrs_[i].inst).isTrap())
+          succs[i].clear();
+      }
+      live_ = live_before(effects, succs);
+    }
+    return (*live_)[*indexOf(pc)];
+  }
+
   // The instructions from `from` up to `to`, with the index of the first
   // (which names their symbols); nullopt unless both start instructions.
   std::optional<std::pair<size_t, std::span<const Instr>>> between(uint64_t from,
@@ -1789,11 +1902,18 @@ private:
           allNext();
       }
     } while (readTables());
+    succs_ = std::move(succs);
+    for (size_t b : anywhere) {
+      succs_[b].resize(instrs_.size());
+      std::iota(succs_[b].begin(), succs_[b].end(), size_t(0));
+    }
     return true;
   }
 
   std::vector<Instr> instrs_;
   std::vector<State> states_;
+  std::vector<std::vector<size_t>> succs_; // the control flow the states hold on
+  std::optional<std::vector<Live>> live_;
   bool complete_ = false;
 };
 
@@ -2111,19 +2231,110 @@ void findKnownValues(const Interpreter &interpreter, Isa isa, CallSite &site,
         site.known_values.push_back(*known);
 }
 
+// Whether `value` is what a register held at the function's entry (the
+// caller's, which the transformer finds by unwinding): of `reg`, or of any
+// register if reg is -1 (a save slot).
+bool isEntryValue(const Value &value, int reg = -1) {
+  if (value.base != Kind::Symbol || value.addend || value.offset || value.low || value.shift ||
+      isField(value) || value.symbol < kEntrySymbols ||
+      value.symbol >= kEntrySymbols + kSymbolsPerInstr)
+    return false;
+  return reg < 0 || value.symbol == kEntrySymbols + unsigned(reg);
+}
+
+// Why a call site must be refused, if the code after its return address
+// reads a callee-saved register or a frame slot before it writes it, and no
+// live value or known value describes what it holds there, nor is it one the
+// transformer rebuilds otherwise: the stack and frame pointers, a register
+// the function has not changed, a register's save slot. Such a place holds
+// something the code generator keeps across the call beside the record
+// (loop strength reduction's pointer stepping four times a recorded index,
+// a value kept as the difference of two counters, a 32-bit count beside
+// its recorded copy), which a migration would leave with the source's bytes.
+std::optional<std::string> undescribedAtReturn(const Interpreter &interpreter, Isa isa,
+                                               const CallSite &site, const State &returned,
+                                               const Live &live) {
+  auto refusal = [&](const std::string &place) {
+    return fmt::format("call site {:#x}: the code after the return address {:#x} reads {} "
+                       "before writing it, and no live value or known value describes it: the "
+                       "code generator keeps a value across the call that the record does not "
+                       "name (build without loop strength reduction)",
+                       site.id, site.return_address, place);
+  };
+  int sp = interpreter.spReg();
+  for (int reg : live.regs) {
+    if (!is_callee_saved(isa, unsigned(reg)) || reg == sp || reg == site.frame.cfa_reg ||
+        (isa == Isa::AArch64 && reg == 30))
+      continue;
+    bool described =
+        llvm::any_of(site.live_values,
+                     [&](const LiveValue &lv) {
+                       return lv.kind == LocationKind::Register && lv.dwarf_reg == reg;
+                     }) ||
+        llvm::any_of(site.known_values,
+                     [&](const KnownValue &k) { return k.in_register && k.dwarf_reg == reg; });
+    Maybe held = interpreter.get(returned, reg);
+    if (!described && !(held && isEntryValue(*held, reg)))
+      return refusal(fmt::format("DWARF register {}", reg));
+  }
+
+  std::set<int64_t> described;
+  auto describe = [&](int64_t cfaOffset, unsigned bytes) {
+    for (unsigned b = 0; b < bytes; ++b)
+      described.insert(cfaOffset + b);
+  };
+  // A live value describes its slot; where the code spilled it wider than
+  // its type (a 32-bit value zero-extended in a 64-bit register, reloaded
+  // whole: fannkuch's main on x86-64), the whole slot the dataflow saw.
+  for (const LiveValue &lv : site.live_values) {
+    if (lv.kind != LocationKind::Indirect)
+      continue;
+    std::optional<int64_t> at;
+    if (std::optional<int64_t> base = frameOffset(interpreter.get(returned, lv.dwarf_reg)))
+      at = *base + lv.offset;
+    else if (lv.dwarf_reg == site.frame.cfa_reg)
+      at = lv.offset - site.frame.cfa_offset;
+    if (!at)
+      continue;
+    auto slot = returned.slots.find(*at);
+    describe(*at, slot == returned.slots.end() ? lv.size : std::max<unsigned>(lv.size, slot->second.size));
+  }
+  for (const KnownValue &known : site.known_values)
+    if (!known.in_register)
+      describe(known.cfa_offset, known.size);
+  for (const SavedRegister &saved : site.frame.saved)
+    if (saved.rule == SavedRegister::Rule::AtCfaOffset)
+      describe(saved.value, std::max(8u, callee_saved_bytes(isa, saved.dwarf_reg)));
+  for (const auto &[offset, slot] : returned.slots)
+    if (isEntryValue(slot.value))
+      describe(offset, slot.size);
+  for (auto it = live.bytes.begin(); it != live.bytes.end(); ++it) {
+    if (*it >= 0 || described.count(*it))
+      continue; // the caller's frame, or described
+    int64_t first = *it;
+    while (std::next(it) != live.bytes.end() && *std::next(it) == *it + 1 &&
+           !described.count(*std::next(it)))
+      ++it;
+    return refusal(fmt::format("the frame's bytes at CFA{}..CFA{}", first, *it));
+  }
+  return std::nullopt;
+}
+
 } // namespace
 
-void trace_values(const Disassembler &code, const Function &function,
-                  std::span<CallSite *const> sites) {
+std::vector<std::string> trace_values(const Disassembler &code, const Function &function,
+                                      std::span<CallSite *const> sites) {
+  std::vector<std::string> undescribed;
   if (sites.empty())
-    return;
+    return undescribed;
   Interpreter interpreter(code);
   uint64_t lastRecord = 0;
   for (const CallSite *site : sites)
     lastRecord = std::max(lastRecord, site->record_address);
   Dataflow flow(code, function, lastRecord + 1, interpreter);
   for (CallSite *site : sites) {
-    const State *returned = flow.at(site->return_address);
+    std::optional<State> returnedState = flow.returned_to(site->return_address, code, interpreter);
+    const State *returned = returnedState ? &*returnedState : nullptr;
     if (site->record_address != site->return_address) {
       auto replay = flow.between(site->return_address, site->record_address);
       if (!replay)
@@ -2137,9 +2348,14 @@ void trace_values(const Disassembler &code, const Function &function,
                           replay->first, replay->second);
     }
     site->known_values.clear();
-    if (returned)
+    if (returned) {
       findKnownValues(interpreter, code.isa(), *site, *returned);
+      if (auto refusal = undescribedAtReturn(interpreter, code.isa(), *site, *returned,
+                                             flow.live_at(site->return_address, code, interpreter)))
+        undescribed.push_back(*refusal);
+    }
   }
+  return undescribed;
 }
 
 } // namespace xisa::meta

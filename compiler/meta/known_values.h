@@ -12,6 +12,8 @@
 #include "meta/metadata.h"
 
 #include <span>
+#include <string>
+#include <vector>
 
 namespace xisa::meta {
 
@@ -24,7 +26,15 @@ class Disassembler;
 // between the two cannot be followed. Code it cannot decode elsewhere gives
 // no known values, not an error: the transformer then leaves those
 // registers as the records leave them.
-void trace_values(const Disassembler &code, const Function &function,
-                  std::span<CallSite *const> sites);
+//
+// Returns one message per call site whose code after the return address
+// reads a callee-saved register or a frame slot before writing it that no
+// live value or known value describes, nor the transformer rebuilds
+// otherwise (liveness.h): the code generator keeps something across that
+// call beside the record (loop strength reduction does), and a migration
+// there would be wrong (Metadata::undescribed lists them). Code the
+// dataflow cannot follow is not checked.
+std::vector<std::string> trace_values(const Disassembler &code, const Function &function,
+                                      std::span<CallSite *const> sites);
 
 } // namespace xisa::meta

@@ -151,6 +151,10 @@ struct Metadata {
   std::optional<Info> info;          // .xisa.info, if the link step wrote one
   std::vector<NonMigratable> nonmig; // .xisa.nonmig records
   std::vector<FrameLayout> frames;   // .xisa.frames records, in link order
+  // Why each call site whose code after the return address reads a place
+  // that nothing describes is unsafe to migrate at (known_values.h); `xisa
+  // meta check --strict` fails on them.
+  std::vector<std::string> undescribed;
 
   const CallSite *find_return_address(uint64_t address) const;
   const CallSite *find_id(uint64_t id) const;
@@ -175,8 +179,10 @@ Metadata read(const std::string &path);
 class Tracer {
 public:
   ~Tracer();
-  // Throws xisa::Error naming the file, as read() does.
-  void trace(const Function &function, std::span<CallSite *const> sites) const;
+  // Throws xisa::Error naming the file, as read() does. Returns why call
+  // sites are unsafe to migrate at (trace_values, Metadata::undescribed).
+  std::vector<std::string> trace(const Function &function,
+                                 std::span<CallSite *const> sites) const;
 
 private:
   friend struct Untraced;

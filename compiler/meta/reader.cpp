@@ -63,9 +63,10 @@ struct Tracer::Code {
 Tracer::Tracer(std::unique_ptr<Code> code) : code_(std::move(code)) {}
 Tracer::~Tracer() = default;
 
-void Tracer::trace(const Function &function, std::span<CallSite *const> sites) const {
+std::vector<std::string> Tracer::trace(const Function &function,
+                                       std::span<CallSite *const> sites) const {
   try {
-    trace_values(code_->disassembler, function, sites);
+    return trace_values(code_->disassembler, function, sites);
   } catch (const Error &e) {
     fail("{}: {}", code_->path, e.what());
   }
@@ -150,7 +151,8 @@ Metadata read(const std::string &path) {
   Metadata &meta = untraced.meta;
   std::vector<std::vector<CallSite *>> sitesOf = sites_by_function(meta);
   for (size_t i = 0; i < meta.functions.size(); ++i)
-    untraced.tracer->trace(meta.functions[i], sitesOf[i]);
+    for (std::string &why : untraced.tracer->trace(meta.functions[i], sitesOf[i]))
+      meta.undescribed.push_back(fmt::format("{}: {}: {}", path, meta.functions[i].name, why));
   return std::move(meta);
 }
 

@@ -35,7 +35,14 @@ std::string criu_path() {
   return env && *env ? env : "/opt/xisa/criu/bin/criu";
 }
 
-std::vector<std::string> criu_env() { return {"CRIU_FAULT=130"}; }
+std::vector<std::string> criu_env() {
+  // runc 1.1 acts on post-dump, setup-namespaces (prestart hooks),
+  // post-restore, orphan-pts-master and status-ready; on network-lock and
+  // network-unlock only for networks it made itself, none with a netns path.
+  return {"CRIU_FAULT=130",
+          "CRIU_RPC_NOTIFY_SKIP=pre-dump,network-lock,network-unlock,query-ext-files,pre-restore,"
+          "post-setup-namespaces,pre-resume,post-resume"};
+}
 
 std::string injected_fault() {
   const char *env = std::getenv("XISA_MIGRATE_FAULT");

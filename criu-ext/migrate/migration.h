@@ -41,6 +41,10 @@ std::string_view mode_name(Mode mode);
 std::string criu_path();
 // Environment CRIU needs on these machines: CRIU_FAULT=130 keeps it from
 // using hardware breakpoints, which never fire here (docs/platform notes).
+// CRIU_RPC_NOTIFY_SKIP (CRIU patch 0023) spares runc's CRIU the RPC
+// notifications runc does nothing on for an agent's container, whose
+// network namespace the agent made (bundle.cpp): each is a round trip to
+// runc, most inside the migration's frozen window.
 std::vector<std::string> criu_env();
 
 // Test hook, read by the agents from XISA_MIGRATE_FAULT:

@@ -154,8 +154,14 @@ def check_frozen_window_shortcuts(world):
     its empty mount namespace before the images gate (patch 0018) and
     pivoted into the container's root with one unmount (0017) and cleaned
     up its roots yard only after the tasks resumed (0020); a post-copy lazy
-    daemon listened before its gate (0019); both sides warmed up the
-    nftables network lock outside the frozen window (0021)."""
+    daemon listened before its gate (0019); the dump warmed up the nftables
+    network lock outside the frozen window (0021) and the restore locked the
+    container's network namespace before its gate (0022; State.verify checks
+    that the container talks after the hop, so the lock was undone); both
+    sides skipped the RPC notifications runc does nothing on (0023 with the
+    agents' CRIU_RPC_NOTIFY_SKIP; runs_on checks that runc still learned the
+    restored task's pid); the restore started no cgroup daemon, as CRIU
+    leaves the cgroups to runc (0024)."""
     dump = open(os.path.join(world.log_dir, f"{NAME}-source", "dump.log")).read()
     expect("No tracked connections: conntrack tables not dumped" in dump,
            "the dump walked the conntrack table of a namespace that tracks nothing "
@@ -171,6 +177,9 @@ def check_frozen_window_shortcuts(world):
     expect("Preparing cgroups yard" not in restore,
            "the restore mounted the cgroup hierarchies to move the restored tasks: the agent's "
            "CRIU configuration (manage-cgroups=ignore, criu-ext/agent/bundle.cpp) was not used")
+    expect("Cgroups ignored: no cgroupd" in restore and "cgroud: Daemon started" not in restore,
+           "the restore started a cgroup daemon though it leaves the cgroups to runc "
+           "(CRIU patch 0024; run scripts/setup-criu.sh)")
     expect(re.search(r"tmpfs of mount \d+ extracted in-process", restore),
            "the restore extracted the container's /dev with a tar process "
            "(CRIU patch 0015; run scripts/setup-criu.sh)")
@@ -178,9 +187,13 @@ def check_frozen_window_shortcuts(world):
            "the restore wrote the UTS sysctls through a forked worker "
            "(CRIU patch 0014; run scripts/setup-criu.sh)")
     gate = restore.index("Image set complete")
-    expect("nftables network lock warmed up" in restore[:gate] and "nftables network lock warmed up" in dump,
+    expect("nftables network lock warmed up" in dump,
            "CRIU's first nftables network lock ran cold inside the frozen window "
            "(CRIU patch 0021; run scripts/setup-criu.sh)")
+    expect("Network namespace locked before the images gate" in restore[:gate]
+           and "Network was locked before the images gate" in restore[gate:],
+           "the restore locked the container's network namespace after the images arrived "
+           "(CRIU patch 0022; run scripts/setup-criu.sh)")
     expect("Empty mount namespace made before the images gate" in restore[gate:],
            "the restore made its empty mount namespace after the images arrived "
            "(CRIU patch 0018; run scripts/setup-criu.sh)")
@@ -190,6 +203,10 @@ def check_frozen_window_shortcuts(world):
     expect(-1 < restore.find("Tasks resumed") < restore.find("Switching to new ns to clean ghosts"),
            "the restore cleaned up its roots yard before it resumed the tasks "
            "(CRIU patch 0020; run scripts/setup-criu.sh)")
+    for action, log in (("network-lock", dump), ("query-ext-files", dump), ("pre-resume", restore)):
+        expect(f"RPC notification {action} skipped" in log,
+               f"CRIU sent runc the {action} notification, a round trip in the frozen window "
+               "(CRIU patch 0023 and the agents' CRIU_RPC_NOTIFY_SKIP; run scripts/setup-criu.sh)")
     lazy_log = os.path.join(world.log_dir, f"{NAME}-destination", "lazy.log")
     if os.path.exists(lazy_log):
         lazy = open(lazy_log).read()
