@@ -5,6 +5,7 @@
 #pragma once
 #include "meta/metadata.h"
 
+#include <span>
 
 namespace xisa::meta {
 
@@ -14,10 +15,12 @@ class CodeReader {
 public:
   explicit CodeReader(const Disassembler &code) : code_(code) {}
 
-  // Sets site.return_address (the end of the last call instruction between
-  // the function start and the record point) and gives register locations
-  // the ABI's DWARF numbers. Throws xisa::Error if there is no call.
-  void resolve(CallSite &site, uint64_t function_address) const;
+  // For the call sites of the function at `function_address`, whose code
+  // it decodes once: sets each site's return_address (the end of the last
+  // call instruction between the function start and the record point) and
+  // gives register locations the ABI's DWARF numbers. Throws xisa::Error if
+  // there is no call.
+  void resolve(std::span<CallSite *const> sites, uint64_t function_address) const;
 
 private:
   const Disassembler &code_;

@@ -10,7 +10,9 @@
 
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -158,8 +160,48 @@ struct Metadata {
   const CallSite *find_id(uint64_t id) const;
 };
 
+// The call sites of each function (by index into meta.functions).
+inline std::vector<std::vector<CallSite *>> sites_by_function(Metadata &meta) {
+  std::vector<std::vector<CallSite *>> sites(meta.functions.size());
+  for (CallSite &site : meta.call_sites)
+    sites.at(site.function).push_back(&site);
+  return sites;
+}
+
 // Reads an executable (ET_EXEC or ET_DYN) of one of the three ISAs. Throws
 // xisa::Error naming the file and the defect.
 Metadata read(const std::string &path);
+
+// Follows one function's values through the executable's code
+// (known_values.h, trace_values): moves its call sites' live values to
+// their return addresses and sets their known values. It keeps the
+// executable open.
+class Tracer {
+public:
+  ~Tracer();
+  // Throws xisa::Error naming the file, as read() does. Returns why call
+  // sites are unsafe to migrate at (trace_values, Metadata::undescribed).
+  std::vector<std::string> trace(const Function &function,
+                                 std::span<CallSite *const> sites) const;
+
+private:
+  friend struct Untraced;
+  struct Code;
+  explicit Tracer(std::unique_ptr<Code> code);
+  std::unique_ptr<Code> code_;
+};
+
+// The metadata as read() gives it, but with no function traced: each call
+// site's live values are where its record puts them (at the stackmap
+// point) and it has no known values until `tracer` traces its function.
+// For a consumer that needs few functions: the transformer needs those on
+// the stacks it moves, and tracing every function of a large program (Lua)
+// takes seconds.
+struct Untraced {
+  Metadata meta;
+  std::unique_ptr<Tracer> tracer;
+
+  static Untraced read(const std::string &path);
+};
 
 } // namespace xisa::meta

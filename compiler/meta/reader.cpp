@@ -50,7 +50,29 @@ std::map<uint64_t, Function> functionSymbols(const object::ELF64LEObjectFile &el
 
 } // namespace
 
-Metadata read(const std::string &path) {
+struct Tracer::Code {
+  Code(object::OwningBinary<object::ObjectFile> binary, std::string path, Isa isa)
+      : binary(std::move(binary)), path(std::move(path)),
+        disassembler(*this->binary.getBinary(), isa) {}
+
+  object::OwningBinary<object::ObjectFile> binary;
+  std::string path;
+  Disassembler disassembler;
+};
+
+Tracer::Tracer(std::unique_ptr<Code> code) : code_(std::move(code)) {}
+Tracer::~Tracer() = default;
+
+std::vector<std::string> Tracer::trace(const Function &function,
+                                       std::span<CallSite *const> sites) const {
+  try {
+    return trace_values(code_->disassembler, function, sites);
+  } catch (const Error &e) {
+    fail("{}: {}", code_->path, e.what());
+  }
+}
+
+Untraced Untraced::read(const std::string &path) {
   Expected<object::OwningBinary<object::ObjectFile>> binary =
       object::ObjectFile::createObjectFile(path);
   if (!binary)
@@ -64,9 +86,12 @@ Metadata read(const std::string &path) {
     fail("{}: not a linked executable (ELF type {}); xisa meta reads what xisa-cc links", path,
          type);
 
-  Metadata meta;
+  Untraced out;
+  Metadata &meta = out.meta;
   meta.path = path;
   meta.isa = isaOf(*elf, path);
+  out.tracer.reset(new Tracer(std::make_unique<Tracer::Code>(std::move(*binary), path, meta.isa)));
+  const Disassembler &disassembler = out.tracer->code_->disassembler;
   try {
     if (auto bytes = section_bytes(object, kInfoSection, path))
       meta.info = decode_info(bytes->data(), bytes->size());
@@ -77,7 +102,7 @@ Metadata read(const std::string &path) {
 
     std::optional<std::vector<uint8_t>> stackmaps = section_bytes(object, ".llvm_stackmaps", path);
     if (!stackmaps)
-      return meta; // nothing built with the pass: no call sites
+      return out; // nothing built with the pass: no call sites
     std::vector<StackMapRecord> records = parse_stackmaps(*stackmaps);
 
     std::map<uint64_t, Function> symbols = functionSymbols(*elf);
@@ -98,7 +123,6 @@ Metadata read(const std::string &path) {
     for (uint32_t i = 0; i < meta.functions.size(); ++i)
       functionIndex[meta.functions[i].address] = i;
 
-    Disassembler disassembler(object, meta.isa);
     CodeReader code(disassembler);
     FrameRules frames(object);
     for (StackMapRecord &record : records) {
@@ -107,22 +131,29 @@ Metadata read(const std::string &path) {
       site.record_address = record.record_address;
       site.function = functionIndex[record.function_address];
       site.live_values = std::move(record.live_values);
-      code.resolve(site, record.function_address);
-      site.frame = frames.at(site.return_address - 1);
       meta.call_sites.push_back(std::move(site));
     }
+    std::vector<std::vector<CallSite *>> sitesOf = sites_by_function(meta);
+    for (size_t i = 0; i < meta.functions.size(); ++i)
+      code.resolve(sitesOf[i], meta.functions[i].address);
+    for (CallSite &site : meta.call_sites)
+      site.frame = frames.at(site.return_address - 1);
     std::sort(meta.call_sites.begin(), meta.call_sites.end(),
               [](const CallSite &a, const CallSite &b) { return a.return_address < b.return_address; });
-    std::vector<std::vector<CallSite *>> sitesOf(meta.functions.size());
-    for (CallSite &site : meta.call_sites)
-      sitesOf[site.function].push_back(&site);
-    for (size_t i = 0; i < meta.functions.size(); ++i)
-      for (std::string &why : trace_values(disassembler, meta.functions[i], sitesOf[i]))
-        meta.undescribed.push_back(fmt::format("{}: {}: {}", path, meta.functions[i].name, why));
   } catch (const Error &e) {
     fail("{}: {}", path, e.what());
   }
-  return meta;
+  return out;
+}
+
+Metadata read(const std::string &path) {
+  Untraced untraced = Untraced::read(path);
+  Metadata &meta = untraced.meta;
+  std::vector<std::vector<CallSite *>> sitesOf = sites_by_function(meta);
+  for (size_t i = 0; i < meta.functions.size(); ++i)
+    for (std::string &why : untraced.tracer->trace(meta.functions[i], sitesOf[i]))
+      meta.undescribed.push_back(fmt::format("{}: {}: {}", path, meta.functions[i].name, why));
+  return std::move(meta);
 }
 
 const CallSite *Metadata::find_return_address(uint64_t address) const {

@@ -6,7 +6,8 @@
 
 namespace xisa::transform {
 
-Program::Program(meta::Metadata meta, ElfFacts elf) : meta_(std::move(meta)), elf_(std::move(elf)) {
+Program::Program(meta::Metadata meta, ElfFacts elf, Trace trace)
+    : meta_(std::move(meta)), elf_(std::move(elf)), trace_(std::move(trace)) {
   std::sort(meta_.call_sites.begin(), meta_.call_sites.end(),
             [](const meta::CallSite &a, const meta::CallSite &b) {
               return a.return_address < b.return_address;
@@ -21,18 +22,31 @@ Program::Program(meta::Metadata meta, ElfFacts elf) : meta_(std::move(meta)), el
       fail("{}: call site id {:#x} appears twice: the metadata is corrupt", meta_.path, site.id);
     return_addresses_.push_back(site.return_address);
   }
+  if (trace_) {
+    traced_.assign(meta_.functions.size(), false);
+    sites_of_ = meta::sites_by_function(meta_);
+  }
+}
+
+const meta::CallSite *Program::traced(uint32_t index) const {
+  meta::CallSite &site = meta_.call_sites[index];
+  if (trace_ && !traced_[site.function]) {
+    trace_(meta_.functions[site.function], sites_of_[site.function]);
+    traced_[site.function] = true;
+  }
+  return &site;
 }
 
 const meta::CallSite *Program::at_return_address(uint64_t address) const {
   auto it = std::lower_bound(return_addresses_.begin(), return_addresses_.end(), address);
   if (it == return_addresses_.end() || *it != address)
     return nullptr;
-  return &meta_.call_sites[it - return_addresses_.begin()];
+  return traced(uint32_t(it - return_addresses_.begin()));
 }
 
 const meta::CallSite *Program::with_id(uint64_t id) const {
   auto it = by_id_.find(id);
-  return it == by_id_.end() ? nullptr : &meta_.call_sites[it->second];
+  return it == by_id_.end() ? nullptr : traced(it->second);
 }
 
 const meta::Function &Program::function_of(const meta::CallSite &site) const {

@@ -5,7 +5,9 @@
 #include "meta/metadata.h"
 
 #include <cstdint>
+#include <functional>
 #include <map>
+#include <span>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -47,8 +49,13 @@ inline constexpr const char *kJmpBufsSymbol = "__xisa_jmp_bufs";
 
 class Program {
 public:
+  // Follows one function's values through its code (meta::Tracer::trace).
+  using Trace = std::function<void(const meta::Function &, std::span<meta::CallSite *const>)>;
+
   // Takes metadata and ELF facts as they are; call sites are indexed here.
-  Program(meta::Metadata meta, ElfFacts elf);
+  // With `trace`, the metadata is untraced (meta::Untraced) and a call
+  // site's function is traced when a lookup first returns one of its sites.
+  Program(meta::Metadata meta, ElfFacts elf, Trace trace = {});
 
   const meta::Metadata &meta() const { return meta_; }
   Isa isa() const { return meta_.isa; }
@@ -59,6 +66,7 @@ public:
   uint64_t file_size() const { return elf_.file_size; }
   const std::vector<ConstantData> &constant_data() const { return elf_.constant_data; }
 
+  // The call site, its function traced.
   const meta::CallSite *at_return_address(uint64_t address) const;
   const meta::CallSite *with_id(uint64_t id) const;
   const meta::Function &function_of(const meta::CallSite &site) const;
@@ -70,13 +78,21 @@ public:
   const meta::Info &info() const;
 
 private:
-  meta::Metadata meta_;
+  const meta::CallSite *traced(uint32_t index) const;
+
+  // Tracing a function fills in its call sites: a cache behind the lookups.
+  mutable meta::Metadata meta_;
   ElfFacts elf_;
+  Trace trace_;
+  // Per function, with `trace_`: whether it is traced, and its call sites.
+  mutable std::vector<bool> traced_;
+  std::vector<std::vector<meta::CallSite *>> sites_of_;
   std::unordered_map<uint64_t, uint32_t> by_id_;
   std::vector<uint64_t> return_addresses_; // parallel to meta_.call_sites
 };
 
-// Reads an executable built by xisa-cc: metadata and ELF facts.
+// Reads an executable built by xisa-cc: metadata (untraced, see Program)
+// and ELF facts.
 Program load_program(const std::string &path);
 
 } // namespace xisa::transform

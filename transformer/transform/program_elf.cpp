@@ -1,5 +1,5 @@
 // load_program: the ELF facts of an executable, read with libelf, next to
-// its migration metadata from xisa::meta::read.
+// its migration metadata from xisa::meta::Untraced::read.
 #include "support/error.h"
 #include "transform/program.h"
 
@@ -70,7 +70,8 @@ uint32_t prot_of(const GElf_Phdr &ph) {
 } // namespace
 
 Program load_program(const std::string &path) {
-  meta::Metadata meta = meta::read(path);
+  meta::Untraced untraced = meta::Untraced::read(path);
+  const meta::Metadata &meta = untraced.meta;
   if (elf_version(EV_CURRENT) == EV_NONE)
     fail("libelf is unusable: {}", elf_errmsg(-1));
   ElfFile file;
@@ -142,7 +143,12 @@ Program load_program(const std::string &path) {
   std::error_code ec;
   uint64_t size = std::filesystem::file_size(path, ec);
   facts.file_size = ec ? 0 : size;
-  return Program(std::move(meta), std::move(facts));
+  std::shared_ptr<const meta::Tracer> tracer = std::move(untraced.tracer);
+  return Program(std::move(untraced.meta), std::move(facts),
+                 [tracer](const meta::Function &function, std::span<meta::CallSite *const> sites) {
+                   // Undescribed sites are `xisa meta check --strict`'s concern.
+                   tracer->trace(function, sites);
+                 });
 }
 
 } // namespace xisa::transform

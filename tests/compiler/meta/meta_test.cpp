@@ -1,6 +1,7 @@
 // xisa::meta::read on executables built here for all three ISAs, the
 // .xisa.info format, `xisa meta check` logic, and bad input.
 #include "meta/meta_check.h"
+#include "meta/meta_json.h"
 #include "meta/metadata.h"
 #include "meta/stackmaps.h"
 #include "support/callee_saved.h"
@@ -140,6 +141,51 @@ TEST_F(MetaTest, ReadsCallSitesAtReturnAddresses) {
               << std::dec << value.dwarf_reg;
         }
     }
+  }
+}
+
+// The transformer reads metadata untraced and traces only the functions on
+// the stacks it moves (transform::Program): traced one by one, the
+// functions get what read() gives them, and one not traced keeps its
+// records as they are.
+TEST_F(MetaTest, UntracedMetadataIsTracedOneFunctionAtATime) {
+  auto knownTexts = [](const meta::CallSite &site) {
+    std::vector<std::string> texts;
+    for (const meta::KnownValue &known : site.known_values)
+      texts.push_back(meta::known_value_text(known));
+    return texts;
+  };
+  for (Isa isa : kAllIsas) {
+    meta::Metadata full = meta::read(prog(isa).string());
+    meta::Untraced untraced = meta::Untraced::read(prog(isa).string());
+    meta::Metadata &lazy = untraced.meta;
+    ASSERT_EQ(lazy.call_sites.size(), full.call_sites.size()) << name(isa);
+    size_t withKnown = 0;
+    for (size_t i = 0; i < full.call_sites.size(); ++i) {
+      EXPECT_EQ(lazy.call_sites[i].return_address, full.call_sites[i].return_address);
+      EXPECT_TRUE(lazy.call_sites[i].known_values.empty());
+      withKnown += !full.call_sites[i].known_values.empty();
+    }
+    EXPECT_GT(withKnown, 0u) << name(isa) << ": nothing to trace";
+
+    std::vector<std::vector<meta::CallSite *>> sites = meta::sites_by_function(lazy);
+    size_t loop = 0;
+    while (loop < lazy.functions.size() && lazy.functions[loop].name != "loop")
+      ++loop;
+    ASSERT_LT(loop, lazy.functions.size()) << name(isa);
+    untraced.tracer->trace(lazy.functions[loop], sites[loop]);
+    for (size_t i = 0; i < full.call_sites.size(); ++i) {
+      const meta::CallSite &got = lazy.call_sites[i], &want = full.call_sites[i];
+      if (got.function == loop)
+        EXPECT_EQ(knownTexts(got), knownTexts(want)) << name(isa) << " site " << i;
+      else
+        EXPECT_TRUE(got.known_values.empty()) << name(isa) << " site " << i << " was traced";
+    }
+
+    for (size_t f = 0; f < lazy.functions.size(); ++f)
+      if (f != loop)
+        untraced.tracer->trace(lazy.functions[f], sites[f]);
+    EXPECT_EQ(meta::to_json(lazy), meta::to_json(full)) << name(isa);
   }
 }
 
