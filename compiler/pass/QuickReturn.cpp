@@ -54,13 +54,15 @@ bool returnsWithoutCalls(const BasicBlock &block) {
 // the entry block that both paths share, where they would make the backend
 // save those registers on the quick path too. An empty asm tying output to
 // input is not enough: the register coalescer joins the two, and the copy
-// goes back to the entry. Integers and pointers only: other types need other
-// constraints on each ISA.
+// goes back to the entry. Pointers and integers of 8 to 64 bits only: other
+// types need other constraints on each ISA, and an i1's copy lives in a
+// ppc64 condition-register bit across the calls, which no record names.
 bool copyableArguments(const Function &function) {
   for (const Argument &argument : function.args()) {
     Type *type = argument.getType();
     if (!argument.use_empty() && !type->isPointerTy() &&
-        !(type->isIntegerTy() && type->getIntegerBitWidth() <= 64))
+        !(type->isIntegerTy() && type->getIntegerBitWidth() >= 8 &&
+          type->getIntegerBitWidth() <= 64))
       return false;
   }
   return true;
