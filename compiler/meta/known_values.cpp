@@ -1,5 +1,6 @@
 #include "meta/known_values.h"
 #include "meta/disassembler.h"
+#include "meta/flat_map.h"
 #include "meta/jump_tables.h"
 #include "meta/liveness.h"
 
@@ -268,12 +269,12 @@ struct Slot {
 // every path seen so far. Anything not in the maps is unknown.
 struct State {
   bool reached = false;
-  std::map<int, Value> regs;
-  std::map<int64_t, Slot> slots; // by CFA offset
+  FlatMap<int, Value> regs;
+  FlatMap<int64_t, Slot> slots; // by CFA offset
   // What the low bytes of an instruction's symbol are, where the dataflow
   // knows: the result of an extension or a 32-bit operation (extsw 25, 29;
   // leal -0x30(%r12), %r13d) relates to its source's low bytes.
-  std::map<uint64_t, Value> low_bytes;
+  FlatMap<uint64_t, Value> low_bytes;
   bool operator==(const State &) const = default;
 
   // The place a join symbol may be named after.
@@ -289,14 +290,25 @@ struct State {
       f(slot.value);
   }
 
-  // Marks the symbols of join point `join` old: this state flows into it.
+  // `v` with the symbols of join point `join` marked old: it flows into it.
+  static Value aged(Value v, size_t join) {
+    for (uint64_t *s : {&v.symbol, &v.addend})
+      if (isJoinSymbolOf(*s, join))
+        *s |= kOldJoinSymbol;
+    return canonical(v);
+  }
   void age(size_t join) {
-    forEachValue([&](Value &v) {
-      for (uint64_t *s : {&v.symbol, &v.addend})
-        if (isJoinSymbolOf(*s, join))
-          *s |= kOldJoinSymbol;
-      v = canonical(v);
-    });
+    forEachValue([&](Value &v) { v = aged(v, join); });
+  }
+
+  // Whether a place or a low-bytes note holds a symbol of join point `join`.
+  bool mentionsJoin(size_t join) const {
+    auto mentions = [&](const Value &v) {
+      return joinSymbolIn(v, join) || joinSymbolIn(v, join, true);
+    };
+    return llvm::any_of(regs, [&](const auto &entry) { return mentions(entry.second); }) ||
+           llvm::any_of(slots, [&](const auto &entry) { return mentions(entry.second.value); }) ||
+           llvm::any_of(low_bytes, [&](const auto &entry) { return mentions(entry.second); });
   }
 
   // Forgets the places whose values differ from `before`'s (widening: a
@@ -307,20 +319,19 @@ struct State {
     forgetDiffering(low_bytes, before.low_bytes);
   }
   template <class Map> static void forgetDiffering(Map &places, const Map &before) {
-    std::erase_if(places, [&](const auto &entry) {
+    places.erase_if([&](const auto &entry) {
       auto it = before.find(entry.first);
       return it == before.end() || !(it->second == entry.second);
     });
   }
 
-  // Keeps what this state and `other` (which flow into join point `join`)
-  // agree on, and how the places that differ relate (relate()). The places
-  // that relate hold a full 64-bit value: the registers `relatable` names
-  // and the 8-byte slots; others, values of which only the low bytes are
-  // known and shifted values are kept only where equal.
+  // Keeps what this state and `other` (which flow into join point `join`,
+  // this one aged; `other` is aged here) agree on, and how the places that
+  // differ relate (relate()). The places that relate hold a full 64-bit
+  // value: the registers `relatable` names and the 8-byte slots; others,
+  // values of which only the low bytes are known and shifted values are
+  // kept only where equal. `other` must not be this state.
   template <class Relatable> void meet(const State &other, size_t join, Relatable relatable) {
-    std::vector<std::pair<uint64_t, Value *>> mine; // by place
-    std::vector<Value> theirs;
     auto same = [&](const Value &value, const Value &incoming) {
       return value == incoming && !joinSymbolIn(value, join) && !joinSymbolIn(value, join, true);
     };
@@ -328,48 +339,49 @@ struct State {
       return (value.low || incoming.low || value.shift || incoming.shift) &&
              !same(value, incoming);
     };
+    // First what is kept (fields keep the bits both agree on), then, with
+    // the places settled, those that differ relate.
+    regs.keep_if([&](std::pair<int, Value> &entry) {
+      auto other_it = other.regs.find(entry.first);
+      if (other_it == other.regs.end())
+        return false;
+      Value incoming = aged(other_it->second, join);
+      if (isField(entry.second) && isField(incoming)) {
+        std::optional<Value> agreed = meetFields(entry.second, incoming);
+        if (agreed)
+          entry.second = *agreed;
+        return agreed.has_value();
+      }
+      return (incoming == entry.second || relatable(entry.first)) &&
+             !opaqueUnlike(entry.second, incoming);
+    });
+    slots.keep_if([&](std::pair<int64_t, Slot> &entry) {
+      auto other_it = other.slots.find(entry.first);
+      if (other_it == other.slots.end())
+        return false;
+      Slot incoming{aged(other_it->second.value, join), other_it->second.size};
+      return (incoming == entry.second || (entry.second.size == 8 && incoming.size == 8)) &&
+             !opaqueUnlike(entry.second.value, incoming.value);
+    });
+    low_bytes.erase_if([&](const auto &entry) {
+      auto other_it = other.low_bytes.find(entry.first);
+      return other_it == other.low_bytes.end() || !same(entry.second, other_it->second);
+    });
+    std::vector<std::pair<uint64_t, Value *>> mine; // by place
+    std::vector<Value> theirs;
     auto considered = [&](uint64_t place, Value &value, const Value &incoming) {
       if (same(value, incoming))
         return;
       mine.push_back({place, &value});
       theirs.push_back(incoming);
     };
-    for (auto it = regs.begin(); it != regs.end();) {
-      auto other_it = other.regs.find(it->first);
-      if (other_it != other.regs.end() && isField(it->second) && isField(other_it->second)) {
-        if (std::optional<Value> agreed = meetFields(it->second, other_it->second)) {
-          it->second = *agreed;
-          ++it;
-        } else {
-          it = regs.erase(it);
-        }
-        continue;
-      }
-      if (other_it == other.regs.end() ||
-          (!(other_it->second == it->second) && !relatable(it->first)) ||
-          opaqueUnlike(it->second, other_it->second)) {
-        it = regs.erase(it);
-        continue;
-      }
-      considered(placeOfReg(it->first), it->second, other_it->second);
-      ++it;
+    for (auto &[reg, value] : regs) {
+      Value incoming = aged(other.regs.find(reg)->second, join);
+      if (!isField(value) || !isField(incoming))
+        considered(placeOfReg(reg), value, incoming);
     }
-    for (auto it = slots.begin(); it != slots.end();) {
-      auto other_it = other.slots.find(it->first);
-      if (other_it == other.slots.end() ||
-          (!(other_it->second == it->second) &&
-           (it->second.size != 8 || other_it->second.size != 8)) ||
-          opaqueUnlike(it->second.value, other_it->second.value)) {
-        it = slots.erase(it);
-        continue;
-      }
-      considered(placeOfSlot(it->first), it->second.value, other_it->second.value);
-      ++it;
-    }
-    std::erase_if(low_bytes, [&](const auto &entry) {
-      auto other_it = other.low_bytes.find(entry.first);
-      return other_it == other.low_bytes.end() || !same(entry.second, other_it->second);
-    });
+    for (auto &[offset, slot] : slots)
+      considered(placeOfSlot(offset), slot.value, aged(other.slots.find(offset)->second.value, join));
     relate(mine, theirs, join);
   }
 
@@ -902,13 +914,13 @@ private:
   // Forgets the condition-register bits whose comparison is `stale`, and
   // the fields left with none.
   template <class Stale> void forgetBits(State &state, Stale stale) const {
-    for (auto it = state.regs.begin(); it != state.regs.end();) {
-      bool field = isField(it->second);
-      for (uint32_t &bit : it->second.bits)
+    state.regs.keep_if([&](std::pair<int, Value> &entry) {
+      bool field = isField(entry.second);
+      for (uint32_t &bit : entry.second.bits)
         if (const Compared *c = comparison(bit); c && stale(*c))
           bit = kBitUnknown;
-      it = field && !isField(it->second) ? state.regs.erase(it) : std::next(it);
-    }
+      return !field || isField(entry.second);
+    });
   }
 
   // The field a compare leaves: a comparison of two known values,
@@ -1032,13 +1044,12 @@ private:
   }
 
   void commit(size_t index, State &state) {
-    std::erase_if(state.regs, [&](const auto &entry) { return mentions(entry.second, index); });
+    state.regs.erase_if([&](const auto &entry) { return mentions(entry.second, index); });
     forgetBits(state, [&](const Compared &c) {
       return mentions(c.a, index) || mentions(c.b, index);
     });
-    std::erase_if(state.slots,
-                  [&](const auto &entry) { return mentions(entry.second.value, index); });
-    std::erase_if(state.low_bytes, [&](const auto &entry) {
+    state.slots.erase_if([&](const auto &entry) { return mentions(entry.second.value, index); });
+    state.low_bytes.erase_if([&](const auto &entry) {
       return isInstrSymbolOf(entry.first, index) || mentions(entry.second, index);
     });
     for (auto [reg, value, low, shift, shift_signed, noted] : pending_) {
@@ -1765,13 +1776,12 @@ private:
         return State{};
       State state = *in.front();
       state.age(i);
-      for (size_t k = 1; k < in.size(); ++k) {
-        State other = *in[k];
-        other.age(i);
-        state.meet(other, i, relatable);
+      for (size_t k = 1; k < in.size(); ++k)
+        state.meet(*in[k], i, relatable);
+      if (state.mentionsJoin(i)) {
+        State self = state;
+        state.meet(self, i, relatable); // replaces what still holds old symbols
       }
-      State self = state;
-      state.meet(self, i, relatable); // replaces what still holds old symbols
       interpreter.forgetRoundComparisons(state, i);
       return state;
     };
