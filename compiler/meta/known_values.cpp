@@ -9,6 +9,7 @@
 #include "support/error.h"
 
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/MC/MCInstrAnalysis.h"
 #include "llvm/MC/MCInstrDesc.h"
@@ -17,6 +18,7 @@
 #include <array>
 #include <bit>
 #include <cstdint>
+#include <iterator>
 #include <map>
 #include <numeric>
 #include <optional>
@@ -193,8 +195,9 @@ Value canonical(Value v) {
 int64_t wrappingDifference(int64_t a, int64_t b) { return int64_t(uint64_t(a) - uint64_t(b)); }
 
 // The parts of a value besides its offset, in order: the CFA, the thread
-// pointer, symbols.
-using Terms = std::vector<uint64_t>;
+// pointer, symbols. (A value has at most two, a sum of two values four:
+// kept inline, they cost no allocation.)
+using Terms = llvm::SmallVector<uint64_t, 4>;
 constexpr uint64_t kCfaTerm = 1, kThreadPointerTerm = 2; // below every symbol
 
 Terms termsOf(const Value &v) {
@@ -207,7 +210,7 @@ Terms termsOf(const Value &v) {
   }
   if (v.addend)
     terms.push_back(v.addend);
-  llvm::sort(terms);
+  std::sort(terms.begin(), terms.end());
   return terms;
 }
 
@@ -215,7 +218,7 @@ Terms termsOf(const Value &v) {
 Terms negated(Terms terms) {
   for (uint64_t &term : terms)
     term ^= kNegated;
-  llvm::sort(terms);
+  std::sort(terms.begin(), terms.end());
   return terms;
 }
 
@@ -290,15 +293,24 @@ struct State {
       f(slot.value);
   }
 
-  // `v` with the symbols of join point `join` marked old: it flows into it.
-  static Value aged(Value v, size_t join) {
+  // Marks the symbols of join point `join` in `v` old: it flows into it.
+  // (Every value is canonical already: only one with such a symbol changes.)
+  static void age(Value &v, size_t join) {
+    bool changed = false;
     for (uint64_t *s : {&v.symbol, &v.addend})
-      if (isJoinSymbolOf(*s, join))
+      if (isJoinSymbolOf(*s, join)) {
         *s |= kOldJoinSymbol;
-    return canonical(v);
+        changed = true;
+      }
+    if (changed)
+      v = canonical(v);
+  }
+  static Value aged(Value v, size_t join) {
+    age(v, join);
+    return v;
   }
   void age(size_t join) {
-    forEachValue([&](Value &v) { v = aged(v, join); });
+    forEachValue([&](Value &v) { age(v, join); });
   }
 
   // Whether a place or a low-bytes note holds a symbol of join point `join`.
@@ -447,7 +459,8 @@ private:
     struct Key {
       Terms only_mine, only_theirs;
       int64_t distance;
-      auto operator<=>(const Key &) const = default;
+      std::weak_ordering operator<=>(const Key &) const = default;
+      bool operator==(const Key &) const = default;
     };
     std::vector<Terms> shared(mine.size());
     std::vector<bool> subtracts(mine.size(), false);
@@ -493,7 +506,7 @@ private:
         terms.push_back(subtracts[i] ? symbol | kNegated : symbol);
         offset = subtracts[i] ? int64_t(uint64_t(offset) + uint64_t(first))
                               : wrappingDifference(offset, first);
-        llvm::sort(terms);
+        std::sort(terms.begin(), terms.end());
         *mine[i].second = *valueOf(terms, offset);
       }
     };
@@ -617,7 +630,7 @@ Maybe sum(Maybe a, Maybe b) {
     else
       terms.push_back(term);
   }
-  llvm::sort(terms);
+  std::sort(terms.begin(), terms.end());
   return valueOf(terms, int64_t(uint64_t(a->offset) + uint64_t(b->offset)));
 }
 
@@ -2152,9 +2165,11 @@ void findKnownValues(const Interpreter &interpreter, Isa isa, CallSite &site,
         return found(base, nullptr);
     for (const Part &base : bases)
       for (const Part &addend : addends) {
-        Terms both = base.terms;
-        both.insert(both.end(), addend.terms.begin(), addend.terms.end());
-        llvm::sort(both);
+        if (base.terms.size() + addend.terms.size() != want.size())
+          continue;
+        Terms both;
+        std::merge(base.terms.begin(), base.terms.end(), addend.terms.begin(), addend.terms.end(),
+                   std::back_inserter(both));
         if (both == want)
           return found(base, &addend);
       }
