@@ -83,4 +83,21 @@ private:
   std::vector<value_type> items_;
 };
 
+// Looks up keys in ascending order in a FlatMap, walking it once (a merge
+// of two maps) instead of searching it for each.
+template <class Key, class T> class AscendingLookup {
+public:
+  explicit AscendingLookup(const FlatMap<Key, T> &map) : at_(map.begin()), end_(map.end()) {}
+
+  // The value at `key`, null if none; `key` must not be below the last one.
+  const T *find(const Key &key) {
+    while (at_ != end_ && at_->first < key)
+      ++at_;
+    return at_ != end_ && at_->first == key ? &at_->second : nullptr;
+  }
+
+private:
+  typename FlatMap<Key, T>::const_iterator at_, end_;
+};
+
 } // namespace xisa::meta

@@ -48,14 +48,21 @@ enum class Kind : uint8_t { Absolute, ThreadPointer, Cfa, Symbol };
 // What the bytes above a narrow value's low bytes hold.
 enum class Extension : uint8_t { Zero, Sign, Unknown };
 
+// (The one-byte members last: a state holds a hundred-odd Values and is
+// copied and compared at each instruction the dataflow visits.)
 struct Value {
-  Kind base = Kind::Absolute;
   int64_t offset = 0;
   uint64_t symbol = 0; // Kind::Symbol
   // A 16-byte vector number's upper half (a constant-pool vector); without
   // it a number in a 16-byte place stands for both halves (a splat).
   std::optional<uint64_t> high;
   uint64_t addend = 0; // the second symbol, 0 if none; never with Kind::Absolute
+  // In a ppc64 condition-register field the dataflow knows, what each of
+  // its bits (LT, GT, EQ, SO) holds (kBit* below; the Value is then
+  // otherwise 0): ppc64 moves single bits between fields (`crmove 8, 2`
+  // parks cr0.eq in cr2.lt beside the bits of another compare).
+  std::array<uint32_t, 4> bits = {};
+  Kind base = Kind::Absolute;
   // Nonzero: only the low `low` bytes are base + offset; those above hold
   // `extension` (a narrow write zero-extends, extsw/sxtw/movslq
   // sign-extend, a 64-bit add to a narrow value leaves them unknown).
@@ -65,13 +72,9 @@ struct Value {
   // `shift_signed` (then before `low`).
   uint8_t shift = 0;
   bool shift_signed = false;
-  // In a ppc64 condition-register field the dataflow knows, what each of
-  // its bits (LT, GT, EQ, SO) holds (kBit* below; the Value is then
-  // otherwise 0): ppc64 moves single bits between fields (`crmove 8, 2`
-  // parks cr0.eq in cr2.lt beside the bits of another compare).
-  std::array<uint32_t, 4> bits = {};
   auto operator<=>(const Value &) const = default;
 };
+static_assert(sizeof(Value) == 64);
 
 // A condition-register bit as a Value holds it: unknown, a constant, or
 // bit `bit` (0 LT ... 3 SO) of comparison `id` (Interpreter's list, from 1),
@@ -83,7 +86,8 @@ constexpr unsigned resultBitOf(uint32_t b) { return (b >> 1) & 3; }
 constexpr uint32_t complement(uint32_t b) { return b == kBitUnknown ? b : b ^ kBitInverted; }
 
 bool isField(const Value &v) {
-  return llvm::any_of(v.bits, [](uint32_t b) { return b != kBitUnknown; });
+  static_assert(kBitUnknown == 0);
+  return (v.bits[0] | v.bits[1] | v.bits[2] | v.bits[3]) != 0;
 }
 
 // The bits two paths into a join agree on; nullopt if none.
@@ -167,17 +171,23 @@ uint64_t placeOf(uint64_t joinSymbol) {
 
 // The symbols a value mentions, 0 for none.
 uint64_t firstSymbol(const Value &v) { return v.base == Kind::Symbol ? v.symbol : 0; }
-template <class Pred> uint64_t symbolWhere(const Value &v, Pred pred) {
-  if (pred(firstSymbol(v)))
-    return firstSymbol(v);
-  return pred(v.addend) ? v.addend : 0;
-}
 bool isSymbolOf(const Value &v, size_t instr) {
-  return symbolWhere(v, [&](uint64_t s) { return isInstrSymbolOf(s, instr); }) != 0;
+  return isInstrSymbolOf(firstSymbol(v), instr) || isInstrSymbolOf(v.addend, instr);
 }
-// The symbol of join point `join` the value mentions (an old one), or 0.
-uint64_t joinSymbolIn(const Value &v, size_t join, bool old = false) {
-  return symbolWhere(v, [&](uint64_t s) { return isJoinSymbolOf(s, join, old); });
+// The (new) symbol of join point `join` the value mentions, or 0.
+uint64_t joinSymbolIn(const Value &v, size_t join) {
+  if (isJoinSymbolOf(firstSymbol(v), join))
+    return firstSymbol(v);
+  return isJoinSymbolOf(v.addend, join) ? v.addend : 0;
+}
+// Whether `symbol` is one of join point `join`, old or not.
+bool isAnyJoinSymbolOf(uint64_t symbol, size_t join) {
+  symbol &= ~(kNegated | kOldJoinSymbol);
+  return symbol >= kJoinSymbols && symbol < kEntrySymbols &&
+         (symbol - kJoinSymbols) >> kPlaceBits == join;
+}
+bool holdsJoinSymbol(const Value &v, size_t join) {
+  return isAnyJoinSymbolOf(firstSymbol(v), join) || isAnyJoinSymbolOf(v.addend, join);
 }
 
 // One form for equal values: a lone symbol is the base, two are in order.
@@ -315,12 +325,10 @@ struct State {
 
   // Whether a place or a low-bytes note holds a symbol of join point `join`.
   bool mentionsJoin(size_t join) const {
-    auto mentions = [&](const Value &v) {
-      return joinSymbolIn(v, join) || joinSymbolIn(v, join, true);
-    };
-    return llvm::any_of(regs, [&](const auto &entry) { return mentions(entry.second); }) ||
-           llvm::any_of(slots, [&](const auto &entry) { return mentions(entry.second.value); }) ||
-           llvm::any_of(low_bytes, [&](const auto &entry) { return mentions(entry.second); });
+    auto holds = [&](const Value &v) { return holdsJoinSymbol(v, join); };
+    return llvm::any_of(regs, [&](const auto &entry) { return holds(entry.second); }) ||
+           llvm::any_of(slots, [&](const auto &entry) { return holds(entry.second.value); }) ||
+           llvm::any_of(low_bytes, [&](const auto &entry) { return holds(entry.second); });
   }
 
   // Forgets the places whose values differ from `before`'s (widening: a
@@ -345,7 +353,7 @@ struct State {
   // kept only where equal. `other` must not be this state.
   template <class Relatable> void meet(const State &other, size_t join, Relatable relatable) {
     auto same = [&](const Value &value, const Value &incoming) {
-      return value == incoming && !joinSymbolIn(value, join) && !joinSymbolIn(value, join, true);
+      return value == incoming && !holdsJoinSymbol(value, join);
     };
     auto opaqueUnlike = [&](const Value &value, const Value &incoming) {
       return (value.low || incoming.low || value.shift || incoming.shift) &&
@@ -353,11 +361,12 @@ struct State {
     };
     // First what is kept (fields keep the bits both agree on), then, with
     // the places settled, those that differ relate.
+    AscendingLookup theirRegs(other.regs);
     regs.keep_if([&](std::pair<int, Value> &entry) {
-      auto other_it = other.regs.find(entry.first);
-      if (other_it == other.regs.end())
+      const Value *found = theirRegs.find(entry.first);
+      if (!found)
         return false;
-      Value incoming = aged(other_it->second, join);
+      Value incoming = aged(*found, join);
       if (isField(entry.second) && isField(incoming)) {
         std::optional<Value> agreed = meetFields(entry.second, incoming);
         if (agreed)
@@ -367,11 +376,12 @@ struct State {
       return (incoming == entry.second || relatable(entry.first)) &&
              !opaqueUnlike(entry.second, incoming);
     });
+    AscendingLookup theirSlots(other.slots);
     slots.keep_if([&](std::pair<int64_t, Slot> &entry) {
-      auto other_it = other.slots.find(entry.first);
-      if (other_it == other.slots.end())
+      const Slot *found = theirSlots.find(entry.first);
+      if (!found)
         return false;
-      Slot incoming{aged(other_it->second.value, join), other_it->second.size};
+      Slot incoming{aged(found->value, join), found->size};
       return (incoming == entry.second || (entry.second.size == 8 && incoming.size == 8)) &&
              !opaqueUnlike(entry.second.value, incoming.value);
     });
@@ -387,13 +397,15 @@ struct State {
       mine.push_back({place, &value});
       theirs.push_back(incoming);
     };
+    AscendingLookup keptRegs(other.regs);
     for (auto &[reg, value] : regs) {
-      Value incoming = aged(other.regs.find(reg)->second, join);
+      Value incoming = aged(*keptRegs.find(reg), join);
       if (!isField(value) || !isField(incoming))
         considered(placeOfReg(reg), value, incoming);
     }
+    AscendingLookup keptSlots(other.slots);
     for (auto &[offset, slot] : slots)
-      considered(placeOfSlot(offset), slot.value, aged(other.slots.find(offset)->second.value, join));
+      considered(placeOfSlot(offset), slot.value, aged(keptSlots.find(offset)->value, join));
     relate(mine, theirs, join);
   }
 
@@ -414,31 +426,39 @@ private:
   static void relate(const std::vector<std::pair<uint64_t, Value *>> &mine,
                      const std::vector<Value> &theirs, size_t join) {
     std::vector<bool> kept(mine.size(), false);
+    // The symbol of the join each place holds (or 0), and what it stands
+    // for on the other side, seen from that place (which adds or subtracts
+    // it): worked out once per place, as each place holding a symbol is
+    // compared with all others that hold it.
+    std::vector<uint64_t> named(mine.size());
+    for (size_t k = 0; k < mine.size(); ++k)
+      named[k] = joinSymbolIn(*mine[k].second, join);
+    using Stands = std::optional<std::pair<Terms, int64_t>>;
+    std::vector<std::optional<Stands>> standing(mine.size());
+    auto stands = [&](size_t k) -> const Stands & {
+      if (standing[k])
+        return *standing[k];
+      Terms rest = termsOf(*mine[k].second);
+      rest.erase(llvm::find(rest, named[k]));
+      auto left = minus(termsOf(theirs[k]), rest);
+      int64_t distance = wrappingDifference(theirs[k].offset, mine[k].second->offset);
+      if (!left)
+        standing[k].emplace(std::nullopt);
+      else if (named[k] & kNegated)
+        standing[k].emplace(std::pair(negated(*left), wrappingDifference(0, distance)));
+      else
+        standing[k].emplace(std::pair(*left, distance));
+      return *standing[k];
+    };
     for (size_t i = 0; i < mine.size(); ++i) {
-      auto [place, value] = mine[i];
-      uint64_t named = joinSymbolIn(*value, join);
       // The symbol's own place decides what it stands for.
-      if (!named || (named & kNegated) || placeOf(named) != place)
+      if (!named[i] || (named[i] & kNegated) || placeOf(named[i]) != mine[i].first)
         continue;
-      // What the symbol stands for on the other side, seen from place k
-      // (which adds or subtracts it).
-      auto stands = [&](size_t k) -> std::optional<std::pair<Terms, int64_t>> {
-        uint64_t term = joinSymbolIn(*mine[k].second, join);
-        Terms rest = termsOf(*mine[k].second);
-        rest.erase(llvm::find(rest, term));
-        auto left = minus(termsOf(theirs[k]), rest);
-        if (!left)
-          return std::nullopt;
-        int64_t distance = wrappingDifference(theirs[k].offset, mine[k].second->offset);
-        if (term & kNegated)
-          return std::pair(negated(*left), wrappingDifference(0, distance));
-        return std::pair(*left, distance);
-      };
-      auto own = stands(i);
+      const Stands &own = stands(i);
       if (!own)
         continue;
       for (size_t k = 0; k < mine.size(); ++k)
-        if ((joinSymbolIn(*mine[k].second, join) & ~kNegated) == named && stands(k) == own)
+        if ((named[k] & ~kNegated) == named[i] && stands(k) == own)
           kept[k] = true;
     }
 
@@ -453,9 +473,6 @@ private:
     // room for the symbol (a pointer base+index stepped with its index), the
     // symbol takes in the terms every member shares (the index); a member
     // still without room gets a symbol of its own.
-    auto ofJoin = [&](uint64_t term) {
-      return isJoinSymbolOf(term, join) || isJoinSymbolOf(term, join, true);
-    };
     struct Key {
       Terms only_mine, only_theirs;
       int64_t distance;
@@ -473,7 +490,7 @@ private:
       Key key{{}, {}, wrappingDifference(mine[i].second->offset, theirs[i].offset)};
       for (uint64_t term : termsOf(*mine[i].second)) {
         auto it = llvm::find(theirs_only, term);
-        if (it != theirs_only.end() && !ofJoin(term)) {
+        if (it != theirs_only.end() && !isAnyJoinSymbolOf(term, join)) {
           shared[i].push_back(term);
           theirs_only.erase(it);
         } else {
