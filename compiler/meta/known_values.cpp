@@ -1,5 +1,6 @@
 #include "meta/known_values.h"
 #include "meta/disassembler.h"
+#include "meta/flat_map.h"
 #include "meta/jump_tables.h"
 #include "meta/liveness.h"
 
@@ -8,6 +9,7 @@
 #include "support/error.h"
 
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/MC/MCInstrAnalysis.h"
 #include "llvm/MC/MCInstrDesc.h"
@@ -16,6 +18,7 @@
 #include <array>
 #include <bit>
 #include <cstdint>
+#include <iterator>
 #include <map>
 #include <numeric>
 #include <optional>
@@ -45,14 +48,21 @@ enum class Kind : uint8_t { Absolute, ThreadPointer, Cfa, Symbol };
 // What the bytes above a narrow value's low bytes hold.
 enum class Extension : uint8_t { Zero, Sign, Unknown };
 
+// (The one-byte members last: a state holds a hundred-odd Values and is
+// copied and compared at each instruction the dataflow visits.)
 struct Value {
-  Kind base = Kind::Absolute;
   int64_t offset = 0;
   uint64_t symbol = 0; // Kind::Symbol
   // A 16-byte vector number's upper half (a constant-pool vector); without
   // it a number in a 16-byte place stands for both halves (a splat).
   std::optional<uint64_t> high;
   uint64_t addend = 0; // the second symbol, 0 if none; never with Kind::Absolute
+  // In a ppc64 condition-register field the dataflow knows, what each of
+  // its bits (LT, GT, EQ, SO) holds (kBit* below; the Value is then
+  // otherwise 0): ppc64 moves single bits between fields (`crmove 8, 2`
+  // parks cr0.eq in cr2.lt beside the bits of another compare).
+  std::array<uint32_t, 4> bits = {};
+  Kind base = Kind::Absolute;
   // Nonzero: only the low `low` bytes are base + offset; those above hold
   // `extension` (a narrow write zero-extends, extsw/sxtw/movslq
   // sign-extend, a 64-bit add to a narrow value leaves them unknown).
@@ -62,13 +72,9 @@ struct Value {
   // `shift_signed` (then before `low`).
   uint8_t shift = 0;
   bool shift_signed = false;
-  // In a ppc64 condition-register field the dataflow knows, what each of
-  // its bits (LT, GT, EQ, SO) holds (kBit* below; the Value is then
-  // otherwise 0): ppc64 moves single bits between fields (`crmove 8, 2`
-  // parks cr0.eq in cr2.lt beside the bits of another compare).
-  std::array<uint32_t, 4> bits = {};
   auto operator<=>(const Value &) const = default;
 };
+static_assert(sizeof(Value) == 64);
 
 // A condition-register bit as a Value holds it: unknown, a constant, or
 // bit `bit` (0 LT ... 3 SO) of comparison `id` (Interpreter's list, from 1),
@@ -80,7 +86,8 @@ constexpr unsigned resultBitOf(uint32_t b) { return (b >> 1) & 3; }
 constexpr uint32_t complement(uint32_t b) { return b == kBitUnknown ? b : b ^ kBitInverted; }
 
 bool isField(const Value &v) {
-  return llvm::any_of(v.bits, [](uint32_t b) { return b != kBitUnknown; });
+  static_assert(kBitUnknown == 0);
+  return (v.bits[0] | v.bits[1] | v.bits[2] | v.bits[3]) != 0;
 }
 
 // The bits two paths into a join agree on; nullopt if none.
@@ -164,17 +171,23 @@ uint64_t placeOf(uint64_t joinSymbol) {
 
 // The symbols a value mentions, 0 for none.
 uint64_t firstSymbol(const Value &v) { return v.base == Kind::Symbol ? v.symbol : 0; }
-template <class Pred> uint64_t symbolWhere(const Value &v, Pred pred) {
-  if (pred(firstSymbol(v)))
-    return firstSymbol(v);
-  return pred(v.addend) ? v.addend : 0;
-}
 bool isSymbolOf(const Value &v, size_t instr) {
-  return symbolWhere(v, [&](uint64_t s) { return isInstrSymbolOf(s, instr); }) != 0;
+  return isInstrSymbolOf(firstSymbol(v), instr) || isInstrSymbolOf(v.addend, instr);
 }
-// The symbol of join point `join` the value mentions (an old one), or 0.
-uint64_t joinSymbolIn(const Value &v, size_t join, bool old = false) {
-  return symbolWhere(v, [&](uint64_t s) { return isJoinSymbolOf(s, join, old); });
+// The (new) symbol of join point `join` the value mentions, or 0.
+uint64_t joinSymbolIn(const Value &v, size_t join) {
+  if (isJoinSymbolOf(firstSymbol(v), join))
+    return firstSymbol(v);
+  return isJoinSymbolOf(v.addend, join) ? v.addend : 0;
+}
+// Whether `symbol` is one of join point `join`, old or not.
+bool isAnyJoinSymbolOf(uint64_t symbol, size_t join) {
+  symbol &= ~(kNegated | kOldJoinSymbol);
+  return symbol >= kJoinSymbols && symbol < kEntrySymbols &&
+         (symbol - kJoinSymbols) >> kPlaceBits == join;
+}
+bool holdsJoinSymbol(const Value &v, size_t join) {
+  return isAnyJoinSymbolOf(firstSymbol(v), join) || isAnyJoinSymbolOf(v.addend, join);
 }
 
 // One form for equal values: a lone symbol is the base, two are in order.
@@ -192,8 +205,9 @@ Value canonical(Value v) {
 int64_t wrappingDifference(int64_t a, int64_t b) { return int64_t(uint64_t(a) - uint64_t(b)); }
 
 // The parts of a value besides its offset, in order: the CFA, the thread
-// pointer, symbols.
-using Terms = std::vector<uint64_t>;
+// pointer, symbols. (A value has at most two, a sum of two values four:
+// kept inline, they cost no allocation.)
+using Terms = llvm::SmallVector<uint64_t, 4>;
 constexpr uint64_t kCfaTerm = 1, kThreadPointerTerm = 2; // below every symbol
 
 Terms termsOf(const Value &v) {
@@ -206,7 +220,7 @@ Terms termsOf(const Value &v) {
   }
   if (v.addend)
     terms.push_back(v.addend);
-  llvm::sort(terms);
+  std::sort(terms.begin(), terms.end());
   return terms;
 }
 
@@ -214,7 +228,7 @@ Terms termsOf(const Value &v) {
 Terms negated(Terms terms) {
   for (uint64_t &term : terms)
     term ^= kNegated;
-  llvm::sort(terms);
+  std::sort(terms.begin(), terms.end());
   return terms;
 }
 
@@ -268,12 +282,12 @@ struct Slot {
 // every path seen so far. Anything not in the maps is unknown.
 struct State {
   bool reached = false;
-  std::map<int, Value> regs;
-  std::map<int64_t, Slot> slots; // by CFA offset
+  FlatMap<int, Value> regs;
+  FlatMap<int64_t, Slot> slots; // by CFA offset
   // What the low bytes of an instruction's symbol are, where the dataflow
   // knows: the result of an extension or a 32-bit operation (extsw 25, 29;
   // leal -0x30(%r12), %r13d) relates to its source's low bytes.
-  std::map<uint64_t, Value> low_bytes;
+  FlatMap<uint64_t, Value> low_bytes;
   bool operator==(const State &) const = default;
 
   // The place a join symbol may be named after.
@@ -289,14 +303,32 @@ struct State {
       f(slot.value);
   }
 
-  // Marks the symbols of join point `join` old: this state flows into it.
-  void age(size_t join) {
-    forEachValue([&](Value &v) {
-      for (uint64_t *s : {&v.symbol, &v.addend})
-        if (isJoinSymbolOf(*s, join))
-          *s |= kOldJoinSymbol;
+  // Marks the symbols of join point `join` in `v` old: it flows into it.
+  // (Every value is canonical already: only one with such a symbol changes.)
+  static void age(Value &v, size_t join) {
+    bool changed = false;
+    for (uint64_t *s : {&v.symbol, &v.addend})
+      if (isJoinSymbolOf(*s, join)) {
+        *s |= kOldJoinSymbol;
+        changed = true;
+      }
+    if (changed)
       v = canonical(v);
-    });
+  }
+  static Value aged(Value v, size_t join) {
+    age(v, join);
+    return v;
+  }
+  void age(size_t join) {
+    forEachValue([&](Value &v) { age(v, join); });
+  }
+
+  // Whether a place or a low-bytes note holds a symbol of join point `join`.
+  bool mentionsJoin(size_t join) const {
+    auto holds = [&](const Value &v) { return holdsJoinSymbol(v, join); };
+    return llvm::any_of(regs, [&](const auto &entry) { return holds(entry.second); }) ||
+           llvm::any_of(slots, [&](const auto &entry) { return holds(entry.second.value); }) ||
+           llvm::any_of(low_bytes, [&](const auto &entry) { return holds(entry.second); });
   }
 
   // Forgets the places whose values differ from `before`'s (widening: a
@@ -307,69 +339,73 @@ struct State {
     forgetDiffering(low_bytes, before.low_bytes);
   }
   template <class Map> static void forgetDiffering(Map &places, const Map &before) {
-    std::erase_if(places, [&](const auto &entry) {
+    places.erase_if([&](const auto &entry) {
       auto it = before.find(entry.first);
       return it == before.end() || !(it->second == entry.second);
     });
   }
 
-  // Keeps what this state and `other` (which flow into join point `join`)
-  // agree on, and how the places that differ relate (relate()). The places
-  // that relate hold a full 64-bit value: the registers `relatable` names
-  // and the 8-byte slots; others, values of which only the low bytes are
-  // known and shifted values are kept only where equal.
+  // Keeps what this state and `other` (which flow into join point `join`,
+  // this one aged; `other` is aged here) agree on, and how the places that
+  // differ relate (relate()). The places that relate hold a full 64-bit
+  // value: the registers `relatable` names and the 8-byte slots; others,
+  // values of which only the low bytes are known and shifted values are
+  // kept only where equal. `other` must not be this state.
   template <class Relatable> void meet(const State &other, size_t join, Relatable relatable) {
-    std::vector<std::pair<uint64_t, Value *>> mine; // by place
-    std::vector<Value> theirs;
     auto same = [&](const Value &value, const Value &incoming) {
-      return value == incoming && !joinSymbolIn(value, join) && !joinSymbolIn(value, join, true);
+      return value == incoming && !holdsJoinSymbol(value, join);
     };
     auto opaqueUnlike = [&](const Value &value, const Value &incoming) {
       return (value.low || incoming.low || value.shift || incoming.shift) &&
              !same(value, incoming);
     };
+    // First what is kept (fields keep the bits both agree on), then, with
+    // the places settled, those that differ relate.
+    AscendingLookup theirRegs(other.regs);
+    regs.keep_if([&](std::pair<int, Value> &entry) {
+      const Value *found = theirRegs.find(entry.first);
+      if (!found)
+        return false;
+      Value incoming = aged(*found, join);
+      if (isField(entry.second) && isField(incoming)) {
+        std::optional<Value> agreed = meetFields(entry.second, incoming);
+        if (agreed)
+          entry.second = *agreed;
+        return agreed.has_value();
+      }
+      return (incoming == entry.second || relatable(entry.first)) &&
+             !opaqueUnlike(entry.second, incoming);
+    });
+    AscendingLookup theirSlots(other.slots);
+    slots.keep_if([&](std::pair<int64_t, Slot> &entry) {
+      const Slot *found = theirSlots.find(entry.first);
+      if (!found)
+        return false;
+      Slot incoming{aged(found->value, join), found->size};
+      return (incoming == entry.second || (entry.second.size == 8 && incoming.size == 8)) &&
+             !opaqueUnlike(entry.second.value, incoming.value);
+    });
+    low_bytes.erase_if([&](const auto &entry) {
+      auto other_it = other.low_bytes.find(entry.first);
+      return other_it == other.low_bytes.end() || !same(entry.second, other_it->second);
+    });
+    std::vector<std::pair<uint64_t, Value *>> mine; // by place
+    std::vector<Value> theirs;
     auto considered = [&](uint64_t place, Value &value, const Value &incoming) {
       if (same(value, incoming))
         return;
       mine.push_back({place, &value});
       theirs.push_back(incoming);
     };
-    for (auto it = regs.begin(); it != regs.end();) {
-      auto other_it = other.regs.find(it->first);
-      if (other_it != other.regs.end() && isField(it->second) && isField(other_it->second)) {
-        if (std::optional<Value> agreed = meetFields(it->second, other_it->second)) {
-          it->second = *agreed;
-          ++it;
-        } else {
-          it = regs.erase(it);
-        }
-        continue;
-      }
-      if (other_it == other.regs.end() ||
-          (!(other_it->second == it->second) && !relatable(it->first)) ||
-          opaqueUnlike(it->second, other_it->second)) {
-        it = regs.erase(it);
-        continue;
-      }
-      considered(placeOfReg(it->first), it->second, other_it->second);
-      ++it;
+    AscendingLookup keptRegs(other.regs);
+    for (auto &[reg, value] : regs) {
+      Value incoming = aged(*keptRegs.find(reg), join);
+      if (!isField(value) || !isField(incoming))
+        considered(placeOfReg(reg), value, incoming);
     }
-    for (auto it = slots.begin(); it != slots.end();) {
-      auto other_it = other.slots.find(it->first);
-      if (other_it == other.slots.end() ||
-          (!(other_it->second == it->second) &&
-           (it->second.size != 8 || other_it->second.size != 8)) ||
-          opaqueUnlike(it->second.value, other_it->second.value)) {
-        it = slots.erase(it);
-        continue;
-      }
-      considered(placeOfSlot(it->first), it->second.value, other_it->second.value);
-      ++it;
-    }
-    std::erase_if(low_bytes, [&](const auto &entry) {
-      auto other_it = other.low_bytes.find(entry.first);
-      return other_it == other.low_bytes.end() || !same(entry.second, other_it->second);
-    });
+    AscendingLookup keptSlots(other.slots);
+    for (auto &[offset, slot] : slots)
+      considered(placeOfSlot(offset), slot.value, aged(keptSlots.find(offset)->value, join));
     relate(mine, theirs, join);
   }
 
@@ -390,31 +426,39 @@ private:
   static void relate(const std::vector<std::pair<uint64_t, Value *>> &mine,
                      const std::vector<Value> &theirs, size_t join) {
     std::vector<bool> kept(mine.size(), false);
+    // The symbol of the join each place holds (or 0), and what it stands
+    // for on the other side, seen from that place (which adds or subtracts
+    // it): worked out once per place, as each place holding a symbol is
+    // compared with all others that hold it.
+    std::vector<uint64_t> named(mine.size());
+    for (size_t k = 0; k < mine.size(); ++k)
+      named[k] = joinSymbolIn(*mine[k].second, join);
+    using Stands = std::optional<std::pair<Terms, int64_t>>;
+    std::vector<std::optional<Stands>> standing(mine.size());
+    auto stands = [&](size_t k) -> const Stands & {
+      if (standing[k])
+        return *standing[k];
+      Terms rest = termsOf(*mine[k].second);
+      rest.erase(llvm::find(rest, named[k]));
+      auto left = minus(termsOf(theirs[k]), rest);
+      int64_t distance = wrappingDifference(theirs[k].offset, mine[k].second->offset);
+      if (!left)
+        standing[k].emplace(std::nullopt);
+      else if (named[k] & kNegated)
+        standing[k].emplace(std::pair(negated(*left), wrappingDifference(0, distance)));
+      else
+        standing[k].emplace(std::pair(*left, distance));
+      return *standing[k];
+    };
     for (size_t i = 0; i < mine.size(); ++i) {
-      auto [place, value] = mine[i];
-      uint64_t named = joinSymbolIn(*value, join);
       // The symbol's own place decides what it stands for.
-      if (!named || (named & kNegated) || placeOf(named) != place)
+      if (!named[i] || (named[i] & kNegated) || placeOf(named[i]) != mine[i].first)
         continue;
-      // What the symbol stands for on the other side, seen from place k
-      // (which adds or subtracts it).
-      auto stands = [&](size_t k) -> std::optional<std::pair<Terms, int64_t>> {
-        uint64_t term = joinSymbolIn(*mine[k].second, join);
-        Terms rest = termsOf(*mine[k].second);
-        rest.erase(llvm::find(rest, term));
-        auto left = minus(termsOf(theirs[k]), rest);
-        if (!left)
-          return std::nullopt;
-        int64_t distance = wrappingDifference(theirs[k].offset, mine[k].second->offset);
-        if (term & kNegated)
-          return std::pair(negated(*left), wrappingDifference(0, distance));
-        return std::pair(*left, distance);
-      };
-      auto own = stands(i);
+      const Stands &own = stands(i);
       if (!own)
         continue;
       for (size_t k = 0; k < mine.size(); ++k)
-        if ((joinSymbolIn(*mine[k].second, join) & ~kNegated) == named && stands(k) == own)
+        if ((named[k] & ~kNegated) == named[i] && stands(k) == own)
           kept[k] = true;
     }
 
@@ -429,13 +473,11 @@ private:
     // room for the symbol (a pointer base+index stepped with its index), the
     // symbol takes in the terms every member shares (the index); a member
     // still without room gets a symbol of its own.
-    auto ofJoin = [&](uint64_t term) {
-      return isJoinSymbolOf(term, join) || isJoinSymbolOf(term, join, true);
-    };
     struct Key {
       Terms only_mine, only_theirs;
       int64_t distance;
-      auto operator<=>(const Key &) const = default;
+      std::weak_ordering operator<=>(const Key &) const = default;
+      bool operator==(const Key &) const = default;
     };
     std::vector<Terms> shared(mine.size());
     std::vector<bool> subtracts(mine.size(), false);
@@ -448,7 +490,7 @@ private:
       Key key{{}, {}, wrappingDifference(mine[i].second->offset, theirs[i].offset)};
       for (uint64_t term : termsOf(*mine[i].second)) {
         auto it = llvm::find(theirs_only, term);
-        if (it != theirs_only.end() && !ofJoin(term)) {
+        if (it != theirs_only.end() && !isAnyJoinSymbolOf(term, join)) {
           shared[i].push_back(term);
           theirs_only.erase(it);
         } else {
@@ -481,7 +523,7 @@ private:
         terms.push_back(subtracts[i] ? symbol | kNegated : symbol);
         offset = subtracts[i] ? int64_t(uint64_t(offset) + uint64_t(first))
                               : wrappingDifference(offset, first);
-        llvm::sort(terms);
+        std::sort(terms.begin(), terms.end());
         *mine[i].second = *valueOf(terms, offset);
       }
     };
@@ -605,7 +647,7 @@ Maybe sum(Maybe a, Maybe b) {
     else
       terms.push_back(term);
   }
-  llvm::sort(terms);
+  std::sort(terms.begin(), terms.end());
   return valueOf(terms, int64_t(uint64_t(a->offset) + uint64_t(b->offset)));
 }
 
@@ -902,13 +944,13 @@ private:
   // Forgets the condition-register bits whose comparison is `stale`, and
   // the fields left with none.
   template <class Stale> void forgetBits(State &state, Stale stale) const {
-    for (auto it = state.regs.begin(); it != state.regs.end();) {
-      bool field = isField(it->second);
-      for (uint32_t &bit : it->second.bits)
+    state.regs.keep_if([&](std::pair<int, Value> &entry) {
+      bool field = isField(entry.second);
+      for (uint32_t &bit : entry.second.bits)
         if (const Compared *c = comparison(bit); c && stale(*c))
           bit = kBitUnknown;
-      it = field && !isField(it->second) ? state.regs.erase(it) : std::next(it);
-    }
+      return !field || isField(entry.second);
+    });
   }
 
   // The field a compare leaves: a comparison of two known values,
@@ -1032,13 +1074,12 @@ private:
   }
 
   void commit(size_t index, State &state) {
-    std::erase_if(state.regs, [&](const auto &entry) { return mentions(entry.second, index); });
+    state.regs.erase_if([&](const auto &entry) { return mentions(entry.second, index); });
     forgetBits(state, [&](const Compared &c) {
       return mentions(c.a, index) || mentions(c.b, index);
     });
-    std::erase_if(state.slots,
-                  [&](const auto &entry) { return mentions(entry.second.value, index); });
-    std::erase_if(state.low_bytes, [&](const auto &entry) {
+    state.slots.erase_if([&](const auto &entry) { return mentions(entry.second.value, index); });
+    state.low_bytes.erase_if([&](const auto &entry) {
       return isInstrSymbolOf(entry.first, index) || mentions(entry.second, index);
     });
     for (auto [reg, value, low, shift, shift_signed, noted] : pending_) {
@@ -1765,13 +1806,12 @@ private:
         return State{};
       State state = *in.front();
       state.age(i);
-      for (size_t k = 1; k < in.size(); ++k) {
-        State other = *in[k];
-        other.age(i);
-        state.meet(other, i, relatable);
+      for (size_t k = 1; k < in.size(); ++k)
+        state.meet(*in[k], i, relatable);
+      if (state.mentionsJoin(i)) {
+        State self = state;
+        state.meet(self, i, relatable); // replaces what still holds old symbols
       }
-      State self = state;
-      state.meet(self, i, relatable); // replaces what still holds old symbols
       interpreter.forgetRoundComparisons(state, i);
       return state;
     };
@@ -2142,9 +2182,11 @@ void findKnownValues(const Interpreter &interpreter, Isa isa, CallSite &site,
         return found(base, nullptr);
     for (const Part &base : bases)
       for (const Part &addend : addends) {
-        Terms both = base.terms;
-        both.insert(both.end(), addend.terms.begin(), addend.terms.end());
-        llvm::sort(both);
+        if (base.terms.size() + addend.terms.size() != want.size())
+          continue;
+        Terms both;
+        std::merge(base.terms.begin(), base.terms.end(), addend.terms.begin(), addend.terms.end(),
+                   std::back_inserter(both));
         if (both == want)
           return found(base, &addend);
       }

@@ -8,7 +8,6 @@
 #include "llvm/ADT/SmallVector.h"
 
 #include <cstdint>
-#include <set>
 #include <span>
 #include <vector>
 
@@ -28,9 +27,10 @@ struct InstrEffects {
   std::vector<FrameBytes> loads, stores;
 };
 
+// Sorted, without duplicates (a function's instructions each hold one).
 struct Live {
-  std::set<int> regs;
-  std::set<int64_t> bytes; // frame bytes by CFA offset
+  std::vector<int> regs;
+  std::vector<int64_t> bytes; // frame bytes by CFA offset
   bool operator==(const Live &) const = default;
 };
 

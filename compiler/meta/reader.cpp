@@ -92,18 +92,21 @@ Untraced Untraced::read(const std::string &path) {
   meta.isa = isaOf(*elf, path);
   out.tracer.reset(new Tracer(std::make_unique<Tracer::Code>(std::move(*binary), path, meta.isa)));
   const Disassembler &disassembler = out.tracer->code_->disassembler;
+  // The section readers name the path in their errors; the decoding below
+  // gets it once from the catch.
+  std::optional<std::vector<uint8_t>> info = section_bytes(object, kInfoSection, path),
+                                      nonmig = section_bytes(object, kNonMigSection, path),
+                                      frameLayouts = section_bytes(object, kFramesSection, path);
+  std::vector<StackMapRecord> records = stackmap_records(object, path);
   try {
-    if (auto bytes = section_bytes(object, kInfoSection, path))
-      meta.info = decode_info(bytes->data(), bytes->size());
-    if (auto bytes = section_bytes(object, kNonMigSection, path))
-      meta.nonmig = decode_nonmig(bytes->data(), bytes->size());
-    if (auto bytes = section_bytes(object, kFramesSection, path))
-      meta.frames = decode_frames(bytes->data(), bytes->size());
-
-    std::optional<std::vector<uint8_t>> stackmaps = section_bytes(object, ".llvm_stackmaps", path);
-    if (!stackmaps)
+    if (info)
+      meta.info = decode_info(info->data(), info->size());
+    if (nonmig)
+      meta.nonmig = decode_nonmig(nonmig->data(), nonmig->size());
+    if (frameLayouts)
+      meta.frames = decode_frames(frameLayouts->data(), frameLayouts->size());
+    if (records.empty())
       return out; // nothing built with the pass: no call sites
-    std::vector<StackMapRecord> records = parse_stackmaps(*stackmaps);
 
     std::map<uint64_t, Function> symbols = functionSymbols(*elf);
     std::map<uint64_t, uint32_t> functionIndex;

@@ -14,7 +14,9 @@
 
 #include <fstream>
 #include <map>
+#include <optional>
 #include <set>
+#include <sstream>
 
 using namespace xisa;
 using namespace xisa::test;
@@ -86,6 +88,29 @@ protected:
                            "--add-section=.xisa.info=" + section.string(), in.string(),
                            out.string()});
     ASSERT_EQ(added.status, 0) << added.output;
+  }
+
+  // `plain` with `sections` moved out of the segments and zstd-compressed,
+  // as xisa-cc leaves them, in `compressed`.
+  static void compressSections(const std::string &plain, const std::vector<std::string> &sections,
+                               const std::string &compressed) {
+    const std::string moved = (dir->path() / "moved").string();
+    // objcopy compresses only sections outside the segments: move them out first.
+    std::vector<std::string> move = {XISA_TEST_LLVM_BIN "/llvm-objcopy"};
+    std::vector<std::string> compress = move;
+    for (const std::string &section : sections) {
+      std::string file = (dir->path() / (section.substr(1) + ".bin")).string();
+      RunResult dumped = run({XISA_TEST_LLVM_BIN "/llvm-objcopy", "--dump-section",
+                              section + "=" + file, plain, (dir->path() / "scratch").string()});
+      ASSERT_EQ(dumped.status, 0) << dumped.output;
+      move.insert(move.end(), {"--remove-section", section, "--add-section", section + "=" + file});
+      compress.push_back("--compress-sections=" + section + "=zstd");
+    }
+    move.insert(move.end(), {plain, moved});
+    compress.insert(compress.end(), {moved, compressed});
+    RunResult moving = run(move), compressing = run(compress);
+    ASSERT_EQ(moving.status, 0) << moving.output;
+    ASSERT_EQ(compressing.status, 0) << compressing.output;
   }
 
   static TempDir *dir;
@@ -323,25 +348,8 @@ TEST_F(MetaTest, CliCheckAndDump) {
 // finds the same in them as in plain sections.
 TEST_F(MetaTest, CompressedMetadataSectionsReadTheSame) {
   const std::string plain = prog(Isa::AArch64).string();
-  const std::string moved = (dir->path() / "moved").string();
   const std::string compressed = (dir->path() / "compressed").string();
-  std::vector<std::string> sections = {".llvm_stackmaps", ".xisa.frames", ".xisa.nonmig"};
-  // objcopy compresses only sections outside the segments: move them out first.
-  std::vector<std::string> move = {XISA_TEST_LLVM_BIN "/llvm-objcopy"};
-  std::vector<std::string> compress = move;
-  for (const std::string &section : sections) {
-    std::string file = (dir->path() / (section.substr(1) + ".bin")).string();
-    RunResult dumped = run({XISA_TEST_LLVM_BIN "/llvm-objcopy", "--dump-section",
-                            section + "=" + file, plain, (dir->path() / "scratch").string()});
-    ASSERT_EQ(dumped.status, 0) << dumped.output;
-    move.insert(move.end(), {"--remove-section", section, "--add-section", section + "=" + file});
-    compress.push_back("--compress-sections=" + section + "=zstd");
-  }
-  move.insert(move.end(), {plain, moved});
-  compress.insert(compress.end(), {moved, compressed});
-  RunResult moving = run(move), compressing = run(compress);
-  ASSERT_EQ(moving.status, 0) << moving.output;
-  ASSERT_EQ(compressing.status, 0) << compressing.output;
+  compressSections(plain, {".llvm_stackmaps", ".xisa.frames", ".xisa.nonmig"}, compressed);
   RunResult flags = run({XISA_TEST_LLVM_BIN "/llvm-readelf", "-SW", compressed});
   ASSERT_NE(flags.output.find(".llvm_stackmaps   PROGBITS        0000000000000000"),
             std::string::npos)
@@ -367,6 +375,35 @@ TEST_F(MetaTest, CompressedMetadataSectionsReadTheSame) {
   EXPECT_EQ(got.frames[0].layout, expected.frames[0].layout);
   ASSERT_EQ(got.nonmig.size(), 1u);
   EXPECT_EQ(got.nonmig[0].function, "vla");
+}
+
+// A section that cannot be read gives one error naming the file once.
+TEST_F(MetaTest, UnreadableStackMapsNameTheFileOnce) {
+  const std::string broken = (dir->path() / "unreadable").string();
+  compressSections(prog(Isa::X86_64).string(), {".llvm_stackmaps"}, broken);
+  // Spoil the compressed bytes after the 24-byte compression header.
+  RunResult headers = run({XISA_TEST_LLVM_BIN "/llvm-readelf", "-SW", broken});
+  std::istringstream lines(headers.output);
+  std::optional<uint64_t> offset;
+  for (std::string line; std::getline(lines, line);) {
+    std::istringstream words(line.substr(line.find(']') + 1));
+    std::string name, type, address, at;
+    if (words >> name >> type >> address >> at && name == ".llvm_stackmaps")
+      offset = std::stoull(at, nullptr, 16);
+  }
+  ASSERT_TRUE(offset) << headers.output;
+  std::fstream file(broken, std::ios::binary | std::ios::in | std::ios::out);
+  file.seekp(std::streamoff(*offset + 24));
+  file.write("\xff\xff\xff\xff\xff\xff\xff\xff", 8);
+  file.close();
+  try {
+    meta::read(broken);
+    ADD_FAILURE() << "an unreadable .llvm_stackmaps accepted";
+  } catch (const Error &e) {
+    std::string message = e.what();
+    EXPECT_EQ(message.find(broken + ": cannot decompress .llvm_stackmaps"), 0u) << message;
+    EXPECT_EQ(message.find(broken, broken.size()), std::string::npos) << message;
+  }
 }
 
 TEST(MetaInput, RejectsFilesThatAreNotExecutables) {
