@@ -20,7 +20,10 @@
 
 namespace xisa::pass {
 
-inline constexpr unsigned kPollUnroll = 4;
+// 8 rather than 4: Ir against plain fannkuch +4.0% -> +1.4%, threads
+// +5.1% -> +3.2%, heap +8.6% -> +7.7% (bench/toolchain/NOTES.md, session
+// 11), for a few hundred bytes of code.
+inline constexpr unsigned kPollUnroll = 8;
 inline constexpr uint64_t kPollUnrollBody = 32;
 
 // Unrolls `loop` kPollUnroll times if it is innermost, small and makes no calls;
