@@ -60,32 +60,42 @@ add_test(NAME corpus.hops.matmul.init_loop
           ${CMAKE_CURRENT_SOURCE_DIR}/programs/matmul.c 1,1,1 x86_64 aarch64 ppc64le x86_64)
 set_tests_properties(corpus.hops.matmul.init_loop PROPERTIES LABELS migration TIMEOUT 300)
 
-# Hops one after another at polls where vectors are live, in the loops
-# matmul vectorizes: between strips of 1,024 vector iterations, which end
-# inside a row only with more than 4,096 columns, so matmul runs with n = 2
-# and m = 28676. Each ISA runs a strip with the vectors it was given before
-# the next hop; a route and its reverse take all six directions there.
-# - multiply_loop: the multiply loop polls 7 times a row (points 28-34,
-#   36-42, 45-51, 53-59 of 89; 35% is point 31) with aik (f64) and its
-#   splat (v128, a <2 x double>) live: on x86_64 and aarch64 in a 16-byte
-#   stack slot, on ppc64le in v30. Fails if a vector's upper half is lost.
-# - init_b_loop: B's set-up loop polls 10 times a row (points 5-14, 16-25;
-#   8% is point 7) with i*5 splatted and the column vector <j, j+1> live
-#   (two v128). Fails if a vector's halves are exchanged: the
-#   alternating checksum sees B's neighbours trade places.
-set(matmul_vector_loop_multiply_loop 35 "f64=.* v128=")
-set(matmul_vector_loop_init_b_loop 8 "v128=.* v128=")
-set(matmul_vector_route x86_64 aarch64 ppc64le x86_64)
-set(matmul_vector_route_reverse x86_64 ppc64le aarch64 x86_64)
-foreach(loop multiply_loop init_b_loop)
-  list(GET matmul_vector_loop_${loop} 0 percent)
-  list(GET matmul_vector_loop_${loop} 1 live)
+# Hops one after another at polls where 16-byte vectors are live, in loops
+# the middle end vectorized and strip-mined (the poll between strips of
+# 1,024 vector iterations), round the three ISAs both ways (all six
+# directions); each ISA runs at least a strip with the vectors it was given
+# before the next hop. --site-live names the site by the types of its live
+# values (`xisa meta dump`; `^[^v]*v128=[^v]*$`: exactly one vector), so a
+# hop at a neighbouring poll fails. bench/runtime/vector_sites.md lists the
+# corpus's vector sites and which hop tests reach them.
+# - matmul.multiply_loop: strips end inside a row only with more than 4,096
+#   columns, so matmul runs with n = 2 and m = 28676. The multiply loop
+#   polls 7 times a row (points 28-34, 36-42, 45-51, 53-59 of 89; 35% is
+#   point 31) with aik (f64) and its splat (v128, a <2 x double>) live: on
+#   x86_64 and aarch64 in a 16-byte stack slot, on ppc64le in v30. Fails if
+#   a vector's upper half is lost (a splat has equal halves).
+# - matmul.init_b_loop: B's set-up loop polls 10 times a row (points 5-14,
+#   16-25; 8% is point 7) with i*5 splatted and the column vector <j, j+1>
+#   live. Fails if a vector's halves are exchanged: the alternating checksum
+#   sees B's neighbours trade places.
+# - bigarrays.fill_loop (points 278-415 of 1195, 25% is 298: <i, i+1> and
+#   its product live) and bigarrays.recurrence_loop (points 416-547, 40% is
+#   478: one vector, and aarch64 and ppc64le keep 16-byte constants).
+# - heap.final_loop: the last 35 of 1193581 points, two vector sums live.
+set(vector_route x86_64 aarch64 ppc64le x86_64)
+set(vector_route_reverse x86_64 ppc64le aarch64 x86_64)
+function(add_vector_site_hops name program args percent live)
   foreach(route "" _reverse)
-    set(test corpus.hops.matmul.${loop}${route})
+    set(test corpus.hops.${name}${route})
     add_test(NAME ${test}
       COMMAND ${migrate_test} $<TARGET_FILE:xisa> ${xisa_dir} program --site-live ${live}
-              ${xisa_dir}/matmul "2 28676" ${percent},${percent},${percent}
-              ${matmul_vector_route${route}})
+              ${xisa_dir}/${program} "${args}" ${percent},${percent},${percent}
+              ${vector_route${route}})
     set_tests_properties(${test} PROPERTIES LABELS migration TIMEOUT 300)
   endforeach()
-endforeach()
+endfunction()
+add_vector_site_hops(matmul.multiply_loop matmul "2 28676" 35 "f64=.* v128=")
+add_vector_site_hops(matmul.init_b_loop matmul "2 28676" 8 "v128=.* v128=")
+add_vector_site_hops(bigarrays.fill_loop bigarrays "" 25 "v128=.* v128=")
+add_vector_site_hops(bigarrays.recurrence_loop bigarrays "" 40 "^[^v]*v128=[^v]*$")
+add_vector_site_hops(heap.final_loop heap "" 100 "v128=.* v128=")
