@@ -49,7 +49,7 @@ foreach(source ${corpus_sources})
 endforeach()
 
 # Hops one after another inside matmul's init loop (points 2-61 of its
-# 3781 with n = 60; 1% is point 37): on x86_64 and ppc64le the record of the
+# 3841 with n = 60; 1% is point 38): on x86_64 and ppc64le the record of the
 # loop's poll sits up to 97 bytes after the call (constants reloaded before
 # it), which the runtime once took for no call site, so it refused to park
 # there and the next hop came due, and was dropped, while the first waited.
@@ -59,3 +59,33 @@ add_test(NAME corpus.hops.matmul.init_loop
   COMMAND ${migrate_test} $<TARGET_FILE:xisa> ${xisa_dir} scheduled --one-site
           ${CMAKE_CURRENT_SOURCE_DIR}/programs/matmul.c 1,1,1 x86_64 aarch64 ppc64le x86_64)
 set_tests_properties(corpus.hops.matmul.init_loop PROPERTIES LABELS migration TIMEOUT 300)
+
+# Hops one after another at polls where vectors are live, in the loops
+# matmul vectorizes: between strips of 1,024 vector iterations, which end
+# inside a row only with more than 4,096 columns, so matmul runs with n = 2
+# and m = 28676. Each ISA runs a strip with the vectors it was given before
+# the next hop; a route and its reverse take all six directions there.
+# - multiply_loop: the multiply loop polls 7 times a row (points 28-34,
+#   36-42, 45-51, 53-59 of 89; 35% is point 31) with aik (f64) and its
+#   splat (v128, a <2 x double>) live: on x86_64 and aarch64 in a 16-byte
+#   stack slot, on ppc64le in v30. Fails if a vector's upper half is lost.
+# - init_b_loop: B's set-up loop polls 10 times a row (points 5-14, 16-25;
+#   8% is point 7) with i*5 splatted and the column vector <j, j+1> live
+#   (two v128). Fails if a vector's halves are exchanged: the
+#   alternating checksum sees B's neighbours trade places.
+set(matmul_vector_loop_multiply_loop 35 "f64=.* v128=")
+set(matmul_vector_loop_init_b_loop 8 "v128=.* v128=")
+set(matmul_vector_route x86_64 aarch64 ppc64le x86_64)
+set(matmul_vector_route_reverse x86_64 ppc64le aarch64 x86_64)
+foreach(loop multiply_loop init_b_loop)
+  list(GET matmul_vector_loop_${loop} 0 percent)
+  list(GET matmul_vector_loop_${loop} 1 live)
+  foreach(route "" _reverse)
+    set(test corpus.hops.matmul.${loop}${route})
+    add_test(NAME ${test}
+      COMMAND ${migrate_test} $<TARGET_FILE:xisa> ${xisa_dir} program --site-live ${live}
+              ${xisa_dir}/matmul "2 28676" ${percent},${percent},${percent}
+              ${matmul_vector_route${route}})
+    set_tests_properties(${test} PROPERTIES LABELS migration TIMEOUT 300)
+  endforeach()
+endforeach()

@@ -13,7 +13,7 @@
 #                        migration of PROG from ISA to TO is refused with
 #                        an error containing MESSAGE; PROG goes on on ISA
 #   corrupt ISA          damaged checkpoint images are refused, nothing starts
-#   scheduled [--one-site] SOURCE PERCENTS ISA0 ISA1 ...
+#   scheduled [SITE] SOURCE PERCENTS ISA0 ISA1 ...
 #                        a corpus program (BIN_DIR/<name of SOURCE>.<isa>,
 #                        with the args and stdin its source's tags give)
 #                        started on ISA0 hops to ISA1, ISA2, ... when its
@@ -21,9 +21,13 @@
 #                        the migration points a whole run passes (xisa run
 #                        --count-points, then --hop); each hop must happen
 #                        at the point it was given (the runtime reports
-#                        where it parked), with --one-site all at one call
-#                        site (the poll of the one loop the hops are inside)
-#   program PROG ARGS PERCENTS ISA0 ISA1 ...
+#                        where it parked). SITE: --one-site, all at one
+#                        call site (the poll of the one loop the hops are
+#                        inside); --site-live REGEX, all at one call site
+#                        whose live values (as `xisa meta dump PROG.ISA0`
+#                        lists them, e.g. `i64=r3:8 v128=[r6-224]:16`)
+#                        match the extended regex REGEX
+#   program [SITE] PROG ARGS PERCENTS ISA0 ISA1 ...
 #                        like scheduled, for any program (PROG.<isa> exist)
 #                        run with ARGS (one word list), stdin /dev/null
 #   points SOURCE ISA... the corpus program counted on each ISA: the counts
@@ -102,9 +106,14 @@ count_points() {
   [ -n "$total" ] || die "xisa run --count-points on $1 reported no count: $(cat "$tmp/err")"
 }
 
+# The live values of call site ID in the record list of `xisa meta dump EXE`.
+site_live_values() {
+  "$xisa" meta dump "$1" | sed -n "s/^  site $2 return .* live \([^|]*\) | .*/\1/p"
+}
+
 # check_hop_points ERR N ONE_SITE: N hop lines of ERR each say the main
 # thread parked at the point the hop was given; with ONE_SITE nonempty, all
-# at one call site.
+# at one call site, whose live values match $site_live if that is set.
 check_hop_points() {
   local sites="" n=0
   while read -r hop given parked site; do
@@ -118,6 +127,14 @@ check_hop_points() {
     [ "$(echo $sites | tr ' ' '\n' | sort -u)" != 0x0 ] || die "the hops parked at no known call site"
     [ "$(echo $sites | tr ' ' '\n' | sort -u | wc -l)" = 1 ] || die "the hops happened at different call sites:$sites"
   fi
+  if [ -n "$site_live" ]; then
+    local site="${sites##* }" live
+    live="$(site_live_values "$prog.$first_isa" "$site")"
+    [ -n "$live" ] || die "call site $site has no record in $prog.$first_isa"
+    echo "$live" | grep -Eq -- "$site_live" ||
+      die "the hops parked at call site $site, whose live values ($live) do not match '$site_live'"
+    echo "call site $site keeps $live"
+  fi
 }
 
 # scheduled_hops PERCENTS ISA0 ISA1 ...: $prog with $args and $stdin,
@@ -126,6 +143,7 @@ check_hop_points() {
 # status must be the unmigrated run's.
 scheduled_hops() {
   local percents="$1" first="$2"
+  first_isa="$first"
   shift 2
   reference "$first" "$prog.$first" "${args[@]}" < "$stdin"
   count_points "$first"
@@ -160,6 +178,20 @@ scheduled_hops() {
   [ "$done_hops" = ${#hops[@]} ] || die "$done_hops of ${#hops[@]} hops happened (stderr: $(cat "$tmp/err"))"
   check_hop_points "$tmp/err" ${#hops[@]} "$one_site"
   compare "$tmp/out" "$rc"
+}
+
+# site_option ARGS...: the SITE option of scheduled and program, if ARGS
+# start with one: sets one_site and site_live, and site_words to the number
+# of words it took.
+site_option() {
+  one_site="" site_live="" site_words=0
+  case "${1:-}" in
+  --one-site) one_site=1 site_words=1 ;;
+  --site-live)
+    [ $# -ge 2 ] || die "--site-live needs a regex"
+    one_site=1 site_live="$2" site_words=2
+    ;;
+  esac
 }
 
 case "$scenario" in
@@ -269,14 +301,16 @@ points)
   [ "$(echo $counts | tr ' ' '\n' | sort -u | wc -l)" = 1 ] || die "the ISAs count differently:$counts"
   ;;
 scheduled)
-  one_site=""
-  [ "$1" != --one-site ] || { one_site=1; shift; }
+  site_option "$@"
+  shift "$site_words"
   corpus_program "$1"
   shift
   scheduled_hops "$@"
   ;;
 program)
-  prog="$1" stdin=/dev/null one_site=""
+  site_option "$@"
+  shift "$site_words"
+  prog="$1" stdin=/dev/null
   read -r -a args <<<"$2"
   shift 2
   scheduled_hops "$@"
