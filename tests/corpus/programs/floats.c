@@ -1,5 +1,7 @@
-// Float and double arithmetic printed at a precision every ISA agrees on
-// (fused multiply-add may change the last bits, never the printed digits).
+// Float and double arithmetic printed at a precision every ISA agrees on,
+// and exactly (%a) where only the program's own arithmetic is involved:
+// xisa-cc fuses no multiply-add on any ISA, as x86-64 cannot, so the last
+// bits agree too (libm's are musl's per ISA and may not).
 #include <math.h>
 #include <stdio.h>
 
@@ -47,6 +49,10 @@ int main(void) {
   float f = 16777216.0f;
   f += 1.0f; // not representable: stays 2^24
   printf("float round   %.1f %d\n", f, f == 16777216.0f);
+  // x*x - y is 0x1p-60 when fused, 0 when rounded after the multiply.
+  volatile double x = 1 + 0x1p-30, y = 1 + 0x1p-29;
+  double xv = x, yv = y;
+  printf("no fusion     %a %a\n", xv * xv - yv, pi * pi - 9.8696044010893580);
   double inf = 1e308 * 10, nz = -0.0;
   printf("specials      %f %f %d %d\n", inf, nz, isinf(inf), signbit(nz) != 0);
   if (fabs(pi - 3.14159265) > 1e-5 || newton_sqrt(2) * newton_sqrt(2) - 2 > 1e-12)
