@@ -1,6 +1,7 @@
 #include "link/linker.h"
 
 #include "link/call_site_table.h"
+#include "link/header_room.h"
 #include "link/info_section.h"
 #include "link/layout.h"
 #include "link/layout_check.h"
@@ -159,7 +160,10 @@ void link_executables(const Toolchain &tc, const LinkRequest &request) {
   if (wrap)
     measure(true);
 
-  // Second link: every input section at its common address.
+  // Second link: every input section at its common address, behind
+  // headers as large as the first link's.
+  for (Isa isa : request.targets)
+    check_header_room(outputs[isa]);
   reserve_call_site_table(maps, outputs);
   Layout layout = compute_layout(maps);
   for (Isa isa : request.targets) {

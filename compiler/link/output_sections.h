@@ -14,8 +14,11 @@ namespace xisa::link {
 inline constexpr uint64_t kPageSize = 0x10000;
 // Where the first segment (ELF headers, read-only data) starts.
 inline constexpr uint64_t kImageBase = 0x10000000;
-// Room for the ELF and program headers in front of the first section.
-inline constexpr uint64_t kHeaderRoom = 0x1000;
+// Room for the ELF and program headers in front of the first section: a
+// 64-byte ELF header and 56 bytes per program header leave room for 17 (lld
+// writes 6-8); the link checks each ISA's first link against it
+// (header_room.h).
+inline constexpr uint64_t kHeaderRoom = 0x400;
 
 // Unloaded: sections in no segment (the linker script's INFO type), for
 // metadata only the host tools read, from the executable file.

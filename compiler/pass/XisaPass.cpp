@@ -4,6 +4,7 @@
 #include "ConstantSections.h"
 #include "MigrationPoints.h"
 #include "NonMigratable.h"
+#include "QuickReturn.h"
 #include "RuntimeAbi.h"
 #include "ShadowFrame.h"
 #include "TripBounds.h"
@@ -47,6 +48,8 @@ PreservedAnalyses XisaPass::run(Module &module, ModuleAnalysisManager &) {
     Instruction *body =
         frame.body ? frame.body : &*function.getEntryBlock().getFirstInsertionPt();
     unsigned points = placeMigrationPoints(function, dominators, loops, body, bounds, entryPolling);
+    if (!frame.body)
+      addQuickReturn(function);
     unsigned records = recordCallSites(function);
     if (printStats)
       errs() << "xisa: " << function.getName() << ": points " << points << ", records "

@@ -274,9 +274,10 @@ TEST_F(PassTest, LoopsThatCallAFunctionPollingOnEntryOnEveryIterationGetNoPoints
                    " return s; }",
                    Isa::X86_64, kKeepLoops);
   ASSERT_TRUE(module);
-  // Tail recursion made loops of them; the entry point is all they have.
-  EXPECT_EQ(pollsByLoop(*module->getFunction("fib")), (std::array<unsigned, 3>{0, 0, 1}));
-  EXPECT_EQ(pollsByLoop(*module->getFunction("hanoi")), (std::array<unsigned, 3>{0, 0, 1}));
+  // Tail recursion made loops of them; the entry point is all they have
+  // (and the quick return's check of the flag, QuickReturn.h).
+  EXPECT_EQ(pollsByLoop(*module->getFunction("fib")), (std::array<unsigned, 3>{0, 0, 2}));
+  EXPECT_EQ(pollsByLoop(*module->getFunction("hanoi")), (std::array<unsigned, 3>{0, 0, 2}));
   // g is defined elsewhere and may have no point: the loop keeps its own
   // (between strips).
   std::array<unsigned, 3> each = pollsByLoop(*module->getFunction("each"));
@@ -330,6 +331,61 @@ int main(void) {
 // the outer loop's point goes on, so the point is placed before that loop
 // is unrolled (the other order lost the edge: xisa-opt crashed on
 // hashtable). Each even i, whose list is empty here, passes one point.
+// fib returns at once for n < 2: that test is made before the entry point,
+// where the return needs no frame; the quick side checks the flag and, when
+// it is set, goes through the entry point. So every call still reaches a
+// point while the flag is set, and the records stay as they were.
+TEST_F(PassTest, QuickReturnBeforeTheEntryPointStillPollsOnEveryCall) {
+  auto module = ir("unsigned long fib(unsigned n) { return n < 2 ? n : fib(n - 1) + fib(n - 2); }\n"
+                   "extern long g(long);\n"
+                   "long f(long *p) { if (!*p) return 0; return g(*p); }\n"
+                   "long h(long n, _Bool up) { if (n <= 0) return 7;"
+                   " long r = h(n - 1, !up); return up ? r + 1 : r * 2; }",
+                   Isa::X86_64, kKeepLoops);
+  ASSERT_TRUE(module);
+  const Function &fib = *module->getFunction("fib");
+  const auto *test = dyn_cast<BranchInst>(fib.getEntryBlock().getTerminator());
+  ASSERT_TRUE(test && test->isConditional());
+  const BasicBlock *quick = test->getSuccessor(0);
+  EXPECT_EQ(countPolls(fib.getEntryBlock()), 0u) << "the test comes before any poll";
+  ASSERT_EQ(countPolls(*quick), 1u);
+  const auto *check = cast<BranchInst>(quick->getTerminator());
+  EXPECT_TRUE(isa<ReturnInst>(check->getSuccessor(1)->getTerminator()))
+      << "an unset flag returns at once";
+  EXPECT_EQ(check->getSuccessor(0), test->getSuccessor(1)) << "a set flag takes the entry point";
+  EXPECT_EQ(stackmaps(fib).size(), 2u) << "the entry point's record and the call's";
+  // A test that reads memory stays after the point (a move may change what
+  // it reads).
+  EXPECT_EQ(countPolls(module->getFunction("f")->getEntryBlock()), 1u);
+  // Nor one whose slow side would need a copy of an i1 argument (ppc64
+  // keeps it in a condition-register bit across calls).
+  EXPECT_EQ(countPolls(module->getFunction("h")->getEntryBlock()), 1u);
+
+  std::string output;
+  runWithStub("quick", R"(
+#include <stdio.h>
+extern volatile int __xisa_poll;
+extern volatile long __xisa_stub_points;
+__attribute__((noinline)) long tree(long x) { return x <= 0 ? 1 : tree(x - 1) + 3 * tree(x - 2); }
+int main(void) {
+  long calls[12] = {1, 3}; /* tree(1) calls tree(0) and tree(-1) */
+  for (int n = 2; n < 12; n++)
+    calls[n] = 1 + calls[n - 1] + calls[n - 2];
+  __xisa_poll = 1;
+  for (int n = 0; n < 12; n += 5) {
+    long before = __xisa_stub_points;
+    long value = tree(n);
+    printf("%d %ld %ld\n", n, value, __xisa_stub_points - before - calls[n]);
+  }
+  return 0;
+}
+)", output);
+  if (HasFatalFailure())
+    return;
+  // n, tree(n), the points beyond one per call: none.
+  EXPECT_EQ(output, "0 1 0\n5 97 0\n10 6160 0\n");
+}
+
 TEST_F(PassTest, PointOnTheExitOfAnInnerPollingLoop) {
   std::string output;
   runWithStub("walk", R"(

@@ -161,7 +161,8 @@ def check_frozen_window_shortcuts(world):
     sides skipped the RPC notifications runc does nothing on (0023 with the
     agents' CRIU_RPC_NOTIFY_SKIP; runs_on checks that runc still learned the
     restored task's pid); the restore started no cgroup daemon, as CRIU
-    leaves the cgroups to runc (0024)."""
+    leaves the cgroups to runc (0024) and freed its network unlock's
+    nftables context only after the tasks resumed (0025)."""
     dump = open(os.path.join(world.log_dir, f"{NAME}-source", "dump.log")).read()
     expect("No tracked connections: conntrack tables not dumped" in dump,
            "the dump walked the conntrack table of a namespace that tracks nothing "
@@ -200,6 +201,10 @@ def check_frozen_window_shortcuts(world):
     expect("Old root unmounted in one step" in restore[gate:],
            "the restore's pivot into the container's root unmounted twice "
            "(CRIU patch 0017; run scripts/setup-criu.sh)")
+    expect(-1 < restore.find("Tasks resumed")
+           < restore.find("nftables context of the network unlock freed"),
+           "the restore freed its network unlock's nftables context before it resumed the "
+           "tasks, waiting for an RCU grace period (CRIU patch 0025; run scripts/setup-criu.sh)")
     expect(-1 < restore.find("Tasks resumed") < restore.find("Switching to new ns to clean ghosts"),
            "the restore cleaned up its roots yard before it resumed the tasks "
            "(CRIU patch 0020; run scripts/setup-criu.sh)")
