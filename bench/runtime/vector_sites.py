@@ -200,7 +200,8 @@ def report_program(xisa, build, name, out):
             hops.append((point, route, isas[i], isas[i + 1]))
     site_of_return = {address: site for site, address in returns.items()}
     stacks = stacks_at(exe, args, stdin, sorted({h[0] for h in hops}), site_of_return)
-    out.append(f"\n### {name} (`{' '.join(args)}`, {total} points)\n")
+    run = f"`{' '.join(args)}`" if args else "no arguments"
+    out.append(f"\n### {name} ({run}, {total} points)\n")
     out.append("| site | kind | passed | vectors | cross-ISA route hops with it on the stack |")
     out.append("| --- | --- | --- | --- | --- |")
     for site, (_, callee) in zip(ids, calls):
@@ -224,7 +225,12 @@ def main():
     parser.add_argument("programs", nargs="*")
     opts = parser.parse_args()
     xisa = str(opts.build / "bin/xisa")
+    if not os.access(xisa, os.X_OK):
+        sys.exit(f"{xisa} does not exist: build xisa first (scripts/build.sh)")
     names = opts.programs or sorted(p.stem for p in (CORPUS / "programs").glob("*.c"))
+    for name in names:
+        if not (opts.build / "tests/corpus/xisa" / f"{name}.x86_64").exists():
+            sys.exit(f"no corpus program {name} built in {opts.build}/tests/corpus/xisa")
     commit = subprocess.run(["git", "-C", REPO, "rev-parse", "--short", "HEAD"],
                             capture_output=True, text=True).stdout.strip()
     out = ["# Corpus call sites with 16-byte vectors, and the hop tests that reach them", "",

@@ -48,12 +48,14 @@ foreach(source ${corpus_sources})
   endforeach()
 endforeach()
 
-# Hops one after another inside matmul's init loop (points 2-61 of its
-# 3841 with n = 60; 1% is point 38): on x86_64 and ppc64le the record of the
-# loop's poll sits up to 97 bytes after the call (constants reloaded before
-# it), which the runtime once took for no call site, so it refused to park
-# there and the next hop came due, and was dropped, while the first waited.
-# Into aarch64 here the loop reloads splats of `fmov v.2d, #imm` it spilled.
+# Hops one after another inside matmul's set-up loop of A (points 2-61 of
+# its 3841 with n = 60; 1% is point 38): on x86_64 the record of the loop's
+# poll sits 73 bytes after the call (constants reloaded before it; 97 when
+# A and B shared the loop), which the runtime once took for no call site, so
+# it refused to park there and the next hop came due, and was dropped, while
+# the first waited. Into aarch64 and ppc64le the loop reloads 16-byte
+# constants it keeps across the call (splats of `fmov v.2d, #imm` and
+# <0, 1>): dropping or exchanging their upper halves makes this test fail.
 # The loop polls once a row: the three hops must park at its one call site.
 add_test(NAME corpus.hops.matmul.init_loop
   COMMAND ${migrate_test} $<TARGET_FILE:xisa> ${xisa_dir} scheduled --one-site
