@@ -1,7 +1,6 @@
 // `xisa run`, `xisa migrate`, `xisa checkpoint`, `xisa restore`.
 #include "cli/commands.h"
 #include "images/image_set.h"
-#include "meta/stackmaps.h"
 #include "process/checkpoint_images.h"
 #include "process/control.h"
 #include "process/supervisor.h"
@@ -14,6 +13,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <map>
 #include <optional>
 #include <vector>
 #include <nlohmann/json.hpp>
@@ -24,20 +24,34 @@ namespace {
 
 using process::Executables;
 
+// The executables' metadata as the transformer reads it, once per
+// executable for the life of this xisa process (a supervisor may move its
+// program many times, and a function traced for one move stays traced).
+const transform::Program &program(const std::filesystem::path &exe) {
+  static std::map<std::filesystem::path, transform::Program> loaded;
+  auto it = loaded.find(exe);
+  if (it == loaded.end())
+    it = loaded.emplace(exe, transform::load_program(exe.string())).first;
+  return it->second;
+}
+
 // Cross-ISA: the stream becomes CRIU images, the transformer rewrites them
 // for the destination build, and they become a stream again.
 process::WireStream transform_stream(const process::WireStream &stream, Isa to, const Executables &exes) {
   const std::filesystem::path &src = exes.for_isa(stream.isa());
   const std::filesystem::path &dst = exes.for_isa(to);
   images::ImageSet set = process::images_from_wire(stream, src);
-  transform::transform_image_set(set, transform::load_program(src), transform::load_program(dst));
+  transform::transform_image_set(set, program(src), program(dst));
   return process::wire_from_images(set, dst);
 }
 
 // Hop reports and replies name a call site by its record's id, which the
-// executable file holds (the runtime reports the record's point).
+// executable's metadata holds (the runtime reports the record's point).
 uint64_t call_site_id(const std::filesystem::path &exe, uint64_t point) {
-  return meta::record_id_at(exe.string(), point);
+  for (const meta::CallSite &site : program(exe).meta().call_sites)
+    if (site.record_address == point)
+      return site.id;
+  fail("{}: no stackmap record at {:#x}", exe.string(), point);
 }
 
 // Exits the xisa process with the program's status once it ends.

@@ -140,14 +140,4 @@ std::vector<StackMapRecord> stackmap_records(const llvm::object::ObjectFile &obj
   }
 }
 
-uint64_t record_id_at(const std::string &path, uint64_t point) {
-  auto binary = llvm::object::ObjectFile::createObjectFile(path);
-  if (!binary)
-    fail("cannot open {}: {}", path, llvm::toString(binary.takeError()));
-  for (const StackMapRecord &record : stackmap_records(*binary->getBinary(), path))
-    if (record.record_address == point)
-      return record.id;
-  fail("{}: no stackmap record at {:#x}", path, point);
-}
-
 } // namespace xisa::meta

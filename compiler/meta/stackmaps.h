@@ -27,11 +27,4 @@ std::vector<StackMapRecord> parse_stackmaps(llvm::ArrayRef<uint8_t> section);
 std::vector<StackMapRecord> stackmap_records(const llvm::object::ObjectFile &object,
                                              const std::string &path);
 
-// The id of the record whose point is `point` in the executable `path`. The
-// runtime names the call site a thread parked at by its record's point (the
-// loaded call-site table holds no ids, xisa/call_sites.h); reports name it
-// by the id, which is the same on every ISA. Throws xisa::Error if the file
-// cannot be read or has no record there.
-uint64_t record_id_at(const std::string &path, uint64_t point);
-
 } // namespace xisa::meta
