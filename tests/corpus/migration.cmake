@@ -25,7 +25,14 @@ set(hop_route_edges_from_aarch64 edges
 # from compiler/meta's known values by transformer/transform/frames.*. An
 # entry names its first failing single hop and its cause. Same-ISA hops must
 # all pass.
-set(hops_known_failing)
+# - matmul.multiply_loop_reverse: ppc64le -> aarch64 alone at the multiply
+#   loop's vector poll (any of its points) ends with a wrong sum since
+#   xisa-cc stopped fusing multiply-adds (-ffp-contract=off): aarch64's loop
+#   now multiplies by element (`fmul v.2d, v.2d, v4.d[0]`, its f64 live
+#   value in a 16-byte spill) and keeps its strip bound in x23 (known value
+#   0x38d); the same hop from x86_64, and ppc64le -> x86_64, are right.
+#   Cause not found yet.
+set(hops_known_failing matmul.multiply_loop_reverse)
 
 foreach(source ${corpus_sources})
   get_filename_component(name ${source} NAME_WE)
@@ -93,7 +100,11 @@ function(add_vector_site_hops name program args percent live)
       COMMAND ${migrate_test} $<TARGET_FILE:xisa> ${xisa_dir} program --site-live ${live}
               ${xisa_dir}/${program} "${args}" ${percent},${percent},${percent}
               ${vector_route${route}})
-    set_tests_properties(${test} PROPERTIES LABELS migration TIMEOUT 300)
+    set(labels migration)
+    if(${name}${route} IN_LIST hops_known_failing)
+      list(APPEND labels known-failing)
+    endif()
+    set_tests_properties(${test} PROPERTIES LABELS "${labels}" TIMEOUT 300)
   endforeach()
 endfunction()
 add_vector_site_hops(matmul.multiply_loop matmul "2 28676" 35 "f64=.* v128=")
