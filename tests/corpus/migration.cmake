@@ -25,14 +25,7 @@ set(hop_route_edges_from_aarch64 edges
 # from compiler/meta's known values by transformer/transform/frames.*. An
 # entry names its first failing single hop and its cause. Same-ISA hops must
 # all pass.
-# - matmul.multiply_loop_reverse: ppc64le -> aarch64 alone at the multiply
-#   loop's vector poll (any of its points) ends with a wrong sum since
-#   xisa-cc stopped fusing multiply-adds (-ffp-contract=off): aarch64's loop
-#   now multiplies by element (`fmul v.2d, v.2d, v4.d[0]`, its f64 live
-#   value in a 16-byte spill) and keeps its strip bound in x23 (known value
-#   0x38d); the same hop from x86_64, and ppc64le -> x86_64, are right.
-#   Cause not found yet.
-set(hops_known_failing matmul.multiply_loop_reverse)
+set(hops_known_failing)
 
 foreach(source ${corpus_sources})
   get_filename_component(name ${source} NAME_WE)
@@ -81,8 +74,11 @@ set_tests_properties(corpus.hops.matmul.init_loop PROPERTIES LABELS migration TI
 #   columns, so matmul runs with n = 2 and m = 28676. The multiply loop
 #   polls 7 times a row (points 28-34, 36-42, 45-51, 53-59 of 89; 35% is
 #   point 31) with aik (f64) and its splat (v128, a <2 x double>) live: on
-#   x86_64 and aarch64 in a 16-byte stack slot, on ppc64le in v30. Fails if
-#   a vector's upper half is lost (a splat has equal halves).
+#   x86_64 and aarch64 in a 16-byte stack slot, on ppc64le in v30, aik in
+#   v31's first doubleword (the image's upper half), which aarch64 reloads
+#   and multiplies by (`fmul v.2d, v.2d, v4.d[0]`). Fails if a vector's
+#   upper half is lost (a splat has equal halves), or if ppc64le's aik is
+#   read as the record's 8 bytes of the register (the lower half, 0).
 # - matmul.init_b_loop: B's set-up loop polls 10 times a row (points 5-14,
 #   16-25; 8% is point 7) with i*5 splatted and the column vector <j, j+1>
 #   live. Fails if a vector's halves are exchanged: the alternating checksum

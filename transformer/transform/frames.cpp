@@ -163,7 +163,10 @@ static RegValue read_live_value(const meta::CallSite &site, const LiveValue &lv,
   switch (lv.kind) {
   case LocationKind::Register:
     check_register(abi, site, lv.dwarf_reg, "a live value", path);
-    return truncate(regs.regs[lv.dwarf_reg], lv.size);
+    // The whole register: an f64 that ppc64 keeps in a vector register has
+    // 8 bytes in its record but sits in the image's upper half
+    // (to_memory_form, which cuts every value to its size).
+    return regs.regs[lv.dwarf_reg];
   case LocationKind::Indirect:
     return load(memory, regs.get(lv.dwarf_reg) + lv.offset, lv.size);
   case LocationKind::Constant:
