@@ -30,12 +30,7 @@ link::Command clang_command(const link::Toolchain &tc, const Options &opts, Isa 
                        "-fno-pie",
                        // x86's rules everywhere, so that code means the same
                        // on every ISA; before the user's flags, which win.
-                       "-fsigned-char",
-                       // No fused multiply-add, which x86-64 lacks: a value
-                       // computed on aarch64 or ppc64le would differ in its
-                       // last bits from x86-64's, and a moved program's
-                       // results from an unmoved one's.
-                       "-ffp-contract=off"};
+                       "-fsigned-char"};
   cmd.insert(cmd.end(), opts.compile_flags.begin(), opts.compile_flags.end());
   // After the user's flags, so that they always hold. The transformer
   // walks the frame-pointer chain from a parked thread's migration point;

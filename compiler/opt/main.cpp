@@ -10,6 +10,7 @@
 #include "call_site_shapes.h"
 #include "local_alignment.h"
 #include "neutral_pipeline.h"
+#include "unfused_multiply_add.h"
 
 #include "NonMigratable.h"
 
@@ -105,6 +106,7 @@ struct Unit {
           function->addFnAttr(xisa::pass::kNonMigratableAttribute, reason);
       alignLocalsAlike(*module);
       optimize(*module, level);
+      unfuseMultiplyAdds(*module);
       instrument(*module, plugin);
       if (!errors.empty())
         throw std::runtime_error(errors.front());
