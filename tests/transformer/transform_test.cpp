@@ -381,15 +381,16 @@ TEST(Transform, ConditionFieldBitsComeFromSeveralComparisons) {
 }
 
 // ppc64 keeps a scalar in a vector register in its first doubleword, in
-// bytes 8-15 of the register images: a double live in v20 (DWARF 97) is
-// written there and read from there.
+// bytes 8-15 of the register images: a double live in v20 (DWARF 97),
+// with the 8 bytes LLVM's record gives it, is written there and read from
+// there (it was read from bytes 0-7, cut to the record's size first).
 TEST(Transform, PpcScalarInAVectorRegisterIsItsUpperHalf) {
   transform::Program ppc = test::make_program(Isa::PPC64LE);
   meta::Metadata m = ppc.meta();
   const uint16_t v20 = 97;
   for (meta::CallSite &site : m.call_sites)
     if (site.id == 1001) // frame 0: live value 2 is the double 0.5
-      site.live_values[2] = {meta::LocationKind::Register, 16, v20, 0, 0,
+      site.live_values[2] = {meta::LocationKind::Register, 8, v20, 0, 0,
                              {ValueClass::Float, 64}};
   transform::Program dst = ppc_with(ppc, m);
   ImageSet set = test::make_parked_set(Isa::X86_64, 2);
