@@ -21,9 +21,7 @@ namespace xisa::pass {
 static void placePoint(Instruction *before) {
   Module &module = *before->getModule();
   IRBuilder<> builder(before);
-  LoadInst *flag = builder.CreateLoad(builder.getInt32Ty(), getPollFlag(module), "xisa.poll");
-  flag->setVolatile(true);
-  Value *requested = builder.CreateICmpNE(flag, builder.getInt32(0));
+  Value *requested = createPollRequested(builder);
   MDNode *cold = MDBuilder(module.getContext()).createUnlikelyBranchWeights();
   Instruction *then = SplitBlockAndInsertIfThen(requested, before, false, cold);
   then->getParent()->setName("xisa.migrate");

@@ -137,11 +137,8 @@ bool addQuickReturn(Function &function) {
   BasicBlock *poll = BasicBlock::Create(context, "xisa.quick.poll", &function, &entry);
   BasicBlock *quickReturn = BasicBlock::Create(context, "xisa.quick.return", &function, &entry);
   IRBuilder<> atPoll(poll);
-  LoadInst *flag = atPoll.CreateLoad(atPoll.getInt32Ty(), getPollFlag(*function.getParent()),
-                                     "xisa.poll");
-  flag->setVolatile(true);
   MDNode *cold = MDBuilder(context).createUnlikelyBranchWeights();
-  atPoll.CreateCondBr(atPoll.CreateICmpNE(flag, atPoll.getInt32(0)), &entry, quickReturn, cold);
+  atPoll.CreateCondBr(createPollRequested(atPoll), &entry, quickReturn, cold);
 
   Value *condition = map.lookup(branch->getCondition());
   if (!condition)

@@ -18,6 +18,13 @@ GlobalVariable *getPollFlag(Module &module) {
   return flag;
 }
 
+Value *createPollRequested(IRBuilder<> &builder) {
+  Module &module = *builder.GetInsertBlock()->getModule();
+  LoadInst *flag = builder.CreateLoad(builder.getInt32Ty(), getPollFlag(module), "xisa.poll");
+  flag->setVolatile(true);
+  return builder.CreateICmpNE(flag, builder.getInt32(0));
+}
+
 FunctionCallee getMigPoint(Module &module) {
   FunctionCallee callee =
       module.getOrInsertFunction(kMigPointName, Type::getVoidTy(module.getContext()));

@@ -2,6 +2,7 @@
 // (docs/design.md, "Runtime ABI used by instrumented code"), and the
 // question every transformation asks: can this call reach a migration point?
 #pragma once
+#include "llvm/IR/IRBuilder.h"
 #include "llvm/IR/InstrTypes.h"
 #include "llvm/IR/Module.h"
 
@@ -14,6 +15,9 @@ inline constexpr llvm::StringLiteral kRuntimePrefix = "__xisa_";
 
 // `extern volatile int32_t __xisa_poll`
 llvm::GlobalVariable *getPollFlag(llvm::Module &module);
+// `__xisa_poll != 0`, the flag read with a volatile load at `builder`: the
+// test of every migration point.
+llvm::Value *createPollRequested(llvm::IRBuilder<> &builder);
 // `void __xisa_mig_point(void)`, cold
 llvm::FunctionCallee getMigPoint(llvm::Module &module);
 // `extern __thread char *__xisa_ssp` (initial-exec)
